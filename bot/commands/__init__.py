@@ -1,0 +1,1 @@
+"""`roleplay` subcommands, one module per group of commands."""

@@ -1,0 +1,77 @@
+"""Public value types of the scorer: context, verdicts with evidence, grade and score results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+CheckKind = Literal["step", "violation"]
+
+
+class Context(BaseModel):
+    """What a check may read besides the reply. Every field is optional."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    time: str | None = None
+    company: str | None = None
+    agent_name: str | None = None
+    client_name: str | None = None
+
+    @classmethod
+    def coerce(cls, value: Context | Mapping[str, object] | None) -> Context:
+        """Accept a Context, a mapping (unknown keys ignored, non-strings dropped) or None."""
+        if value is None:
+            return cls()
+        if isinstance(value, Context):
+            return value
+        clean = {k: v for k, v in value.items() if isinstance(v, str) and v.strip()}
+        return cls.model_validate(clean)
+
+
+class Evidence(BaseModel):
+    """Why a verdict is what it is: the quoted span of the original text and the rule that matched."""
+
+    model_config = ConfigDict(frozen=True)
+
+    quote: str
+    start: int
+    end: int
+    rule: str
+
+
+class Verdict(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    check: str
+    kind: CheckKind
+    value: bool
+    evidence: Evidence | None = None
+
+
+class GradeResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    verdicts: dict[str, Verdict]
+    too_long: bool = False
+
+    def value(self, check: str) -> bool:
+        return self.verdicts[check].value
+
+    @property
+    def violations(self) -> list[Verdict]:
+        return [v for v in self.verdicts.values() if v.kind == "violation" and v.value]
+
+
+class ScoreResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    score: int
+    passed: bool
+    passed_steps: list[str]
+    missed_steps: list[str]
+    violations: list[Verdict]
+    blocking: list[str]
