@@ -1,0 +1,46 @@
+"""Settings from the environment (and `.env`), documented one by one in `.env.example`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Telegram
+    bot_token: SecretStr | None = None
+    telegram_api_url: str | None = None
+    bot_mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
+    # Storage
+    db_path: Path = Path("./data/roleplay.db")
+
+    # LLM (OpenAI-compatible); unset base URL = scripted lines and rule grading only
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = 8.0
+
+    # Scoring / scenarios
+    standard_path: Path | None = None
+    scenarios_path: Path | None = None
+    language: str = "ru"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.replace(";", ",").split(",") if part.strip()]
+        if isinstance(value, int):
+            return [value]
+        return value
