@@ -1,0 +1,182 @@
+"""The database schema, applied in order by sqlite-utils' built-in `Migrations`.
+
+Each function below is one migration; it runs once per database inside a transaction together with
+the record of it having been applied (table `_sqlite_migrations`). Never edit an applied migration:
+add a new one at the end.
+
+Tables:
+    teams               a team/branch with the invite code HR hands out (`?start=team_<code>`)
+    people              trainees, trainers, HR, admins; `telegram_id` is NULL for terminal users,
+                        who are identified by `terminal_login` instead
+    scenario_versions   one row per (scenario id, content hash, standard version) with the
+                        scenario's content, so an attempt points at exactly what it was played on
+    attempts            one run of one scenario by one person, with the engine's RunState snapshot
+    turns               one graded reply of an attempt (verdicts with evidence as JSON)
+    fsm_states          aiogram FSM state and data per key (bot/fsm_storage.py)
+    processed_events    idempotency record of handled Telegram update ids / callback ids
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("roleplay")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db.table("teams").create(
+        {"id": int, "name": str, "invite_code": str, "created_at": str},
+        pk="id",
+        not_null=["name", "invite_code", "created_at"],
+    )
+    db.table("teams").create_index(["invite_code"], unique=True)
+
+    db.table("people").create(
+        {
+            "id": int,
+            "telegram_id": int,
+            "terminal_login": str,
+            "display_name": str,
+            "team_id": int,
+            "roles": str,  # JSON list of role names beyond "trainee"
+            "language": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("team_id", "teams", "id")],
+        not_null=["display_name", "roles", "language", "created_at"],
+        defaults={"roles": "[]", "language": "ru"},
+    )
+    db.table("people").create_index(["telegram_id"], unique=True)
+    db.table("people").create_index(["terminal_login"], unique=True)
+    db.table("people").create_index(["team_id"])
+
+    db.table("scenario_versions").create(
+        {
+            "id": int,
+            "scenario_id": str,
+            "content_hash": str,
+            "standard_version": str,
+            "title": str,
+            "content": str,  # the validated scenario as JSON
+            "created_at": str,
+        },
+        pk="id",
+        not_null=["scenario_id", "content_hash", "standard_version", "content", "created_at"],
+    )
+    db.table("scenario_versions").create_index(
+        ["scenario_id", "content_hash", "standard_version"], unique=True
+    )
+
+    db.table("attempts").create(
+        {
+            "id": int,
+            "person_id": int,
+            "scenario_version_id": int,
+            "scenario_id": str,
+            "mode": str,  # training | exam
+            "channel": str,  # telegram | terminal
+            "status": str,  # active | finished | abandoned
+            "seed": int,
+            "run_state": str,  # RunState JSON snapshot
+            "current_line": str,  # the ClientLine awaiting an answer, JSON
+            "turn_count": int,
+            "hints_used": int,
+            "score": int,
+            "passed": int,
+            "outcome": str,
+            "card": str,  # FinalCard JSON once finished
+            "started_at": str,
+            "finished_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("person_id", "people", "id"),
+            ("scenario_version_id", "scenario_versions", "id"),
+        ],
+        not_null=[
+            "person_id",
+            "scenario_version_id",
+            "scenario_id",
+            "mode",
+            "channel",
+            "status",
+            "seed",
+            "run_state",
+            "turn_count",
+            "hints_used",
+            "started_at",
+        ],
+        defaults={"turn_count": 0, "hints_used": 0, "status": "active"},
+    )
+    db.table("attempts").create_index(["person_id", "status"])
+    db.table("attempts").create_index(["scenario_id"])
+    # At most one active attempt per person: a double tap cannot start two runs.
+    db.execute(
+        "CREATE UNIQUE INDEX idx_attempts_one_active ON attempts(person_id) WHERE status = 'active'"
+    )
+
+    db.table("turns").create(
+        {
+            "id": int,
+            "attempt_id": int,
+            "idx": int,
+            "state": str,
+            "next_state": str,
+            "client_line": str,
+            "reply_text": str,
+            "verdicts": str,  # JSON: check id -> {kind, value, evidence}
+            "passed_steps": str,  # JSON list
+            "missed_steps": str,  # JSON list
+            "violations": str,  # JSON list of {check, quote}
+            "score": int,
+            "passed": int,
+            "too_long": int,
+            "elapsed_seconds": float,
+            "degraded": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("attempt_id", "attempts", "id")],
+        not_null=[
+            "attempt_id",
+            "idx",
+            "state",
+            "client_line",
+            "reply_text",
+            "verdicts",
+            "passed_steps",
+            "missed_steps",
+            "violations",
+            "score",
+            "passed",
+            "degraded",
+            "created_at",
+        ],
+    )
+    db.table("turns").create_index(["attempt_id", "idx"], unique=True)
+
+    db.table("fsm_states").create(
+        {"key": str, "state": str, "data": str, "updated_at": str},
+        pk="key",
+        not_null=["data", "updated_at"],
+        defaults={"data": "{}"},
+    )
+
+    db.table("processed_events").create(
+        {"kind": str, "key": str, "processed_at": str},
+        pk=("kind", "key"),
+        not_null=["processed_at"],
+    )
+
+
+def apply(db: Database) -> list[str]:
+    """Apply every pending migration to `db`; return the names applied now (empty if none).
+
+    Writes: yes (the schema and `_sqlite_migrations`). Idempotent. Raises `sqlite3.Error` if a
+    migration fails; that migration is rolled back and stays pending.
+    """
+    pending = [m.name for m in migrations.pending(db)]
+    migrations.apply(db)
+    return pending
