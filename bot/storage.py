@@ -649,16 +649,31 @@ class Storage:
             )
             return self._last_id(table)
 
-    def abandon_attempt(self, attempt_id: int) -> bool:
-        """Mark an active attempt abandoned; return False if it was not active. Writes: yes.
+    def abandon_attempt(
+        self,
+        attempt_id: int,
+        *,
+        score: int | None = None,
+        run_state: str | None = None,
+        card: dict[str, Any] | None = None,
+    ) -> bool:
+        """Mark an active attempt abandoned (optionally with its score so far, the closed
+        snapshot and card); return False if it was not active. Writes: yes.
 
         Raises `AttemptNotFound`.
         """
+        changes: dict[str, Any] = {"status": "abandoned", "finished_at": utcnow(), "passed": 0}
+        if score is not None:
+            changes["score"] = score
+        if run_state is not None:
+            changes["run_state"] = run_state
+        if card is not None:
+            changes["card"] = _dumps(card)
+        assignments = ", ".join(f"[{k}] = :{k}" for k in changes)
         with self.transaction() as db:
             cursor = db.execute(
-                "UPDATE attempts SET status = 'abandoned', finished_at = ? "
-                "WHERE id = ? AND status = 'active'",
-                [utcnow(), attempt_id],
+                f"UPDATE attempts SET {assignments} WHERE id = :attempt_id AND status = 'active'",
+                {**changes, "attempt_id": attempt_id},
             )
             if cursor.rowcount == 0:
                 self.get_attempt(attempt_id)
