@@ -82,7 +82,9 @@ class Emulator:
         resp.raise_for_status()
         return resp.json()["result"]
 
-    async def flood(self, http: httpx.AsyncClient, method: str, count: int, retry_after: int) -> None:
+    async def flood(
+        self, http: httpx.AsyncClient, method: str, count: int, retry_after: int
+    ) -> None:
         """The next `count` calls of `method` get HTTP 429 with `retry_after` seconds."""
         await self.control(http, "flood", method=method, count=count, retry_after=retry_after)
 

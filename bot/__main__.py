@@ -1,0 +1,215 @@
+"""The one composition root of the Telegram bot: `python -m bot`.
+
+settings → Storage → scenario library → standard + Grader → (LLM voice/judge) → TrainingService
+→ Bot (session with flood control) → Dispatcher (SQLite FSM storage, middlewares, routers, and
+every dependency in `dp[...]`). Tests reuse `build_dispatcher` and `create_bot`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.types import BotCommand, BotCommandScopeDefault
+from aiohttp import web
+
+from bot.fsm_storage import SQLiteStorage
+from bot.llm import LLMClient, LLMJudge, LLMVoice
+from bot.service import TrainingService
+from bot.settings import Settings
+from bot.storage import Storage
+from bot.telegram import build_routers
+from bot.telegram.middlewares import Dedup, Identity, InFlight, UserLock
+from bot.telegram.ratelimit import FloodControl
+from bot.texts import Texts
+from scenarios import Scenario, load_library
+from scoring import Grader, Standard, default_standard, load_standard
+
+logger = logging.getLogger("bot")
+
+COMMANDS = ("start", "progress", "cancel", "help")
+SHUTDOWN_GRACE = 20.0  # seconds to let turns in progress finish on shutdown
+
+
+@dataclass
+class App:
+    """Everything the composition root built, so that it can be closed in one place."""
+
+    settings: Settings
+    storage: Storage
+    library: Mapping[str, Scenario]
+    standard: Standard
+    service: TrainingService
+    texts: Texts
+    http: httpx.AsyncClient | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    async def close(self) -> None:
+        if self.http is not None:
+            await self.http.aclose()
+        self.storage.close()
+
+
+def build_app(settings: Settings) -> App:
+    """Open the database, load content and build the training service. Writes: migrates the DB.
+
+    Raises `bot.errors.StorageError` if the database cannot be opened, `scenarios.ScenarioError`
+    or `scoring.StandardError` if the content is broken.
+    """
+    storage = Storage(settings.db_path)
+    library = load_library(settings.scenarios_path)
+    standard = load_standard(settings.standard_path) if settings.standard_path else (
+        default_standard()
+    )
+    grader = Grader(standard)
+    http: httpx.AsyncClient | None = None
+    voice = judge = None
+    if settings.llm_base_url:
+        http = httpx.AsyncClient()
+        llm = LLMClient(
+            http,
+            base_url=settings.llm_base_url,
+            model=settings.llm_model,
+            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
+            timeout=settings.llm_timeout,
+        )
+        voice, judge = LLMVoice(llm), LLMJudge(llm, standard)
+    service = TrainingService(storage, library, grader, voice=voice, judge=judge)
+    return App(settings, storage, library, standard, service, Texts(settings.language), http)
+
+
+def create_bot(
+    token: str,
+    api_url: str | None = None,
+    flood_control: FloodControl | None = None,
+) -> Bot:
+    """A Bot with HTML parse mode, pointed at `api_url` (another Bot API server) if given, and
+    with the flood-control request middleware on its session."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else (
+        AiohttpSession()
+    )
+    session.middleware(flood_control or FloodControl())
+    return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
+
+
+async def build_dispatcher(app: App) -> Dispatcher:
+    """A Dispatcher wired to `app`: SQLite FSM storage, middlewares, routers, dependencies."""
+    dp = Dispatcher(storage=SQLiteStorage(app.storage))
+    dp["service"] = app.service
+    dp["storage"] = app.storage
+    dp["library"] = app.library
+    dp["standard"] = app.standard
+    dp["texts"] = app.texts
+    dp["settings"] = app.settings
+    in_flight = InFlight()
+    dp["in_flight"] = in_flight
+    dp.update.outer_middleware(in_flight)
+    dp.update.outer_middleware(Dedup(app.storage))
+    dp.update.outer_middleware(UserLock())
+    dp.update.outer_middleware(Identity(app.storage, app.settings.admin_ids))
+    dp.include_routers(*build_routers())
+    dp.startup.register(on_startup)
+    dp.shutdown.register(on_shutdown)
+    return dp
+
+
+async def on_startup(bot: Bot, texts: Texts) -> None:
+    """Register the commands (in Russian) shown in Telegram's menu."""
+    commands = [BotCommand(command=c, description=texts(f"cmd.{c}")) for c in COMMANDS]
+    await bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+    logger.info("bot started; commands registered")
+
+
+async def on_shutdown(in_flight: InFlight) -> None:
+    """Let the turns in progress finish (their replies get graded, stored and answered)."""
+    if not await in_flight.drained(SHUTDOWN_GRACE):
+        logger.warning("shutdown: %d updates still in progress after %s s",
+                       in_flight.count, SHUTDOWN_GRACE)
+
+
+async def run_polling(dp: Dispatcher, bot: Bot) -> None:
+    await bot.delete_webhook(drop_pending_updates=False)
+    await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+
+
+async def run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
+    """aiohttp server receiving updates; Telegram's secret-token header is checked."""
+    if not settings.webhook_url:
+        raise SystemExit("BOT_MODE=webhook needs WEBHOOK_URL")
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    async with webhook_server(dp, bot, settings.webhook_host, settings.webhook_port,
+                              path=_webhook_path(settings.webhook_url), secret=secret):
+        await bot.set_webhook(settings.webhook_url, secret_token=secret,
+                              allowed_updates=dp.resolve_used_update_types())
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+
+
+def _webhook_path(url: str) -> str:
+    from urllib.parse import urlparse
+
+    return urlparse(url).path or "/webhook"
+
+
+@contextlib.asynccontextmanager
+async def webhook_server(
+    dp: Dispatcher, bot: Bot, host: str, port: int, path: str, secret: str | None
+) -> AsyncIterator[web.AppRunner]:
+    """Serve `dp` over aiohttp at `path`; requests without the right
+    X-Telegram-Bot-Api-Secret-Token header get 401. Startup/shutdown hooks run with the app."""
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+    web_app = web.Application()
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(web_app, path=path)
+    setup_application(web_app, dp, bot=bot)
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    try:
+        yield runner
+    finally:
+        await runner.cleanup()
+
+
+async def amain(settings: Settings | None = None) -> None:
+    settings = settings or Settings()
+    if settings.bot_token is None or not settings.bot_token.get_secret_value():
+        raise SystemExit("BOT_TOKEN is not set (see .env.example)")
+    app = build_app(settings)
+    try:
+        bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+        dp = await build_dispatcher(app)
+        if settings.bot_mode == "webhook":
+            try:
+                await run_webhook(dp, bot, settings)
+            finally:
+                await bot.session.close()
+        else:
+            await run_polling(dp, bot)
+    finally:
+        await app.close()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(amain())
+
+
+if __name__ == "__main__":
+    main()

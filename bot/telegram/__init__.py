@@ -1,0 +1,31 @@
+"""The Telegram adapter: one router per module, composed in one explicit list.
+
+Order matters: errors first (it only handles errors), then registration (`/start` must win over
+everything), the role-guarded routers, the refusal for privileged commands, the menu and help,
+scenario choice, and the play loop last (it takes any message in a running scenario).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aiogram import Router
+
+from bot.telegram import admin, choose, denied, errors, hr, menu, play, registration, trainer
+
+ROUTER_FACTORIES: list[Callable[[], Router]] = [
+    errors.make_router,
+    registration.make_router,
+    admin.make_router,
+    trainer.make_router,
+    hr.make_router,
+    denied.make_router,
+    menu.make_router,
+    choose.make_router,
+    play.make_router,
+]
+
+
+def build_routers() -> list[Router]:
+    """Fresh routers (a router can belong to one dispatcher only)."""
+    return [factory() for factory in ROUTER_FACTORIES]

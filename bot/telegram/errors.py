@@ -1,0 +1,35 @@
+"""The one error router: renders every `BotError` to the user in their language."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Router
+from aiogram.filters import ExceptionTypeFilter
+from aiogram.types import ErrorEvent
+
+from bot.errors import BotError
+from bot.telegram.split import split_text
+from bot.texts import Texts
+
+logger = logging.getLogger(__name__)
+
+
+async def on_bot_error(event: ErrorEvent, texts: Texts) -> bool:
+    exc = event.exception
+    key = getattr(exc, "key", "error.internal")
+    text = texts.get(key, "error.internal")
+    logger.info("BotError %s: %s", type(exc).__name__, exc)
+    update = event.update
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+    elif update.message is not None:
+        for chunk in split_text(text):
+            await update.message.answer(chunk)
+    return True
+
+
+def make_router() -> Router:
+    router = Router(name=__name__)
+    router.errors.register(on_bot_error, ExceptionTypeFilter(BotError))
+    return router

@@ -1,0 +1,16 @@
+"""aiogram FSM states of the conversation (stored in SQLite by `bot.fsm_storage`)."""
+
+from __future__ import annotations
+
+from aiogram.fsm.state import State, StatesGroup
+
+
+class Registration(StatesGroup):
+    name = State()
+    team = State()
+
+
+class Play(StatesGroup):
+    """A scenario is running; the FSM data holds `attempt_id`."""
+
+    answering = State()
