@@ -1,13 +1,488 @@
-"""`roleplay play` (owned by the storage/terminal work)."""
+"""`roleplay play SCENARIO [--jsonl]`: one scenario in the terminal, on the same service and DB.
+
+Interactive mode is a readable, coloured role-play for a person; `--jsonl` reads replies one a line
+and writes the events of `../shared/spec/cli.md` one a line (flushed after each line). The attempt
+is stored in the database of `DB_PATH` like a Telegram one (channel `terminal`).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import getpass
+import json
+import signal
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from types import FrameType
+from typing import IO, Any, Protocol
+
 import click
+import httpx
+
+from bot.errors import EmptyReply, HintUnavailable, StorageError, UnknownScenario
+from bot.llm import build_llm
+from bot.service import StartView, TrainingService, TurnView, violation_quotes
+from bot.settings import Settings
+from bot.storage import Person, Storage
+from bot.terminal_texts import TerminalTexts
+
+HINT_COMMANDS = ("/hint", "/подсказка")
+QUIT_COMMANDS = ("/quit", "/exit", "/выход")
+
+
+@asynccontextmanager
+async def open_service(settings: Settings) -> AsyncIterator[TrainingService]:
+    """Storage, content, grader and (with `LLM_BASE_URL`) the LLM seams → a `TrainingService`.
+
+    Writes: migrates the database. Raises `StorageError`, `ScenarioError`, `StandardError`.
+    """
+    from scenarios import load_library
+    from scoring import Grader, default_standard, load_standard
+
+    standard = (
+        load_standard(settings.standard_path) if settings.standard_path else (default_standard())
+    )
+    library = load_library(settings.scenarios_path, standard)
+    storage = Storage(settings.db_path)
+    try:
+        async with httpx.AsyncClient() as http:
+            api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+            voice, judge = build_llm(
+                http,
+                base_url=settings.llm_base_url,
+                model=settings.llm_model,
+                api_key=api_key,
+                timeout=settings.llm_timeout,
+                standard=standard,
+            )
+            yield TrainingService(
+                storage, library, Grader(standard), voice, judge, standard=standard
+            )
+    finally:
+        storage.close()
+
+
+def terminal_person(storage: Storage, name: str | None) -> Person:
+    """The person who plays in this terminal (by OS login), created on first use."""
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = "terminal"
+    person = storage.terminal_person(login, name)
+    if name and person.display_name != name:
+        person = storage.update_person(person.id, display_name=name)
+    return person
+
+
+# --- frontends ---------------------------------------------------------------------------------
+
+
+class Frontend(Protocol):
+    def start(self, view: StartView) -> None: ...
+    def client(self, view: StartView, line: Any) -> None: ...
+    def read(self) -> str | None: ...
+    def feedback(self, view: StartView, turn: TurnView) -> None: ...
+    def notice(self, text: str) -> None: ...
+    def end(self, view: StartView, turn: TurnView, duration: float) -> None: ...
+    def abandoned(self, view: StartView, turns: int, card: Any) -> None: ...
+
+
+class JsonlFrontend:
+    """Machine interface: replies one a line in, JSON events one a line out."""
+
+    def __init__(self, out: IO[str], inp: IO[str]) -> None:
+        self.out, self.inp = out, inp
+
+    def emit(self, event: dict[str, Any]) -> None:
+        self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
+        self.out.flush()
+
+    def start(self, view: StartView) -> None:
+        context = view.scenario.context.model_dump(exclude_none=True)
+        self.emit(
+            {
+                "event": "start",
+                "scenario": view.scenario.id,
+                "title": view.scenario.title,
+                "context": context,
+                "mode": view.mode,
+                "attempt_id": view.attempt_id,
+            }
+        )
+
+    def client(self, view: StartView, line: Any) -> None:
+        self.emit(
+            {"event": "client", "state": line.state, "text": line.text, "expect": line.expect}
+        )
+
+    def read(self) -> str | None:
+        raw = self.inp.readline()
+        return None if raw == "" else raw.rstrip("\r\n")
+
+    def feedback(self, view: StartView, turn: TurnView) -> None:
+        result = turn.result
+        self.emit(
+            {
+                "event": "feedback",
+                "state": result.state,
+                "verdicts": {c: v.value for c, v in result.grade.verdicts.items()},
+                "violations": violation_quotes(result),
+                "score": result.score.score,
+                "passed": result.score.passed,
+                "missed": result.score.missed_steps,
+                "next_state": result.next_state,
+                "degraded": turn.degraded,
+            }
+        )
+
+    def notice(self, text: str) -> None:
+        click.echo(text, err=True)
+
+    def end(self, view: StartView, turn: TurnView, duration: float) -> None:
+        card = turn.card
+        assert card is not None
+        self.emit(
+            {
+                "event": "end",
+                "abandoned": False,
+                "score": card.score,
+                "passed": card.passed,
+                "outcome": card.outcome,
+                "steps": card.steps,
+                "violations": [{"check": c, "quote": q} for c, q in card.violations],
+                "turns": card.turns,
+                "closing": turn.line.text if turn.line is not None else None,
+                "attempt_id": view.attempt_id,
+            }
+        )
+
+    def abandoned(self, view: StartView, turns: int, card: Any) -> None:
+        self.emit(
+            {
+                "event": "end",
+                "abandoned": True,
+                "score": card.score,
+                "passed": False,
+                "outcome": None,
+                "steps": card.steps,
+                "violations": [{"check": c, "quote": q} for c, q in card.violations],
+                "turns": turns,
+                "attempt_id": view.attempt_id,
+            }
+        )
+
+
+class InteractiveFrontend:
+    """A readable, coloured role-play for a person at a terminal."""
+
+    def __init__(
+        self,
+        texts: TerminalTexts,
+        title_of: Callable[[str], str],
+        recommended_of: Callable[[str], list[str]],
+        hint_penalty: int,
+        inp: IO[str],
+    ) -> None:
+        self.t = texts
+        self.title_of = title_of
+        self.recommended_of = recommended_of
+        self.hint_penalty = hint_penalty
+        self.inp = inp
+
+    def echo(self, text: str = "", **style: Any) -> None:
+        click.echo(click.style(text, **style) if style else text)
+
+    def start(self, view: StartView) -> None:
+        s, t = view.scenario, self.t
+        ctx = s.context
+        self.echo()
+        self.echo(t("play.header", title=s.title), bold=True)
+        self.echo(
+            t("play.meta", kind=s.kind, difficulty="★" * s.difficulty, mode=t(f"mode.{view.mode}")),
+            dim=True,
+        )
+        self.echo(
+            t(
+                "play.context",
+                company=ctx.company,
+                client=ctx.client_name or "—",
+                time=ctx.time or "—",
+            ),
+            dim=True,
+        )
+        self.echo(t("play.briefing", briefing=s.briefing))
+        usage = (
+            t("play.usage", penalty=self.hint_penalty)
+            if view.mode == "training"
+            else t("play.usage_exam")
+        )
+        self.echo(usage, fg="yellow")
+        self.echo()
+
+    def client(self, view: StartView, line: Any) -> None:
+        click.echo(click.style(self.t("play.client"), fg="cyan", bold=True) + line.text)
+
+    def read(self) -> str | None:
+        click.echo(click.style(self.t("play.prompt"), fg="green", bold=True), nl=False)
+        try:
+            raw = self.inp.readline()
+        except KeyboardInterrupt:  # Ctrl-C at the prompt: leave the scenario (abandoned)
+            raw = ""
+        if raw == "":
+            click.echo()
+            return None
+        return raw.rstrip("\r\n")
+
+    def feedback(self, view: StartView, turn: TurnView) -> None:
+        if turn.degraded:
+            self.echo(self.t("play.degraded"), fg="yellow", dim=True)
+        if not turn.show_feedback:
+            self.echo()
+            return
+        self.render_grade(turn)
+        self.echo()
+
+    def render_grade(self, turn: TurnView) -> None:
+        result, t = turn.result, self.t
+        score = result.score
+        color = "green" if score.passed else "red"
+        self.echo(t("fb.score", score=score.score), fg=color, bold=True)
+        for step in score.passed_steps:
+            self.echo(t("fb.passed", title=self.title_of(step)), fg="green")
+        for step in score.missed_steps:
+            self.echo(t("fb.missed", title=self.title_of(step)), fg="red")
+            phrases = self.recommended_of(step)
+            if phrases:
+                self.echo(t("fb.recommended", phrase=phrases[0]), dim=True)
+        for item in violation_quotes(result):
+            self.echo(t("fb.violation", title=self.title_of(item["check"])), fg="magenta")
+            if item["quote"]:
+                self.echo(t("fb.quote", quote=item["quote"]), fg="magenta")
+        if result.grade.too_long:
+            self.echo(t("fb.too_long"), fg="yellow")
+
+    def notice(self, text: str) -> None:
+        self.echo(text, fg="yellow")
+
+    def end(self, view: StartView, turn: TurnView, duration: float) -> None:
+        if turn.line is not None and turn.line.text:
+            self.client(view, turn.line)
+        card = turn.card
+        assert card is not None
+        self.render_card(card, duration)
+
+    def render_card(self, card: Any, duration: float | None) -> None:
+        t = self.t
+        self.echo()
+        self.echo("═" * 40, dim=True)
+        self.echo(t("card.title"), bold=True)
+        self.echo(t("card.score", score=card.score), bold=True)
+        if card.passed:
+            self.echo(t("card.passed"), fg="green", bold=True)
+        else:
+            self.echo(t("card.failed"), fg="red", bold=True)
+        self.echo(t("card.outcome", outcome=t(f"outcome.{card.outcome or 'none'}")))
+        minutes, seconds = divmod(int(duration or 0), 60)
+        self.echo(
+            t(
+                "card.turns",
+                turns=card.turns,
+                duration=t("duration", minutes=minutes, seconds=seconds),
+            )
+        )
+        if card.steps:
+            self.echo(t("card.steps"))
+            for step, done in card.steps.items():
+                key = "fb.passed" if done else "fb.missed"
+                self.echo(t(key, title=self.title_of(step)), fg="green" if done else "red")
+        if card.violations:
+            self.echo(t("card.violations"))
+            for check, quote in card.violations:
+                self.echo(t("fb.violation", title=self.title_of(check)), fg="magenta")
+                if quote:
+                    self.echo(t("fb.quote", quote=quote), fg="magenta")
+        if card.missed_recommended:
+            self.echo(t("card.recommended"))
+            for step, phrases in card.missed_recommended.items():
+                if phrases:
+                    self.echo(
+                        t("card.recommended_item", title=self.title_of(step), phrase=phrases[0])
+                    )
+        self.echo("═" * 40, dim=True)
+
+    def abandoned(self, view: StartView, turns: int, card: Any) -> None:
+        self.echo(self.t("play.abandoned"), fg="yellow")
+
+
+# --- the loop ------------------------------------------------------------------------------------
+
+
+async def play_session(
+    service: TrainingService,
+    person: Person,
+    scenario_id: str,
+    frontend: Frontend,
+    *,
+    mode: str | None = None,
+    seed: int | None = None,
+    agent_name: str | None = None,
+    allow_commands: bool = True,
+    texts: TerminalTexts | None = None,
+) -> int:
+    """Play one attempt to its end (or to end of input: abandoned); return the attempt id.
+
+    Writes: the attempt and its turns. Raises `UnknownScenario` and other `BotError`s.
+    """
+    view = await service.start(
+        person.id,
+        scenario_id,
+        mode,
+        "terminal",
+        seed,
+        agent_name=agent_name,
+        replace_active=True,
+    )
+    t = texts or TerminalTexts()
+    frontend.start(view)
+    line = view.line
+    started = time.monotonic()
+    while True:
+        if line.degraded:
+            frontend.notice(t("play.degraded"))
+        frontend.client(view, line)
+        shown = time.monotonic()
+        while True:
+            text = frontend.read()
+            if text is None or (allow_commands and text.strip().lower() in QUIT_COMMANDS):
+                closed = await service.abandon(view.attempt_id)
+                frontend.abandoned(view, closed.turns, closed.card)
+                return view.attempt_id
+            if allow_commands and text.strip().lower() in HINT_COMMANDS:
+                try:
+                    hint = await service.hint(view.attempt_id)
+                except HintUnavailable:
+                    frontend.notice(t("play.usage_exam"))
+                    continue
+                frontend.notice(t("play.hint", text=hint.text))
+                frontend.notice(t("play.hint_cost", penalty=hint.penalty, used=hint.hints_used))
+                continue
+            try:
+                turn = await service.answer(view.attempt_id, text, time.monotonic() - shown)
+            except EmptyReply:
+                frontend.notice(t("play.empty"))
+                continue
+            break
+        frontend.feedback(view, turn)
+        if turn.finished:
+            frontend.end(view, turn, time.monotonic() - started)
+            return view.attempt_id
+        assert turn.line is not None
+        line = turn.line
+
+
+def make_interactive(service: TrainingService, scenario_id: str, texts: TerminalTexts) -> Frontend:
+    standard = service.engine(service.scenario(scenario_id)).standard
+
+    def title_of(check: str) -> str:
+        spec = standard.checks.get(check)
+        return spec.title if spec is not None else check
+
+    def recommended_of(check: str) -> list[str]:
+        spec = standard.checks.get(check)
+        return list(spec.recommended) if spec is not None else []
+
+    return InteractiveFrontend(
+        texts, title_of, recommended_of, service.hint_penalty, sys.stdin
+    )
 
 
 @click.command()
 @click.argument("scenario")
-@click.option("--jsonl", is_flag=True, help="Read replies one a line, write JSON events one a line.")
-def play(scenario: str, jsonl: bool) -> None:
-    """Play one scenario in the terminal."""
-    raise click.ClickException("not implemented yet")
+@click.option(
+    "--jsonl", is_flag=True, help="Read replies one a line, write JSON events one a line."
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["training", "exam"]),
+    default=None,
+    help="training (feedback after each reply, hints) or exam; default: the scenario's mode.",
+)
+@click.option("--seed", type=int, default=None, help="Seed for the client's line variants.")
+@click.option("--name", default=None, help="Your name as the employee (default: your login).")
+def play(scenario: str, jsonl: bool, mode: str | None, seed: int | None, name: str | None) -> None:
+    """Play one scenario in the terminal (the attempt is stored in DB_PATH)."""
+    settings = Settings()
+    texts = TerminalTexts(settings.language)
+    with interrupt_raises(), user_errors(texts):
+        asyncio.run(_play(settings, texts, scenario, jsonl, mode, seed, name))
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def interrupt_raises() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt at once (even inside a blocking read), instead of
+    asyncio's cancel-on-first-press, so the prompt can close the attempt as abandoned."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, _raise_interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextmanager
+def user_errors(texts: TerminalTexts) -> Iterator[None]:
+    """Turn content, storage and service errors into a clear message and exit code 1."""
+    from scenarios import ScenarioError
+    from scoring import ScoringError
+
+    try:
+        yield
+    except UnknownScenario as exc:
+        raise click.ClickException(
+            texts("error.unknown_scenario", scenario=exc.scenario_id)
+        ) from exc
+    except StorageError as exc:
+        raise click.ClickException(texts("error.storage", detail=exc)) from exc
+    except (ScenarioError, ScoringError) as exc:
+        problems = getattr(exc, "problems", None) or [exc]
+        detail = "\n".join(str(p) for p in problems)
+        raise click.ClickException(texts("error.content", detail=detail)) from exc
+
+
+async def _play(
+    settings: Settings,
+    texts: TerminalTexts,
+    scenario: str,
+    jsonl: bool,
+    mode: str | None,
+    seed: int | None,
+    name: str | None,
+) -> None:
+    async with open_service(settings) as service:
+        service.scenario(scenario)  # UnknownScenario before anything is written
+        person = terminal_person(service.storage, name)
+        frontend: Frontend
+        if jsonl:
+            frontend = JsonlFrontend(sys.stdout, sys.stdin)
+        else:
+            frontend = make_interactive(service, scenario, texts)
+        await play_session(
+            service,
+            person,
+            scenario,
+            frontend,
+            mode=mode,
+            seed=seed,
+            agent_name=name,
+            allow_commands=not jsonl,
+            texts=texts,
+        )
