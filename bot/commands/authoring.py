@@ -2,25 +2,102 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
 import click
+
+from bot.settings import Settings
+from scenarios import LIBRARY_PATH, Scenario, ScenarioError, load_library, validate_paths
+from scenarios.diagram import to_dot, to_mermaid
+
+
+def library_path() -> Path:
+    """The scenario folder: `SCENARIOS_PATH` when set, otherwise the shipped library."""
+    return Settings().scenarios_path or LIBRARY_PATH
+
+
+def _library() -> dict[str, Scenario]:
+    try:
+        return load_library(library_path())
+    except ScenarioError as exc:
+        raise click.ClickException(f"the scenario library is invalid:\n{exc}") from exc
 
 
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array on standard output.")
 def list_scenarios(as_json: bool) -> None:
     """List the scenarios in the library."""
-    raise click.ClickException("not implemented yet")
+    library = _library()
+    if as_json:
+        rows = [
+            {
+                "id": s.id,
+                "title": s.title,
+                "kind": s.kind,
+                "difficulty": s.difficulty,
+                "version": s.version,
+            }
+            for s in library.values()
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for s in library.values():
+        click.echo(f"{s.id:<20} {s.kind:<18} {'★' * s.difficulty:<3}  {s.title}")
 
 
 @click.command()
-@click.argument("paths", nargs=-1)
-def validate(paths: tuple[str, ...]) -> None:
-    """Validate scenario files or folders (default: the library)."""
-    raise click.ClickException("not implemented yet")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate(paths: tuple[Path, ...]) -> None:
+    """Validate scenario files or folders (default: the library).
+
+    Prints every problem as FILE:LINE:COL: message; exits 1 if there is any, 0 if none.
+    """
+    targets = list(paths) or [library_path()]
+    problems = validate_paths(targets)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        raise SystemExit(1)
+    click.echo("OK: no problems found.", err=True)
 
 
 @click.command()
 @click.argument("scenario")
-def diagram(scenario: str) -> None:
-    """Write a scenario's state machine as Mermaid text."""
-    raise click.ClickException("not implemented yet")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the Mermaid text to this file (and FILE.png beside it if graphviz is installed).",
+)
+def diagram(scenario: str, output: Path | None) -> None:
+    """Write a scenario's state machine as Mermaid text.
+
+    With -o FILE, also renders a PNG next to it when Graphviz's `dot` is installed.
+    """
+    library = _library()
+    found = library.get(scenario)
+    if found is None:
+        known = ", ".join(library) or "none"
+        raise click.ClickException(f"no scenario '{scenario}' in the library (known: {known})")
+    text = to_mermaid(found)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Mermaid: {output}", err=True)
+    dot = shutil.which("dot")
+    if dot is None:
+        click.echo("PNG skipped: graphviz `dot` is not installed.", err=True)
+        return
+    png = output.with_suffix(".png")
+    done = subprocess.run(
+        [dot, "-Tpng", "-o", str(png)], input=to_dot(found), text=True, capture_output=True
+    )
+    if done.returncode != 0:
+        click.echo(f"PNG skipped: dot failed: {done.stderr.strip()}", err=True)
+        return
+    click.echo(f"PNG: {png}", err=True)

@@ -1,0 +1,494 @@
+"""The scenario engine: a `transitions` machine built from a scenario, driven by graded replies.
+
+One `Engine` per scenario holds one `Machine` built from `machine_config(scenario)`. A run lives in
+a `RunState` snapshot (JSON-serialisable, so `bot/` can store it and restore it after a restart).
+For each reply the engine grades the text, adds a small cursor model for the run to the machine at
+the run's state, fires the `reply` trigger (the machine picks the first transition whose
+conditions hold), reads the new state and removes the cursor again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from transitions import EventData, Machine
+
+from scenarios.errors import RunError, ScenarioError
+from scenarios.model import Condition, Outcome, Scenario
+from scoring import (
+    Context,
+    Grader,
+    GradeResult,
+    Judge,
+    ScoreResult,
+    Standard,
+    default_standard,
+    score_reply,
+)
+
+TRIGGER = "reply"
+DEFAULT_TIMEOUT = 10.0
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------- run data
+
+
+class Turn(BaseModel):
+    """One answered client line: what was said, how it was graded, where the run went."""
+
+    state: str
+    client: str | None = None
+    reply: str
+    grade: GradeResult
+    score: ScoreResult
+    next_state: str
+    degraded: bool = False
+    judge: dict[str, bool] = Field(default_factory=dict)
+
+
+class RunState(BaseModel):
+    """A JSON-serialisable snapshot of one run; store it, restore it, continue identically."""
+
+    scenario_id: str
+    scenario_version: str
+    seed: int
+    state: str
+    agent_name: str | None = None
+    tries: dict[str, int] = Field(default_factory=dict)
+    strikes: int = 0
+    patience: int | None = None
+    history: list[Turn] = Field(default_factory=list)
+    line: str | None = None
+    line_degraded: bool = False
+    finished: bool = False
+    abandoned: bool = False
+    outcome: Outcome | None = None
+    score: int = 0
+
+
+class ClientLine(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    state: str
+    text: str
+    expect: list[str]
+    hint: str | None = None
+    final: bool = False
+    degraded: bool = False
+
+
+class TurnResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    state: str
+    grade: GradeResult
+    score: ScoreResult
+    next_state: str
+    finished: bool
+    outcome: Outcome | None = None
+    degraded: bool = False
+
+
+class FinalCard(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    score: int
+    passed: bool
+    outcome: Outcome | None
+    steps: dict[str, bool]
+    violations: list[tuple[str, str]]
+    missed_recommended: dict[str, list[str]]
+    turns: int
+
+
+class ClientVoice(Protocol):
+    """An LLM that says the scripted client line in the scenario persona's own words."""
+
+    async def line(
+        self, scenario: Scenario, state_id: str, scripted: str, history: Sequence[Turn]
+    ) -> str: ...
+
+
+# ---------------------------------------------------------------- machine
+
+
+class _Cursor:
+    """The model a run puts on the machine for one reply: the facts the conditions read."""
+
+    state: str
+    may_reply: Callable[[], bool]
+    reply: Callable[[], bool]
+
+    def __init__(self, score: ScoreResult, tries: int, strikes: int, patience: int | None) -> None:
+        self.score = score
+        self.tries = tries
+        self.strikes = strikes
+        self.patience = patience
+
+    def patience_lost(self, event: EventData) -> bool:
+        return self.patience is not None and self.strikes >= self.patience
+
+
+class RuleTest:
+    """A transition condition: does the graded reply meet a rule's `when`?"""
+
+    def __init__(self, when: Condition) -> None:
+        self.when = when
+
+    def __call__(self, event: EventData) -> bool:
+        cursor = event.model
+        assert isinstance(cursor, _Cursor)
+        return matches(self.when, cursor.score, cursor.tries)
+
+    def __repr__(self) -> str:
+        return f"RuleTest({describe(self.when)})"
+
+
+def matches(when: Condition, score: ScoreResult, tries: int) -> bool:
+    """Whether every test of `when` holds for a scored reply made on the `tries`-th try."""
+    violated = {v.check for v in score.violations}
+    tests = [
+        when.score_at_least is None or score.score >= when.score_at_least,
+        when.score_below is None or score.score < when.score_below,
+        all(step in score.passed_steps for step in when.passed),
+        not when.missed or any(step in score.missed_steps for step in when.missed),
+        not when.violations or bool(violated & set(when.violations)),
+        when.any_violation is None or bool(violated) == when.any_violation,
+        when.tries_at_least is None or tries >= when.tries_at_least,
+    ]
+    return all(tests)
+
+
+def describe(when: Condition) -> str:
+    """Plain words for a condition (used in diagrams)."""
+    parts: list[str] = []
+    if when.score_at_least is not None:
+        parts.append(f"score ≥ {when.score_at_least}")
+    if when.score_below is not None:
+        parts.append(f"score < {when.score_below}")
+    if when.passed:
+        parts.append("did " + ", ".join(when.passed))
+    if when.missed:
+        parts.append("missed " + " or ".join(when.missed))
+    if when.violations:
+        parts.append(" or ".join(when.violations))
+    if when.any_violation is not None:
+        parts.append("any violation" if when.any_violation else "no violation")
+    if when.tries_at_least is not None:
+        parts.append(f"try ≥ {when.tries_at_least}")
+    return ", ".join(parts)
+
+
+def machine_config(scenario: Scenario) -> dict[str, Any]:
+    """The `transitions.Machine` keyword arguments for a scenario (no models attached).
+
+    Each non-final state gets one `reply` transition per rule (in order, conditions = the rule),
+    then its `else`; transitions to non-final states are blocked once patience is lost, and a last
+    `reply` transition goes to the patience state then.
+    """
+    finals = set(scenario.final_states())
+    lost_state = scenario.patience_state
+    transitions: list[dict[str, Any]] = []
+    for sid, state in scenario.states.items():
+        if state.final:
+            continue
+
+        def guard(dest: str) -> list[str]:
+            return [] if dest in finals or lost_state is None else ["patience_lost"]
+
+        for rule in state.transitions:
+            transitions.append(
+                {
+                    "trigger": TRIGGER,
+                    "source": sid,
+                    "dest": rule.to,
+                    "conditions": [RuleTest(rule.when)],
+                    "unless": guard(rule.to),
+                }
+            )
+        if state.else_ is not None:
+            transitions.append(
+                {
+                    "trigger": TRIGGER,
+                    "source": sid,
+                    "dest": state.else_,
+                    "unless": guard(state.else_),
+                }
+            )
+        if lost_state is not None:
+            transitions.append(
+                {
+                    "trigger": TRIGGER,
+                    "source": sid,
+                    "dest": lost_state,
+                    "conditions": ["patience_lost"],
+                }
+            )
+    return {
+        "states": [
+            {"name": sid, "final": True} if sid in finals else {"name": sid}
+            for sid in scenario.states
+        ],
+        "initial": scenario.initial_state,
+        "transitions": transitions,
+        "send_event": True,
+        "auto_transitions": False,
+        "ignore_invalid_triggers": False,
+    }
+
+
+# ---------------------------------------------------------------- engine
+
+
+class Engine:
+    """Runs one scenario: client lines, grading, moving the machine, the final card.
+
+    `voice` (a `ClientVoice`) and `judge` (scoring's `Judge`) are optional LLM seams; when one
+    raises or takes longer than `timeout` seconds, the scripted line / rule grade is used and the
+    turn is marked `degraded`.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        grader: Grader | None = None,
+        voice: ClientVoice | None = None,
+        judge: Judge | None = None,
+        *,
+        standard: Standard | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        self.scenario = scenario
+        if grader is not None:
+            self.grader = grader
+            self.standard = standard or grader.standard
+        else:
+            self.standard = standard or default_standard()
+            self.grader = Grader(self.standard)
+        self.voice = voice
+        self.judge = judge
+        self.timeout = timeout
+        self.config = machine_config(scenario)
+        self.machine = Machine(model=None, **self.config)
+        self._violation_ids = [
+            cid for cid, spec in self.standard.checks.items() if spec.kind == "violation"
+        ]
+
+    # -- lifecycle
+
+    def start(self, seed: int | None = None, agent_name: str | None = None) -> RunState:
+        """A new run at the initial state. Without a seed, a random one is drawn (and kept)."""
+        return RunState(
+            scenario_id=self.scenario.id,
+            scenario_version=self.scenario.version,
+            seed=seed if seed is not None else random.SystemRandom().randrange(2**31),
+            state=self.scenario.initial_state,
+            agent_name=agent_name,
+            patience=self.scenario.patience,
+        )
+
+    def context(self, run: RunState) -> Context:
+        ctx = self.scenario.context
+        return Context(
+            time=ctx.time,
+            company=ctx.company,
+            client_name=ctx.client_name,
+            agent_name=run.agent_name,
+        )
+
+    async def client_line(self, run: RunState) -> ClientLine:
+        """The client's line for the current state; the same line again until the trainee replies.
+
+        Scripted variant picked by seed (and how often the state was visited), or the voice's
+        rewording of it. Updates `run.line`.
+        """
+        self._check(run)
+        state = self.scenario.states[run.state]
+        if run.line is None:
+            scripted = self.scripted_line(run)
+            text, degraded = scripted, False
+            if self.voice is not None:
+                voice = self.voice
+                try:
+                    said = await self._guarded(
+                        voice.line(self.scenario, run.state, scripted, list(run.history))
+                    )
+                    if isinstance(said, str) and said.strip():
+                        text = said.strip()
+                    else:
+                        degraded = True
+                except Exception:
+                    degraded = True
+            run.line, run.line_degraded = text, degraded
+        return ClientLine(
+            state=run.state,
+            text=run.line,
+            expect=list(state.expect),
+            hint=state.hint if self.scenario.mode == "training" else None,
+            final=state.final,
+            degraded=run.line_degraded,
+        )
+
+    def scripted_line(self, run: RunState) -> str:
+        """The scripted variant for the run's state, reproducible from seed and visit count."""
+        variants = self.scenario.states[run.state].client
+        if not variants:
+            return ""
+        visit = run.tries.get(run.state, 0)
+        rng = random.Random(f"{run.seed}:{run.state}:{visit}")
+        return rng.choice(variants)
+
+    async def reply(self, run: RunState, text: str) -> TurnResult:
+        """Grade the trainee's reply, move the run to the next state, append the turn.
+
+        Raises `RunError` if the run is finished or belongs to another scenario/version. Updates
+        `run` in place; writes nothing else.
+        """
+        self._check(run)
+        if run.finished:
+            raise RunError(f"run of '{run.scenario_id}' is already finished")
+        sid = run.state
+        state = self.scenario.states[sid]
+        context = self.context(run)
+        grade = self.grader.grade(
+            text,
+            checks=[*state.expect, *self._violation_ids],
+            context=context,
+            extra_forbidden=state.forbidden,
+        )
+        degraded = run.line_degraded
+        opinion: dict[str, bool] = {}
+        if self.judge is not None:
+            judge = self.judge
+            try:
+                answer = await self._guarded(judge.review(text, grade, context))
+                if answer is not None:
+                    if not isinstance(answer, dict):
+                        raise TypeError("judge answer is not a mapping")
+                    opinion = {
+                        k: v
+                        for k, v in answer.items()
+                        if k in grade.verdicts and isinstance(v, bool)
+                    }
+            except Exception:
+                degraded, opinion = True, {}
+            grade = _apply_opinion(grade, opinion)
+        score = score_reply(grade, state.expect, self.standard)
+        tries = run.tries.get(sid, 0) + 1
+        strikes = run.strikes + (0 if score.passed else 1)
+
+        cursor = _Cursor(score, tries, strikes, run.patience)
+        self.machine.add_model(cursor, initial=sid)
+        try:
+            if not cursor.may_reply():
+                raise ScenarioError(f"state '{sid}' of '{self.scenario.id}' has no way out")
+            cursor.reply()
+            next_state = cursor.state
+        finally:
+            self.machine.remove_model(cursor)
+
+        run.history.append(
+            Turn(
+                state=sid,
+                client=run.line,
+                reply=text,
+                grade=grade,
+                score=score,
+                next_state=next_state,
+                degraded=degraded,
+                judge=opinion,
+            )
+        )
+        run.tries[sid] = tries
+        run.strikes = strikes
+        run.state = next_state
+        run.line, run.line_degraded = None, False
+        run.score = round(sum(t.score.score for t in run.history) / len(run.history))
+        outcome = self.scenario.states[next_state].outcome
+        if outcome is not None:
+            run.finished, run.outcome = True, outcome
+        return TurnResult(
+            state=sid,
+            grade=grade,
+            score=score,
+            next_state=next_state,
+            finished=run.finished,
+            outcome=run.outcome,
+            degraded=degraded,
+        )
+
+    def abandon(self, run: RunState) -> None:
+        """Close an unfinished run (the trainee left); `final` then reports it as not passed."""
+        if not run.finished:
+            run.finished, run.abandoned = True, True
+
+    def final(self, run: RunState) -> FinalCard:
+        """The score card of a finished run. Raises `RunError` while the run goes on."""
+        self._check(run)
+        if not run.finished:
+            raise RunError(f"run of '{run.scenario_id}' is not finished yet")
+        steps: dict[str, bool] = {}
+        violations: list[tuple[str, str]] = []
+        blocking = False
+        for turn in run.history:
+            for step in turn.score.missed_steps:
+                steps.setdefault(step, False)
+            for step in turn.score.passed_steps:
+                steps[step] = True
+            for verdict in turn.score.violations:
+                quote = verdict.evidence.quote if verdict.evidence is not None else ""
+                violations.append((verdict.check, quote))
+            blocking = blocking or bool(turn.score.blocking)
+        missed = {
+            step: list(self.standard.checks[step].recommended)
+            for step, done in steps.items()
+            if not done and step in self.standard.checks
+        }
+        passed = (
+            run.outcome == "resolved"
+            and not run.abandoned
+            and not blocking
+            and run.score >= self.standard.pass_mark
+        )
+        return FinalCard(
+            score=run.score,
+            passed=passed,
+            outcome=run.outcome,
+            steps=steps,
+            violations=violations,
+            missed_recommended=missed,
+            turns=len(run.history),
+        )
+
+    # -- helpers
+
+    def _check(self, run: RunState) -> None:
+        if run.scenario_id != self.scenario.id:
+            raise RunError(f"run is of scenario '{run.scenario_id}', not '{self.scenario.id}'")
+        if run.scenario_version != self.scenario.version:
+            raise RunError(
+                f"run was started on version {run.scenario_version} of '{run.scenario_id}', "
+                f"the engine has version {self.scenario.version}"
+            )
+        if run.state not in self.scenario.states:
+            raise RunError(f"run is at unknown state '{run.state}'")
+
+    async def _guarded(self, call: Awaitable[T]) -> T:
+        return await asyncio.wait_for(call, timeout=self.timeout)
+
+
+def _apply_opinion(grade: GradeResult, opinion: dict[str, bool]) -> GradeResult:
+    """The grade with the judge's differing verdicts replaced (evidence dropped where flipped)."""
+    changed = {
+        cid: grade.verdicts[cid].model_copy(update={"value": value, "evidence": None})
+        for cid, value in opinion.items()
+        if grade.verdicts[cid].value != value
+    }
+    if not changed:
+        return grade
+    return grade.model_copy(update={"verdicts": {**grade.verdicts, **changed}})

@@ -1,0 +1,36 @@
+"""The exception root of `scenarios` and the `Problem` a validator reports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a scenario file, at a 1-based line and column."""
+
+    file: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """Root of every error raised by `scenarios`; `.problems` lists what is wrong, if from files."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        self.problems: list[Problem] = list(problems)
+        text = message if not self.problems else "\n".join(str(p) for p in self.problems)
+        super().__init__(text)
+
+
+class ScenarioNotFound(ScenarioError):
+    """No scenario with that id in the library."""
+
+
+class RunError(ScenarioError):
+    """A run was used wrongly: a reply after the end, a snapshot of another scenario version, ..."""

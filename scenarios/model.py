@@ -1,0 +1,211 @@
+"""The scenario format as pydantic models: what a trainer may write in a scenario YAML file.
+
+The models check the shape of one file (types, allowed fields, ranges). Whether the states form a
+sound machine and whether the check ids exist in the standard is checked by `scenarios.loader`,
+which knows the file positions and the standard.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+
+Outcome = Literal["resolved", "hung_up", "escalated"]
+Channel = Literal["phone", "office", "chat", "email"]
+Mode = Literal["training", "exam"]
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64),
+]
+"""Scenario ids, kinds and state ids: lowercase latin letters, digits and `_`."""
+
+NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ScenarioContext(_Strict):
+    """Who the client is and where the conversation happens (shown to the trainee and checks)."""
+
+    company: NonEmptyText = Field(
+        description="The organisation the trainee works for, e.g. «Почта России»."
+    )
+    client_name: str | None = Field(
+        default=None, description="How the client wants to be addressed, e.g. «Иван Петрович»."
+    )
+    client_mood: str | None = Field(
+        default=None, description="The client's mood, e.g. «раздражён»."
+    )
+    time: str | None = Field(
+        default=None,
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Local time of the conversation, HH:MM (the greeting must fit it).",
+    )
+    channel: Channel = Field(default="phone", description="phone, office, chat or email.")
+    agent_role: str | None = Field(
+        default=None, description="Who the trainee plays, e.g. «оператор контакт-центра»."
+    )
+
+
+class Condition(_Strict):
+    """Tests on the graded reply; every test given must hold."""
+
+    score_at_least: int | None = Field(
+        default=None, ge=0, le=100, description="Score 0–100 is at least this."
+    )
+    score_below: int | None = Field(
+        default=None, ge=0, le=100, description="Score 0–100 is below this."
+    )
+    passed: list[Identifier] = Field(
+        default_factory=list, description="Every one of these expected steps was performed."
+    )
+    missed: list[Identifier] = Field(
+        default_factory=list, description="At least one of these expected steps was missed."
+    )
+    violations: list[Identifier] = Field(
+        default_factory=list, description="At least one of these violations was committed."
+    )
+    any_violation: bool | None = Field(
+        default=None, description="true: some violation was committed; false: none was."
+    )
+    tries_at_least: int | None = Field(
+        default=None,
+        ge=1,
+        description="The trainee has answered in this state at least this many times.",
+    )
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Condition:
+        if not self.model_dump(exclude_defaults=True):
+            raise ValueError("a condition needs at least one test (e.g. score_at_least: 80)")
+        return self
+
+
+class Rule(_Strict):
+    """One transition: go to `to` when the condition holds. Rules are tried top to bottom."""
+
+    when: Condition
+    to: Identifier = Field(description="The state to go to.")
+
+
+class State(_Strict):
+    """One moment of the conversation: the client speaks, the trainee replies, it is graded."""
+
+    client: list[NonEmptyText] = Field(
+        default_factory=list,
+        description="Variants of the client's line; one is picked per attempt, reproducibly.",
+    )
+    expect: list[Identifier] = Field(
+        default_factory=list,
+        description="Step check ids the trainee is expected to perform in the reply.",
+    )
+    forbidden: list[NonEmptyText] = Field(
+        default_factory=list, description="Extra phrases forbidden in the reply to this state."
+    )
+    hint: str | None = Field(
+        default=None, description="A tip shown to the trainee in training mode."
+    )
+    transitions: list[Rule] = Field(
+        default_factory=list, description="Rules tried in order after the reply is graded."
+    )
+    else_: Identifier | None = Field(
+        default=None, alias="else", description="The state to go to when no rule matches."
+    )
+    outcome: Outcome | None = Field(
+        default=None, description="Makes this a final state: resolved, hung_up or escalated."
+    )
+
+    @property
+    def final(self) -> bool:
+        return self.outcome is not None
+
+    def targets(self) -> list[str]:
+        """Every state this state can move to by its own rules (in order, `else` last)."""
+        out = [rule.to for rule in self.transitions]
+        if self.else_ is not None:
+            out.append(self.else_)
+        return out
+
+
+class Scenario(_Strict):
+    """One role-play scenario: a briefing, a context and a state machine of client lines."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        title="Role-play scenario",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    id: Identifier = Field(description="Unique scenario id, e.g. hold_request.")
+    title: NonEmptyText = Field(description="Title shown in the scenario menu.")
+    kind: Identifier = Field(
+        description="difficult_client, system_failure, hold, complaint, opening, transfer, ..."
+    )
+    difficulty: int = Field(ge=1, le=3, description="1 easy, 2 medium, 3 hard.")
+    briefing: NonEmptyText = Field(description="What the trainee is told before the start.")
+    context: ScenarioContext
+    persona: str = Field(
+        default="", description="How the client talks; an LLM voice uses it to vary the lines."
+    )
+    mode: Mode = Field(default="training", description="training shows hints; exam does not.")
+    patience: int | None = Field(
+        default=3,
+        ge=1,
+        description="After this many bad replies the client hangs up (null: never).",
+    )
+    initial: Identifier | None = Field(
+        default=None, description="The first state (default: the first state listed)."
+    )
+    on_patience_lost: Identifier | None = Field(
+        default=None,
+        description="Final state when patience runs out (default: the first hung_up state).",
+    )
+    states: dict[Identifier, State] = Field(min_length=1)
+
+    _version: str = PrivateAttr(default="")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_initial(cls, data: object) -> object:
+        """Without `initial`, the first state listed is the initial one."""
+        if isinstance(data, dict) and data.get("initial") is None:
+            states = data.get("states")
+            if isinstance(states, dict) and states:
+                data = {**data, "initial": next(iter(states))}
+        return data
+
+    def model_post_init(self, context: object, /) -> None:
+        canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
+        self._version = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+    @property
+    def version(self) -> str:
+        """Content hash of the scenario (comments and formatting do not change it)."""
+        return self._version
+
+    @property
+    def initial_state(self) -> str:
+        return self.initial if self.initial is not None else next(iter(self.states))
+
+    @property
+    def patience_state(self) -> str | None:
+        """The final state the client goes to when patience runs out, if any."""
+        if self.patience is None:
+            return None
+        if self.on_patience_lost is not None:
+            return self.on_patience_lost
+        for name, state in self.states.items():
+            if state.outcome == "hung_up":
+                return name
+        return None
+
+    def final_states(self) -> list[str]:
+        return [name for name, state in self.states.items() if state.final]
