@@ -1,0 +1,260 @@
+"""The grader: a reply and a context in, one verdict with evidence per check out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from scoring.errors import PatternError, UnknownCheckError
+from scoring.model import Context, Evidence, GradeResult, Verdict
+from scoring.patterns import Match, Phrase, PatternCompiler, find
+from scoring.standard import CompiledCheck, Standard, default_standard
+from scoring.text import Analysed, Lexicon, default_lexicon
+
+FORBIDDEN_CHECK = "forbidden_phrase"
+_MIN_FUZZY_LEN = 5
+
+
+def _minutes(value: str | None) -> int | None:
+    if not value:
+        return None
+    try:
+        hours, minutes = value.strip().split(":")[:2]
+        total = int(hours) * 60 + int(minutes)
+    except ValueError:
+        return None
+    return total if 0 <= total <= 24 * 60 else None
+
+
+class _Reply:
+    """One reply being graded: the analysed text, its bag of keys, memoised verdicts."""
+
+    def __init__(self, doc: Analysed, bag: frozenset[str], context: Context) -> None:
+        self.doc = doc
+        self.bag = bag
+        self.context = context
+        self.verdicts: dict[str, Verdict] = {}
+        self.in_progress: set[str] = set()
+
+
+class Grader:
+    """Grades replies against a standard. Pure and deterministic; reads and writes nothing else."""
+
+    def __init__(self, standard: Standard | None = None, lexicon: Lexicon | None = None) -> None:
+        self.standard = standard or default_standard()
+        self._lexicon = lexicon or default_lexicon()
+        self._compiler = PatternCompiler(self._lexicon)
+        self._context_phrases: dict[tuple[str, str, str], tuple[Phrase, ...]] = {}
+        self._extra: dict[str, Phrase | None] = {}
+        self._literals: dict[str, Phrase | None] = {}
+        self._fuzzy: dict[str, frozenset[str]] = {}
+        vocab: set[str] = set()
+        for check in self.standard.compiled.values():
+            for phrase in (*check.phrases, *(p for p, _ in check.unless)):
+                for element in phrase.elements:
+                    for alt in element.alts:
+                        vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
+        self._vocab = sorted(vocab)
+
+    # --- public -------------------------------------------------------------------------
+
+    def grade(
+        self,
+        text: object,
+        checks: Iterable[str] | None = None,
+        context: Context | Mapping[str, object] | None = None,
+        extra_forbidden: Sequence[str] = (),
+    ) -> GradeResult:
+        """Grade `text` on `checks` (None: every check of the standard).
+
+        Raises `UnknownCheckError` for a check id the standard does not define; never raises on
+        the content of `text` (empty, huge, emoji, control characters, other scripts).
+        """
+        wanted = list(self.standard.checks) if checks is None else list(dict.fromkeys(checks))
+        for check in wanted:
+            if check not in self.standard.compiled:
+                raise UnknownCheckError(check)
+        doc = self._lexicon.analyse(text)
+        ctx = Context.coerce(context)
+        reply = _Reply(doc, self._bag(doc), ctx)
+        self._reserve_names(reply)
+        extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
+        verdicts = {
+            check: self._verdict(check, reply, extra if check == FORBIDDEN_CHECK else ())
+            for check in wanted
+        }
+        return GradeResult(text=doc.text, verdicts=verdicts, too_long=doc.too_long)
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _bag(self, doc: Analysed) -> frozenset[str]:
+        bag: set[str] = set()
+        for token in doc.tokens:
+            bag.add(token.form)
+            info = token.info
+            if info is None:
+                continue
+            bag.update(info.lemmas)
+            if not info.known and len(token.form) >= _MIN_FUZZY_LEN:
+                token.fuzzy = self._near(token.form, info.lemmas)
+                bag.update(token.fuzzy)
+        return frozenset(bag)
+
+    def _reserve_names(self, reply: _Reply) -> None:
+        """Mark the words of the company's and the client's names (they never name the speaker)."""
+        ctx = reply.context
+        sources = [*self.standard.companies]
+        if ctx.company:
+            sources += [ctx.company, *self.standard.companies.get(ctx.company, [])]
+        if ctx.client_name:
+            sources += ctx.client_name.split()
+        for source in sources:
+            phrase = self._literal(source)
+            if phrase is None:
+                continue
+            for match in find(phrase, reply.doc, reply.bag):
+                for token in reply.doc.tokens[match.start : match.end]:
+                    token.reserved = True
+
+    def _literal(self, source: str) -> Phrase | None:
+        if source not in self._literals:
+            self._literals[source] = self._compiler.literal(source)
+        return self._literals[source]
+
+    def _near(self, form: str, lemmas: frozenset[str]) -> frozenset[str]:
+        """Standard words within a small edit distance of an unknown word (a typo)."""
+        cached = self._fuzzy.get(form)
+        if cached is not None:
+            return cached
+        found: set[str] = set()
+        for candidate in {form, *lemmas}:
+            limit = 1 if len(candidate) < 8 else 2
+            best = process.extractOne(
+                candidate, self._vocab, scorer=Levenshtein.distance, score_cutoff=limit
+            )
+            if best is not None:
+                found.add(best[0])
+        result = frozenset(found)
+        if len(self._fuzzy) < 100_000:
+            self._fuzzy[form] = result
+        return result
+
+    def _extra_phrase(self, source: str) -> Phrase | None:
+        if source not in self._extra:
+            try:
+                self._extra[source] = self._compiler.compile(source)
+            except PatternError:
+                self._extra[source] = self._compiler.literal(source)
+        return self._extra[source]
+
+    def _context_value(self, check: CompiledCheck, context: Context) -> str | None:
+        key = check.spec.context
+        return getattr(context, key) if key else None
+
+    def _phrases_for_context(self, check: CompiledCheck, value: str) -> tuple[Phrase, ...]:
+        key = (check.spec.id, check.spec.context_match, value)
+        cached = self._context_phrases.get(key)
+        if cached is not None:
+            return cached
+        sources = [value]
+        if check.spec.context == "company":
+            sources += self.standard.companies.get(value, [])
+        phrases: list[Phrase] = []
+        for source in sources:
+            if check.spec.context_match == "any_word":
+                for word in source.split():
+                    if len(word.strip(".,")) >= 2 and (p := self._compiler.literal(word)):
+                        phrases.append(p)
+            elif p := self._compiler.literal(source):
+                phrases.append(p)
+        result = tuple(phrases)
+        self._context_phrases[key] = result
+        return result
+
+    def _value(self, check: str, reply: _Reply) -> bool:
+        """The verdict of another check (for phrases that `require` one); memoised."""
+        verdict = reply.verdicts.get(check)
+        if verdict is not None:
+            return verdict.value
+        if check in reply.in_progress or check not in self.standard.compiled:
+            return False
+        return self._verdict(check, reply, ()).value
+
+    def _verdict(self, check_id: str, reply: _Reply, extra: tuple[Phrase, ...]) -> Verdict:
+        if not extra and check_id in reply.verdicts:
+            return reply.verdicts[check_id]
+        check = self.standard.compiled[check_id]
+        spec = check.spec
+        reply.in_progress.add(check_id)
+        try:
+            matches = self._matches(check, reply, extra)
+        finally:
+            reply.in_progress.discard(check_id)
+        value = bool(matches)
+        if spec.periods:
+            value, matches = self._time_of_day(check, reply, matches)
+        evidence = None
+        if value and matches:
+            first = min(matches, key=lambda m: m.start)
+            tokens = reply.doc.tokens
+            start, end = tokens[first.start].start, tokens[first.end - 1].end
+            evidence = Evidence(
+                quote=reply.doc.text[start:end], start=start, end=end, rule=first.phrase.source
+            )
+        verdict = Verdict(check=check_id, kind=spec.kind, value=value, evidence=evidence)
+        if not extra:
+            reply.verdicts[check_id] = verdict
+        return verdict
+
+    def _matches(self, check: CompiledCheck, reply: _Reply, extra: tuple[Phrase, ...]) -> list[Match]:
+        spec = check.spec
+        value = self._context_value(check, reply.context)
+        if spec.context_required and not value:
+            return []
+        doc, bag = reply.doc, reply.bag
+        phrases: list[Phrase] = [*check.phrases, *extra]
+        if value and spec.context != "time":
+            phrases += self._phrases_for_context(check, value)
+        matches: list[Match] = []
+        for phrase in phrases:
+            if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
+                continue
+            matches += find(phrase, doc, bag, spec.fuzzy)
+        if not matches or not check.unless:
+            return matches
+        kept = []
+        blockers = [(m, scope) for p, scope in check.unless for m in find(p, doc, bag, spec.fuzzy)]
+        for match in matches:
+            if not any(
+                (b.sentence == match.sentence)
+                if scope == "sentence"
+                else (b.start < match.end and match.start < b.end)
+                for b, scope in blockers
+            ):
+                kept.append(match)
+        return kept
+
+    def _time_of_day(
+        self, check: CompiledCheck, reply: _Reply, matches: list[Match]
+    ) -> tuple[bool, list[Match]]:
+        """Greeting fit for the time: a fitting or any-time greeting, and no wrong one."""
+        now = _minutes(reply.context.time)
+        if now is None:
+            return bool(matches), matches
+        bounds = {p.label: (_minutes(p.start), _minutes(p.end)) for p in check.spec.periods}
+        fitting, wrong = [], []
+        for match in matches:
+            label = match.phrase.label
+            if label is None:
+                fitting.append(match)
+                continue
+            low, high = bounds.get(label, (None, None))
+            if low is not None and high is not None and low <= now <= high:
+                fitting.append(match)
+            else:
+                wrong.append(match)
+        if wrong:
+            return False, wrong
+        return bool(fitting), fitting

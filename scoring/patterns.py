@@ -1,0 +1,294 @@
+"""Phrase patterns: the small language a trainer writes phrases in, compiled and matched on lemmas.
+
+Syntax of one phrase (words separated by spaces):
+
+    word        any inflection of the word (matched on pymorphy3 lemmas)
+    a|b|c       alternatives
+    =form       exactly this word form (after normalisation: lower case, «ё»→«е»)
+    /regex/     a word form matching the regular expression as a whole
+    word:1per,INFN   the word in a form carrying one of these pymorphy3 grammemes
+    word:-impr  the word in a form without this grammeme (several: word:-impr,-2per)
+    [x]         optional element (x is any of the above)
+    *           any one word
+    #           a number (digits or a numeral)
+    ^           a name: a capitalised word inside a sentence, or one pymorphy3 tags as a name
+    ~N          up to N other words in between (…, the same as ~3)
+
+A phrase matches inside one sentence. Unless the phrase says `negation: allow`, a match is
+discarded when a negation («не», «ни», «нет», «без») stands in one of its gaps or just before it
+in the same clause, so «Вы не должны» is not «Вы должны», «не отключайтесь» is not consent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from scoring.errors import PatternError
+from scoring.text import NEGATIONS, Analysed, Lexicon, Token
+
+_GAP = re.compile(r"^~(\d+)$")
+_NUMERAL_LEMMAS = frozenset(
+    {"пара", "несколько", "полтора", "пол", "пару", "пол-минуты", "полминуты", "один", "два"}
+)
+_PRONOUNS = frozenset({"вы", "вас", "вам", "вами", "ваш", "ваша", "ваше", "ваши", "вашего", "вашей"})
+_FILLERS = frozenset(
+    {"ну", "и", "а", "да", "же", "вот", "так", "уж", "ой", "ладно", "ага", "то", "ли", "вам", "вы"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Alt:
+    """One alternative of an element."""
+
+    keys: frozenset[str] = frozenset()  # lemma keys (or exact forms when exact)
+    exact: bool = False
+    regex: re.Pattern[str] | None = None
+    grams_any: frozenset[str] = frozenset()
+    grams_none: frozenset[str] = frozenset()
+    special: str | None = None  # "any" | "num" | "name"
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    alts: tuple[Alt, ...] = ()
+    optional: bool = False
+    gap: int = 0  # > 0: a gap element
+    negation: bool = False  # explicitly matches a negation word
+
+    @property
+    def keys(self) -> frozenset[str] | None:
+        """Keys one of which must be in the reply's bag, or None when this element has no key."""
+        out: set[str] = set()
+        for alt in self.alts:
+            if not alt.keys:
+                return None
+            out |= alt.keys
+        return frozenset(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    source: str
+    elements: tuple[Element, ...]
+    question: bool = False
+    whole: bool = False
+    negation_allowed: bool = False
+    requires: tuple[str, ...] = ()
+    label: str | None = None  # e.g. the period of a time-of-day greeting
+    required_keys: tuple[frozenset[str], ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    phrase: Phrase
+    start: int  # token index
+    end: int  # token index, exclusive
+    sentence: int
+
+
+def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
+    info = token.info
+    if alt.special == "any":
+        return info is not None or token.is_number
+    if alt.special == "num":
+        return token.is_number or (info is not None and not info.lemmas.isdisjoint(_NUMERAL_LEMMAS))
+    if alt.special == "name":
+        if info is None or token.reserved or token.form in _PRONOUNS:
+            return False
+        if "Name" in info.tags or "Patr" in info.tags or "Surn" in info.tags:
+            return True
+        return token.capitalised and not token.sentence_start and not info.known
+    if alt.regex is not None:
+        return alt.regex.fullmatch(token.form) is not None
+    if alt.exact:
+        return token.form in alt.keys or (fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys))
+    if info is None:
+        return token.form in alt.keys
+    hit = alt.keys & info.lemmas
+    if not hit:
+        return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys)
+    if not alt.grams_any and not alt.grams_none:
+        return True
+    for lemma in hit:
+        grams = info.grams.get(lemma, frozenset())
+        if alt.grams_any and grams.isdisjoint(alt.grams_any):
+            continue
+        if alt.grams_none and not grams.isdisjoint(alt.grams_none):
+            continue
+        return True
+    return False
+
+
+def _element_matches(element: Element, token: Token, fuzzy_ok: bool) -> bool:
+    return any(_alt_matches(alt, token, fuzzy_ok) for alt in element.alts)
+
+
+class PatternCompiler:
+    """Compiles phrase strings to `Phrase`s; raises `PatternError` with a plain message."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._lexicon = lexicon
+
+    def _alt(self, text: str) -> Alt:
+        if text == "*":
+            return Alt(special="any")
+        if text == "#":
+            return Alt(special="num")
+        if text == "^":
+            return Alt(special="name")
+        if len(text) > 2 and text.startswith("/") and text.endswith("/"):
+            try:
+                return Alt(regex=re.compile(text[1:-1].lower().replace("ё", "е")))
+            except re.error as exc:
+                raise PatternError(f"bad regular expression {text}: {exc}") from exc
+        if text.startswith("="):
+            form = text[1:].lower().replace("ё", "е")
+            if not form:
+                raise PatternError("«=» must be followed by a word form")
+            return Alt(keys=frozenset({form}), exact=True)
+        word, _, grams = text.partition(":")
+        word = word.lower().replace("ё", "е")
+        if not word or not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", word):
+            raise PatternError(f"«{text}» is not a word")
+        keys = {word} if word[0].isdigit() else {word, self._lexicon.lemma(word)}
+        grams_any: set[str] = set()
+        grams_none: set[str] = set()
+        for gram in filter(None, (g.strip() for g in grams.split(","))):
+            (grams_none if gram.startswith("-") else grams_any).add(gram.lstrip("-"))
+        return Alt(
+            keys=frozenset(keys), grams_any=frozenset(grams_any), grams_none=frozenset(grams_none)
+        )
+
+    def _element(self, text: str) -> Element:
+        if text in ("...", "…"):
+            return Element(gap=3)
+        gap = _GAP.match(text)
+        if gap:
+            return Element(gap=max(1, int(gap.group(1))))
+        optional = text.startswith("[") and text.endswith("]")
+        if optional:
+            text = text[1:-1]
+        if not text:
+            raise PatternError("empty element")
+        if len(text) > 2 and text.startswith("/") and text.endswith("/"):
+            alts: tuple[Alt, ...] = (self._alt(text),)
+        else:
+            # «a|b|c:1per» — the grammemes after the last «:» apply to every alternative
+            words, colon, grams = text.partition(":")
+            suffix = f":{grams}" if colon else ""
+            alts = tuple(self._alt(part + suffix) for part in words.split("|"))
+        negation = any(alt.keys & NEGATIONS for alt in alts)
+        return Element(alts=alts, optional=optional, negation=negation)
+
+    def compile(
+        self,
+        source: str,
+        *,
+        question: bool = False,
+        whole: bool = False,
+        negation_allowed: bool = False,
+        requires: tuple[str, ...] = (),
+        label: str | None = None,
+    ) -> Phrase:
+        parts = source.replace("…", " … ").split()
+        if not parts:
+            raise PatternError("empty phrase")
+        elements = tuple(self._element(part) for part in parts)
+        if all(e.gap or e.optional for e in elements):
+            raise PatternError(f"«{source}» has no required word")
+        required = tuple(
+            keys for e in elements if not e.gap and not e.optional and (keys := e.keys) is not None
+        )
+        return Phrase(
+            source=source,
+            elements=elements,
+            question=question,
+            whole=whole,
+            negation_allowed=negation_allowed,
+            requires=requires,
+            label=label,
+            required_keys=required,
+        )
+
+    def literal(self, text: str, *, label: str | None = None) -> Phrase | None:
+        """A phrase made of a context value (a company or a person's name), every word required."""
+        words = re.findall(r"[^\W\d_]+|\d+", text.lower().replace("ё", "е"))
+        if not words:
+            return None
+        return self.compile(" ".join(words), negation_allowed=True, label=label)
+
+
+def _match_from(
+    elements: tuple[Element, ...],
+    k: int,
+    tokens: list[Token],
+    i: int,
+    limit: int,
+    fuzzy_ok: bool,
+    negation_allowed: bool,
+) -> int | None:
+    if k == len(elements):
+        return i
+    element = elements[k]
+    if element.gap:
+        for g in range(element.gap + 1):
+            if g and (i + g > limit):
+                break
+            if g and not negation_allowed and tokens[i + g - 1].form in NEGATIONS:
+                break
+            end = _match_from(elements, k + 1, tokens, i + g, limit, fuzzy_ok, negation_allowed)
+            if end is not None:
+                return end
+        return None
+    if i < limit and _element_matches(element, tokens[i], fuzzy_ok):
+        end = _match_from(elements, k + 1, tokens, i + 1, limit, fuzzy_ok, negation_allowed)
+        if end is not None:
+            return end
+    if element.optional:
+        return _match_from(elements, k + 1, tokens, i, limit, fuzzy_ok, negation_allowed)
+    return None
+
+
+def _negated(tokens: list[Token], start: int, sentence_start: int) -> bool:
+    """A negation in the two words before `start`, within the same clause."""
+    i = start
+    for _ in range(2):
+        if i <= sentence_start or tokens[i].clause_start:
+            return False
+        i -= 1
+        if tokens[i].form in NEGATIONS:
+            return True
+    return False
+
+
+def find(phrase: Phrase, doc: Analysed, bag: frozenset[str], fuzzy_ok: bool = True) -> list[Match]:
+    """Every non-overlapping match of `phrase` in the reply (reads nothing else, writes nothing)."""
+    for keys in phrase.required_keys:
+        if keys.isdisjoint(bag):
+            return []
+    tokens = doc.tokens
+    out: list[Match] = []
+    for index, sentence in enumerate(doc.sentences):
+        if phrase.question and not sentence.question:
+            continue
+        i = sentence.start
+        while i < sentence.end:
+            end = _match_from(
+                phrase.elements, 0, tokens, i, sentence.end, fuzzy_ok, phrase.negation_allowed
+            )
+            if end is None or end == i:
+                i += 1
+                continue
+            if not phrase.negation_allowed and _negated(tokens, i, sentence.start):
+                i += 1
+                continue
+            if phrase.whole and any(
+                tokens[j].form not in _FILLERS
+                for j in (*range(sentence.start, i), *range(end, sentence.end))
+            ):
+                i += 1
+                continue
+            out.append(Match(phrase, i, end, index))
+            i = end
+    return out

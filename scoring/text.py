@@ -1,0 +1,190 @@
+"""Russian text handling: sanitise, normalise, tokenise, lemmatise (pymorphy3, cached).
+
+Everything here keeps offsets into the original text, so a verdict can quote the trainee's own
+words. Normalisation is length-preserving per character (case, «ё»→«е», Latin look-alikes,
+control characters, emoji), and per token (repeated letters), so spans stay exact.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pymorphy3
+
+#: Replies longer than this are flagged `too_long` (Telegram's own message limit).
+MAX_REPLY_CHARS = 4096
+#: Only this many characters are graded; the rest of an over-long text is ignored.
+GRADE_CHARS = 20_000
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,:\-]\d+)*|[?!.…;]|[,:—–()«»\"]|(?<!\S)-(?!\S)")
+_REPEATS = re.compile(r"(.)\1{2,}")
+_CYRILLIC = re.compile(r"[а-я]")
+_LATIN = re.compile(r"[a-z]")
+_LOOKALIKES = str.maketrans("aeopcxykmthb", "аеорсхукмтнв")
+_SENTENCE_END = frozenset(".!?…;")
+_CLAUSE_MARKS = frozenset(',:—–()«»"-')
+
+#: Words that negate what follows them.
+NEGATIONS = frozenset({"не", "ни", "нет", "без"})
+
+
+@dataclass(frozen=True, slots=True)
+class WordInfo:
+    """What pymorphy3 knows about one normalised word form."""
+
+    lemmas: frozenset[str]
+    grams: dict[str, frozenset[str]]  # lemma -> union of grammemes over the parses with that lemma
+    known: bool
+    tags: frozenset[str]  # union of all grammemes (Name, Surn, Patr, NUMR, ...)
+
+
+@dataclass(slots=True)
+class Token:
+    form: str  # normalised surface form
+    start: int  # offset in the original text
+    end: int
+    sentence: int
+    info: WordInfo | None  # None for punctuation
+    capitalised: bool = False
+    sentence_start: bool = False
+    clause_start: bool = False  # preceded by a comma, dash, colon, bracket or quote
+    reserved: bool = False  # part of the company's or the client's name (never a self-intro name)
+    fuzzy: frozenset[str] = field(default_factory=frozenset)  # lemmas reached by typo tolerance
+
+    @property
+    def is_word(self) -> bool:
+        return self.info is not None
+
+    @property
+    def is_number(self) -> bool:
+        return self.form[:1].isdigit() or (self.info is not None and "NUMR" in self.info.tags)
+
+
+@dataclass(slots=True)
+class Sentence:
+    start: int  # token index
+    end: int  # token index, exclusive (punctuation excluded)
+    question: bool
+
+
+@dataclass(slots=True)
+class Analysed:
+    text: str  # the sanitised original text (what offsets refer to)
+    tokens: list[Token]  # word and number tokens only
+    sentences: list[Sentence]
+    too_long: bool
+
+
+def sanitise(text: object) -> str:
+    """Make any input a safe str: drop lone surrogates and control characters (never raises)."""
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    text = _SURROGATES.sub(" ", text)
+    if text.isprintable():
+        return text
+    return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
+
+
+def _normalise_chars(text: str) -> str:
+    """Lower-case, «ё»→«е», every other character kept at its position (length-preserving)."""
+    low = text.lower()
+    if len(low) != len(text):  # e.g. «İ» lower-cases to two code points
+        low = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    return low.replace("ё", "е")
+
+
+def normalise_word(word: str) -> str:
+    """Normalise one lower-cased token: Latin look-alikes in a Cyrillic word, repeated letters."""
+    if _LATIN.search(word) and _CYRILLIC.search(word):
+        word = word.translate(_LOOKALIKES)
+    return _REPEATS.sub(r"\1", word)
+
+
+class Lexicon:
+    """pymorphy3 with a per-instance cache of word analyses (one analyser per Lexicon)."""
+
+    def __init__(self) -> None:
+        self._morph = pymorphy3.MorphAnalyzer()
+        self._cache: dict[str, WordInfo] = {}
+
+    def info(self, word: str) -> WordInfo:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        grams: dict[str, set[str]] = {}
+        tags: set[str] = set()
+        for parse in self._morph.parse(word):
+            lemma = parse.normal_form.replace("ё", "е")
+            bucket = grams.setdefault(lemma, set())
+            bucket.update(parse.tag.grammemes)
+            tags.update(parse.tag.grammemes)
+        grams.setdefault(word, set())  # the form itself always counts as a key
+        info = WordInfo(
+            lemmas=frozenset(grams),
+            grams={k: frozenset(v) for k, v in grams.items()},
+            known=self._morph.word_is_known(word),
+            tags=frozenset(tags),
+        )
+        if len(self._cache) < 200_000:
+            self._cache[word] = info
+        return info
+
+    def lemma(self, word: str) -> str:
+        """The most likely lemma of a normalised word (used to compile patterns)."""
+        return self._morph.parse(word)[0].normal_form.replace("ё", "е")
+
+    def analyse(self, text: object) -> Analysed:
+        """Sanitise, normalise, tokenise and lemmatise a reply. Never raises on content."""
+        original = sanitise(text)
+        too_long = len(original) > MAX_REPLY_CHARS
+        graded = original[:GRADE_CHARS]
+        norm = _normalise_chars(graded)
+        tokens: list[Token] = []
+        sentences: list[Sentence] = []
+        sentence_index = 0
+        sentence_first = 0
+        at_start = True
+        clause = True
+        for match in _TOKEN.finditer(norm):
+            raw = match.group()
+            if raw in _CLAUSE_MARKS:
+                clause = True
+                continue
+            if raw[0] in _SENTENCE_END:
+                if len(tokens) > sentence_first:
+                    sentences.append(Sentence(sentence_first, len(tokens), raw == "?"))
+                    sentence_index += 1
+                    sentence_first = len(tokens)
+                elif raw == "?" and sentences and sentences[-1].end == len(tokens):
+                    sentences[-1].question = True  # «…?!» or «…!?»
+                at_start = clause = True
+                continue
+            form = normalise_word(raw)
+            start, end = match.span()
+            info = None if form[0].isdigit() else self.info(form)
+            tokens.append(
+                Token(
+                    form=form,
+                    start=start,
+                    end=end,
+                    sentence=sentence_index,
+                    info=info,
+                    capitalised=graded[start].isupper(),
+                    sentence_start=at_start,
+                    clause_start=clause,
+                )
+            )
+            at_start = clause = False
+        if len(tokens) > sentence_first:
+            sentences.append(Sentence(sentence_first, len(tokens), False))
+        return Analysed(original, tokens, sentences, too_long)
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    """One shared analyser per process (pymorphy3's dictionaries take ~50 MB and ~0.3 s to load)."""
+    return Lexicon()
