@@ -2,7 +2,8 @@
 
 Order matters: errors first (it only handles errors), then registration (`/start` must win over
 everything), the role-guarded routers, the refusal for privileged commands, the menu and help,
-scenario choice, and the play loop last (it takes any message in a running scenario).
+scenario choice, the play loop (it takes any message of a registered person), and the fallback
+for people not registered yet.
 """
 
 from __future__ import annotations
@@ -11,7 +12,18 @@ from collections.abc import Callable
 
 from aiogram import Router
 
-from bot.telegram import admin, choose, denied, errors, hr, menu, play, registration, trainer
+from bot.telegram import (
+    admin,
+    choose,
+    denied,
+    errors,
+    fallback,
+    hr,
+    menu,
+    play,
+    registration,
+    trainer,
+)
 
 ROUTER_FACTORIES: list[Callable[[], Router]] = [
     errors.make_router,
@@ -23,6 +35,7 @@ ROUTER_FACTORIES: list[Callable[[], Router]] = [
     menu.make_router,
     choose.make_router,
     play.make_router,
+    fallback.make_router,
 ]
 
 

@@ -1,0 +1,257 @@
+"""Handler level: real Updates through the real Dispatcher, real SQLite storage in tmp_path."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+
+from conftest import ADMIN_ID
+from play_helpers import BAD_REPLY, good_reply, state_of_line
+from tg_harness import Chat, Sent
+
+from bot.__main__ import App
+from bot.telegram.split import TELEGRAM_LIMIT
+
+SCENARIO = "hold_request"
+ChatFactory = Callable[..., Chat]
+
+
+async def register(chat: Chat, name: str = "Мария Иванова", team: str = "Отделение 101") -> None:
+    await chat.command("start")
+    await chat.send(name)
+    await chat.send(team)
+
+
+async def open_briefing(chat: Chat, app: App, scenario_id: str = SCENARIO,
+                        mode_button: str = "Тренировка") -> Sent:
+    menu = chat.find("Главное меню")
+    await chat.press(menu, mode_button)
+    scenario = app.library[scenario_id]
+    kinds = chat.last()
+    from bot.telegram.render import kind_label
+
+    await chat.press(kinds, kind_label(app.texts, scenario.kind))
+    await chat.press(chat.last(), scenario.title)
+    return chat.last()
+
+
+def client_text(sent: Sent) -> str:
+    """The client's line inside a bot message (after «Клиент:»)."""
+    match = re.search(r"Клиент:</b> (.*)", sent.text, re.S)
+    assert match, sent.text
+    return match.group(1).split("\n")[0].strip()
+
+
+def final_score(sent: Sent) -> int:
+    match = re.search(r"Результат: <b>(\d+)/100", sent.text)
+    assert match, sent.text
+    return int(match.group(1))
+
+
+async def play(chat: Chat, app: App, good: bool, max_turns: int = 15) -> Sent:
+    """Answer every client line (well or badly) until the score card comes; return the card."""
+    scenario = app.library[SCENARIO]
+    briefing = await open_briefing(chat, app)
+    sent = await chat.press(briefing, "Начать")
+    for _ in range(max_turns):
+        card = [s for s in sent if "Результат:" in s.text]
+        if card:
+            return card[-1]
+        line = [s for s in sent if "Клиент:" in s.text][-1]
+        state = state_of_line(scenario, client_text(line))
+        sent = await chat.send(good_reply(scenario, state) if good else BAD_REPLY)
+    raise AssertionError("the scenario did not end")
+
+
+async def test_registration_stores_name_and_team(chat: ChatFactory, app: App) -> None:
+    user = chat(101)
+    welcome = await user.command("start")
+    assert "Как вас подписывать" in welcome[0].text
+    ask_team = await user.send("Мария Иванова")
+    assert "команде" in ask_team[0].text
+    done = await user.send("Отделение 101")
+    assert any("Главное меню" in s.text for s in done)
+    person = app.storage.person_by_telegram(101)
+    assert person is not None and person.display_name == "Мария Иванова"
+    assert person.team_id is not None
+    assert app.storage.get_team(person.team_id).name == "Отделение 101"
+
+
+async def test_invite_deep_link_joins_the_team_without_asking(chat: ChatFactory, app: App) -> None:
+    team = app.storage.create_team("Казань-1", invite_code="kzn1")
+    user = chat(102)
+    await user.command("start", "team_kzn1")
+    done = await user.send("Пётр Петров")
+    assert any("Главное меню" in s.text for s in done)
+    person = app.storage.person_by_telegram(102)
+    assert person is not None and person.team_id == team.id
+
+
+async def test_a_scenario_played_well_scores_higher_than_played_badly(
+    chat: ChatFactory, app: App
+) -> None:
+    good, bad = chat(201), chat(202)
+    await register(good)
+    await register(bad)
+    good_card, bad_card = await play(good, app, good=True), await play(bad, app, good=False)
+    assert "✅" in good_card.text and "Время:" in good_card.text
+    assert "❌" in bad_card.text
+    assert final_score(good_card) > final_score(bad_card)
+    assert final_score(good_card) >= 70
+    assert "Ещё раз" in str(good_card.buttons()) and "Другой сценарий" in str(good_card.buttons())
+    for uid, card in ((201, good_card), (202, bad_card)):
+        person = app.storage.person_by_telegram(uid)
+        assert person is not None
+        [attempt] = app.storage.list_attempts(person.id)
+        assert attempt.status == "finished" and attempt.score == final_score(card)
+
+
+async def test_sticker_instead_of_an_answer_is_refused_and_not_stored(
+    chat: ChatFactory, app: App
+) -> None:
+    user = chat(301)
+    await register(user)
+    await user.press(await open_briefing(user, app), "Начать")
+    answer = await user.sticker()
+    assert "ответьте текстом" in answer[0].text
+    person = app.storage.person_by_telegram(301)
+    assert person is not None
+    [attempt] = app.storage.list_attempts(person.id)
+    assert app.storage.turns(attempt.id) == [] and attempt.status == "active"
+
+
+async def test_double_tap_on_start_begins_one_run(chat: ChatFactory, app: App, dp, bot) -> None:
+    user = chat(401)
+    await register(user)
+    briefing = await open_briefing(user, app)
+    first, second = user.press_update(briefing, "Начать"), user.press_update(briefing, "Начать")
+    await asyncio.gather(dp.feed_update(bot, first), dp.feed_update(bot, second))
+    person = app.storage.person_by_telegram(401)
+    assert person is not None
+    assert len(app.storage.list_attempts(person.id)) == 1
+    assert len([s for s in user.new() if "Клиент:" in s.text]) == 1
+    assert any(a.show_alert for a in user.session.answers())
+
+
+async def test_two_messages_together_are_graded_in_order_once_each(
+    chat: ChatFactory, app: App, dp, bot
+) -> None:
+    user = chat(402)
+    await register(user)
+    await user.press(await open_briefing(user, app), "Начать")
+    one, two = user.update(text="первый ответ"), user.update(text="второй ответ")
+    await asyncio.gather(dp.feed_update(bot, one), dp.feed_update(bot, two),
+                         dp.feed_update(bot, one))  # the same update delivered twice
+    person = app.storage.person_by_telegram(402)
+    assert person is not None
+    [attempt] = app.storage.list_attempts(person.id)
+    assert [t.reply_text for t in app.storage.turns(attempt.id)] == ["первый ответ",
+                                                                       "второй ответ"]
+
+
+async def test_reply_after_the_end_is_not_graded(chat: ChatFactory, app: App) -> None:
+    user = chat(501)
+    await register(user)
+    await play(user, app, good=False)
+    person = app.storage.person_by_telegram(501)
+    assert person is not None
+    [attempt] = app.storage.list_attempts(person.id)
+    turns = len(app.storage.turns(attempt.id))
+    late = await user.send("а вот и я")
+    assert "нет начатого сценария" in late[0].text
+    assert len(app.storage.turns(attempt.id)) == turns
+    assert app.storage.get_attempt(attempt.id).status == "finished"
+
+
+async def test_cancel_records_the_run_as_abandoned(chat: ChatFactory, app: App) -> None:
+    user = chat(601)
+    await register(user)
+    await user.press(await open_briefing(user, app), "Начать")
+    sent = await user.command("cancel")
+    assert "прерван" in sent[0].text
+    person = app.storage.person_by_telegram(601)
+    assert person is not None
+    [attempt] = app.storage.list_attempts(person.id)
+    assert attempt.status == "abandoned"
+    assert "Отменять нечего" in (await user.command("cancel"))[0].text
+
+
+async def test_exam_mode_gives_feedback_only_at_the_end_and_no_hint(
+    chat: ChatFactory, app: App
+) -> None:
+    user = chat(602)
+    await register(user)
+    sent = await user.press(await open_briefing(user, app, mode_button="Экзамен"), "Начать")
+    assert "Подсказка" not in str(sent[-1].buttons())
+    sent = await user.send(BAD_REPLY)
+    assert not any("/100" in s.text for s in sent if "Результат" not in s.text)
+
+
+async def test_training_hint_is_shown_and_costs_points(chat: ChatFactory, app: App) -> None:
+    user = chat(603)
+    await register(user)
+    line = (await user.press(await open_briefing(user, app), "Начать"))[-1]
+    assert "−5" in str(line.buttons())
+    hint = await user.press(line, "Подсказка")
+    assert "Подсказка:" in hint[0].text
+    person = app.storage.person_by_telegram(603)
+    assert person is not None
+    assert app.storage.list_attempts(person.id)[0].hints_used == 1
+
+
+async def test_a_trainee_is_refused_on_trainer_hr_and_admin_commands(
+    chat: ChatFactory, app: App
+) -> None:
+    user = chat(701)
+    await register(user)
+    for command, args in (("grant", f"{701} admin"), ("scenarios", ""), ("team_report", ""),
+                          ("invite", "")):
+        answer = await user.command(command, args)
+        assert "доступна только ролям" in answer[0].text, command
+    person = app.storage.person_by_telegram(701)
+    assert person is not None and person.roles == ()
+
+
+async def test_progress_shows_only_the_trainees_own_data(chat: ChatFactory, app: App) -> None:
+    alice, bob = chat(801, "Алиса"), chat(802, "Боб")
+    await register(alice, "Алиса Смирнова")
+    await register(bob, "Боб Кузнецов")
+    await play(alice, app, good=True)
+    mine = await bob.command("progress")
+    assert "ещё не проходили" in mine[0].text
+    theirs = await alice.command("progress")
+    assert app.library[SCENARIO].title in theirs[0].text and "попыток 1" in theirs[0].text
+    assert all("Алиса" not in s.text for s in bob.log)
+
+
+async def test_admin_grants_roles_and_hr_sees_only_their_team(
+    chat: ChatFactory, app: App
+) -> None:
+    admin, hr, mate, other = chat(ADMIN_ID), chat(902), chat(903), chat(904)
+    await register(admin, "Админ Админов", "Штаб")
+    await register(hr, "Ирина Кадрова", "Отделение 5")
+    await register(mate, "Коллега Один", "Отделение 5")
+    await register(other, "Чужой Человек", "Отделение 9")
+    granted = await admin.command("grant", "902 hr")
+    assert "теперь hr" in granted[0].text
+    report = await hr.command("team_report")
+    assert "Коллега Один" in report[0].text and "Чужой Человек" not in report[0].text
+    scenarios = await admin.command("scenarios")
+    assert SCENARIO in scenarios[0].text
+    denied = await mate.command("team_report")
+    assert "доступна только ролям" in denied[0].text
+
+
+async def test_no_message_is_over_the_telegram_limit(chat: ChatFactory, app: App) -> None:
+    """A long name on a long report still goes out in parts of at most 4096 characters."""
+    admin = chat(ADMIN_ID)
+    await register(admin, "Админ Админов", "Большая команда")
+    team_id = app.storage.person_by_telegram(ADMIN_ID).team_id  # type: ignore[union-attr]
+    for i in range(120):
+        app.storage.create_person(f"Сотрудник с очень длинным именем номер {i:03d} " + "я" * 20,
+                                  telegram_id=10_000 + i, team_id=team_id)
+    report = await admin.command("team_report")
+    assert len(report) >= 2
+    assert all(len(s.text) <= TELEGRAM_LIMIT for s in admin.session.sent)
+    assert "номер 119" in report[-1].text

@@ -1,0 +1,127 @@
+"""Pieces of the Telegram adapter that need no dispatcher: splitting, texts, flood control."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramRetryAfter
+from aiogram.methods import SendChatAction, SendMessage
+from tg_harness import RecordingSession
+
+from bot.telegram.ratelimit import FloodControl, TokenBucket
+from bot.telegram.split import TELEGRAM_LIMIT, split_text
+from bot.texts import TEXTS, Texts, placeholders
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "короткий текст",
+        "слово " * 2000,
+        ("абзац " * 300 + "\n\n") * 10,
+        ("строка " * 50 + "\n") * 200,
+        "я" * 10_000,
+    ],
+)
+def test_split_text_keeps_every_chunk_within_the_limit(text: str) -> None:
+    chunks = split_text(text)
+    assert all(len(c) <= TELEGRAM_LIMIT for c in chunks)
+    assert "".join("".join(c.split()) for c in chunks) == "".join(text.split())
+
+
+def test_split_text_prefers_paragraph_breaks() -> None:
+    first, second = "а" * 3000, "б" * 3000
+    assert split_text(f"{first}\n\n{second}") == [first, second]
+
+
+def test_split_text_rejects_a_zero_limit() -> None:
+    with pytest.raises(ValueError):
+        split_text("x", limit=0)
+
+
+def test_every_language_has_every_key_with_the_same_placeholders() -> None:
+    reference = TEXTS["ru"]
+    for lang, table in TEXTS.items():
+        assert set(table) == set(reference), lang
+        for key, template in table.items():
+            assert placeholders(template) == placeholders(reference[key]), (lang, key)
+
+
+def test_error_keys_of_bot_errors_have_texts() -> None:
+    import bot.errors as errors
+
+    texts = Texts("ru")
+    for value in vars(errors).values():
+        if isinstance(value, type) and issubclass(value, errors.BotError):
+            assert texts.has(value.key), value.key
+
+
+def test_texts_fall_back_to_russian_for_an_unknown_language() -> None:
+    assert Texts("kk")("menu.title") == TEXTS["ru"]["menu.title"]
+
+
+async def test_token_bucket_spaces_out_calls_beyond_the_burst() -> None:
+    bucket = TokenBucket(rate=10, capacity=2)
+    started = time.monotonic()
+    for _ in range(5):
+        await bucket.take()
+    # 2 from the burst, 3 more at 10/s
+    assert 0.25 <= time.monotonic() - started < 1.0
+
+
+class _FloodOnce(RecordingSession):
+    """Answers the first `floods` sendMessage calls with 429."""
+
+    def __init__(self, floods: int, retry_after: int = 1) -> None:
+        super().__init__()
+        self.floods = floods
+        self.retry_after = retry_after
+
+    async def make_request(self, bot: Bot, method: Any, timeout: int | None = None) -> Any:
+        if isinstance(method, SendMessage) and self.floods > 0:
+            self.floods -= 1
+            self.calls.append(method)
+            raise TelegramRetryAfter(method=method, message="Too Many Requests",
+                                     retry_after=self.retry_after)
+        return await super().make_request(bot, method, timeout)
+
+
+async def test_flood_control_waits_out_retry_after_and_delivers_the_message() -> None:
+    session = _FloodOnce(floods=1, retry_after=1)
+    control = FloodControl()
+    session.middleware(control)
+    bot = Bot("1:x", session=session)
+    started = time.monotonic()
+    sent = await bot.send_message(7, "не потеряйся")
+    assert sent.text == "не потеряйся"
+    assert time.monotonic() - started >= 1.0
+    assert control.retries == 1
+    assert [s.text for s in session.sent] == ["не потеряйся"]
+
+
+async def test_flood_control_gives_up_after_max_retries() -> None:
+    session = _FloodOnce(floods=5, retry_after=0)
+    session.middleware(FloodControl(max_retries=2))
+    bot = Bot("1:x", session=session)
+    with pytest.raises(TelegramRetryAfter):
+        await bot.send_message(7, "x")
+
+
+async def test_flood_control_limits_one_chat_but_not_chat_actions() -> None:
+    session = RecordingSession()
+    session.middleware(FloodControl(chat_rate=20, chat_burst=1, global_rate=1000))
+    bot = Bot("1:x", session=session)
+    started = time.monotonic()
+    await asyncio.gather(*(bot.send_message(5, f"m{i}") for i in range(5)))
+    limited = time.monotonic() - started
+    assert limited >= 4 / 20 * 0.9  # 1 immediately, 4 more at 20/s
+    started = time.monotonic()
+    await asyncio.gather(*(bot.send_chat_action(5, "typing") for _ in range(20)))
+    assert time.monotonic() - started < 0.1
+    assert sum(isinstance(c, SendChatAction) for c in session.calls) == 20
+    assert [s.text for s in session.sent] == [f"m{i}" for i in range(5)]
