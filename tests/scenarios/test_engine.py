@@ -1,0 +1,250 @@
+"""The engine: deterministic with a seed, restart-safe snapshots, patience, LLM seams degrading."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import pytest
+from scenario_helpers import TINY
+from transitions import Machine
+
+from scenarios import (
+    Engine,
+    RunError,
+    RunState,
+    Scenario,
+    Turn,
+    load_scenario,
+    machine_config,
+    to_mermaid,
+)
+from scenarios.engine import RuleTest
+from scoring import Context, GradeResult
+
+GOOD_HOLD = {
+    "opening": "Доброе утро! Почта России, меня зовут Мария. Чем могу Вам помочь?",
+    "request": "Ольга Николаевна, данную информацию мне необходимо уточнить, это займёт не более "
+    "двух минут. Вы подождёте?",
+    "back_from_hold": "Ольга Николаевна, спасибо за ожидание! Посылка уже в Казани.",
+    "closing": "Спасибо за звонок, Ольга Николаевна! Всего доброго!",
+}
+MIXED = ["Алло.", "Доброе утро! Почта России, меня зовут Мария. Чем могу помочь?", "Да."]
+
+
+@pytest.fixture
+def tiny(write: Callable[[str, str], Path]) -> Scenario:
+    return load_scenario(write("tiny.yaml", TINY))
+
+
+async def play(engine: Engine, run: RunState, replies: Sequence[str]) -> list[str]:
+    """Answer each client line with the next reply; returns the client lines seen."""
+    seen: list[str] = []
+    for reply in replies:
+        if run.finished:
+            break
+        seen.append((await engine.client_line(run)).text)
+        await engine.reply(run, reply)
+    return seen
+
+
+async def test_same_seed_and_replies_give_the_same_run(library: dict[str, Scenario]) -> None:
+    engine = Engine(library["hold_request"])
+    runs = [engine.start(seed=5), engine.start(seed=5)]
+    lines = [await play(engine, run, MIXED) for run in runs]
+    assert lines[0] == lines[1]
+    assert runs[0].model_dump() == runs[1].model_dump()
+    assert [t.state for t in runs[0].history] == ["opening", "request_cold", "request"]
+
+
+async def test_seed_picks_line_variants(library: dict[str, Scenario]) -> None:
+    engine = Engine(library["hold_request"])
+    first_lines = {(await engine.client_line(engine.start(seed=s))).text for s in range(30)}
+    assert first_lines == set(library["hold_request"].states["opening"].client)
+
+
+async def test_snapshot_round_trips_mid_run_and_continues_identically(
+    library: dict[str, Scenario],
+) -> None:
+    engine = Engine(library["hold_request"])
+    replies = list(GOOD_HOLD.values())
+    straight = engine.start(seed=11)
+    await play(engine, straight, replies)
+
+    run = engine.start(seed=11)
+    await play(engine, run, replies[:2])
+    await engine.client_line(run)  # the line shown just before the "restart"
+    restored = RunState.model_validate_json(run.model_dump_json())
+    assert restored == run
+    fresh_engine = Engine(library["hold_request"])  # a new process would build a new engine
+    await play(fresh_engine, restored, replies[2:])
+    assert restored.model_dump() == straight.model_dump()
+    assert restored.finished and restored.outcome == "resolved"
+
+
+async def test_good_replies_move_forward_and_bad_ones_lose_patience(tiny: Scenario) -> None:
+    engine = Engine(tiny)
+    good = engine.start(seed=1)
+    turn = await engine.reply(good, "Здравствуйте!")
+    assert (turn.next_state, turn.finished, turn.outcome) == ("done", True, "resolved")
+    assert turn.score.score == 100 and good.score == 100
+
+    bad = engine.start(seed=1)
+    first = await engine.reply(bad, "Да.")
+    assert (first.next_state, first.finished, bad.strikes) == ("start", False, 1)
+    second = await engine.reply(bad, "Да.")
+    assert (second.next_state, second.outcome) == ("gone", "hung_up")
+    assert bad.tries == {"start": 2}
+    card = engine.final(bad)
+    assert card.outcome == "hung_up" and not card.passed and card.turns == 2
+    assert card.steps == {"greeting": False}
+    assert card.missed_recommended["greeting"]
+
+
+async def test_tries_condition_and_violation_routing(write: Callable[[str, str], Path]) -> None:
+    text = (
+        TINY.replace(
+            "      - when: {score_at_least: 80}\n        to: done\n",
+            "      - when: {violations: [rudeness]}\n        to: angry\n"
+            "      - when: {tries_at_least: 2, missed: [greeting]}\n        to: done\n",
+        ).replace("patience: 2", "patience: 5")
+        + '  angry:\n    client: ["Что?!"]\n    outcome: escalated\n'
+    )
+    engine = Engine(load_scenario(write("t.yaml", text)))
+    run = engine.start(seed=3)
+    assert (await engine.reply(run, "Да.")).next_state == "start"
+    assert (await engine.reply(run, "Да.")).next_state == "done"
+    rude = engine.start(seed=3)
+    assert (await engine.reply(rude, "Чё надо?")).outcome == "escalated"
+
+
+async def test_reply_after_the_end_and_foreign_runs_are_refused(tiny: Scenario) -> None:
+    engine = Engine(tiny)
+    run = engine.start(seed=1)
+    with pytest.raises(RunError):
+        engine.final(run)
+    await engine.reply(run, "Здравствуйте!")
+    with pytest.raises(RunError):
+        await engine.reply(run, "Ещё")
+    stale = engine.start(seed=1).model_copy(update={"scenario_version": "000000000000"})
+    with pytest.raises(RunError):
+        await engine.reply(stale, "Здравствуйте!")
+
+
+async def test_abandoned_run_gets_a_card(tiny: Scenario) -> None:
+    engine = Engine(tiny)
+    run = engine.start(seed=1)
+    engine.abandon(run)
+    card = engine.final(run)
+    assert run.abandoned and not card.passed and card.turns == 0
+
+
+class RaisingVoice:
+    async def line(
+        self, scenario: Scenario, state_id: str, scripted: str, history: Sequence[Turn]
+    ) -> str:
+        raise ConnectionError("LLM is down")
+
+
+class SlowVoice:
+    async def line(
+        self, scenario: Scenario, state_id: str, scripted: str, history: Sequence[Turn]
+    ) -> str:
+        await asyncio.sleep(5)
+        return "never"
+
+
+class EchoVoice:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, int]] = []
+
+    async def line(
+        self, scenario: Scenario, state_id: str, scripted: str, history: Sequence[Turn]
+    ) -> str:
+        self.calls.append((state_id, scripted, len(history)))
+        return f"(по-своему) {scripted}"
+
+
+class RaisingJudge:
+    async def review(
+        self, text: str, result: GradeResult, context: Context
+    ) -> dict[str, bool] | None:
+        raise TimeoutError("judge timed out")
+
+
+class FlippingJudge:
+    async def review(
+        self, text: str, result: GradeResult, context: Context
+    ) -> dict[str, bool] | None:
+        assert context.company == "Почта России"
+        return {"greeting": True, "not_graded_here": True}
+
+
+@pytest.mark.parametrize("voice", [RaisingVoice(), SlowVoice()], ids=["raises", "times-out"])
+async def test_failing_voice_falls_back_to_the_scripted_line(tiny: Scenario, voice: object) -> None:
+    engine = Engine(tiny, voice=voice, timeout=0.05)  # type: ignore[arg-type]
+    run = engine.start(seed=2)
+    line = await engine.client_line(run)
+    assert line.degraded and line.text == engine.scripted_line(run)
+    turn = await engine.reply(run, "Здравствуйте!")
+    assert turn.degraded and turn.grade.value("greeting") and turn.finished
+    assert run.history[0].degraded and run.history[0].client == line.text
+
+
+async def test_working_voice_rewords_and_sees_history(tiny: Scenario) -> None:
+    voice = EchoVoice()
+    engine = Engine(tiny, voice=voice)
+    run = engine.start(seed=2)
+    line = await engine.client_line(run)
+    assert line.text.startswith("(по-своему) ") and not line.degraded
+    assert await engine.client_line(run) == line  # same line until answered
+    assert len(voice.calls) == 1
+    await engine.reply(run, "Да.")
+    await engine.client_line(run)
+    assert voice.calls[-1][2] == 1
+
+
+@pytest.mark.parametrize("text", ["Здравствуйте!", "Да."])
+async def test_failing_judge_keeps_the_rule_grade(tiny: Scenario, text: str) -> None:
+    ruled = await Engine(tiny).reply(Engine(tiny).start(seed=1), text)
+    engine = Engine(tiny, judge=RaisingJudge())
+    turn = await engine.reply(engine.start(seed=1), text)
+    assert turn.degraded
+    assert turn.grade == ruled.grade and turn.score == ruled.score
+
+
+async def test_judge_opinion_overrides_the_rule_verdict(tiny: Scenario) -> None:
+    engine = Engine(tiny, judge=FlippingJudge())
+    run = engine.start(seed=1)
+    turn = await engine.reply(run, "Да.")
+    assert not turn.degraded
+    assert turn.grade.value("greeting") and turn.score.score == 100
+    assert run.history[0].judge == {"greeting": True}
+
+
+def test_machine_config_is_a_plain_transitions_config(tiny: Scenario) -> None:
+    config = machine_config(tiny)
+    assert config["initial"] == "start" and config["auto_transitions"] is False
+    assert {"name": "done", "final": True} in config["states"]
+    start = [t for t in config["transitions"] if t["source"] == "start"]
+    assert [t["dest"] for t in start] == ["done", "start", "gone"]
+    assert isinstance(start[0]["conditions"][0], RuleTest)
+    assert start[1]["unless"] == ["patience_lost"] and start[2]["conditions"] == ["patience_lost"]
+    machine = Machine(model=None, **config)
+    assert machine.get_triggers("start") == ["reply"]
+    assert machine.models == []
+
+
+def test_mermaid_shows_every_transition(library: dict[str, Scenario]) -> None:
+    scenario = library["hold_request"]
+    text = to_mermaid(scenario)
+    assert text.startswith("stateDiagram-v2\n")
+    assert "    [*] --> opening" in text
+    assert "    opening --> escalated : rudeness" in text
+    assert "    request --> back_from_hold : score ≥ 70, no violation" in text
+    assert "    opening --> request_cold : else" in text
+    assert "    request --> hung_up : patience lost" in text
+    assert "    resolved --> [*]" in text
+    for sid in scenario.states:
+        assert sid in text
