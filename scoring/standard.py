@@ -181,7 +181,9 @@ def _read(path: Path) -> tuple[Any, list[str]]:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "YAML syntax error"
+        problem = exc.problem or "YAML syntax error"
+        if exc.context and exc.context_mark:
+            problem += f" ({exc.context} started at line {exc.context_mark.line + 1})"
         return None, [f"{path}:{line}:{col}: {problem}"]
 
 
@@ -266,7 +268,7 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
         unless = list(
             _compile_phrases(spec.unless, compiler, (*where, "unless"), root, path, problems, known)
         )
-        if not phrases and spec.context is None:
+        if not spec.phrases and not spec.periods and spec.context is None:
             line, col = _position(root, where)
             problems.append(
                 f"{path}:{line + 1}:{col + 1}: checks.{check_id}: a check needs `phrases` "

@@ -1,0 +1,120 @@
+"""The standard as data: the default defines every catalogue check; broken files name FILE:LINE:COL."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from scoring import Grader, StandardError, UnknownCheckError, default_standard, load_standard, score_reply
+
+CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "spec" / "checks.md"
+
+
+def catalogue_ids() -> set[str]:
+    text = CATALOGUE.read_text(encoding="utf-8")
+    return set(re.findall(r"^\| `([a-z_]+)` \|", text, flags=re.M))
+
+
+@pytest.mark.skipif(not CATALOGUE.exists(), reason="../shared is not beside the project")
+def test_default_standard_defines_every_catalogue_check() -> None:
+    ids = catalogue_ids()
+    assert len(ids) == 31
+    assert ids <= set(default_standard().checks)
+
+
+def test_every_check_shows_a_recommended_phrase() -> None:
+    for check_id, spec in default_standard().checks.items():
+        assert spec.title and spec.recommended, check_id
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "company.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("checks:\n  greeting:\n    kind: step\n    title: x\n    phrases: [здравствуйте\n", ":6:1:", "flow sequence started at line 5"),
+        ("checks:\n  greeting:\n    kind: stepp\n    title: x\n    phrases: [a]\n", ":3:", "kind"),
+        ("checks:\n  greeting:\n    kind: step\n    title: x\n    colour: red\n    phrases: [a]\n", ":5:5:", "colour"),
+        ("checks:\n  x:\n    kind: step\n    title: x\n    phrases: ['/(unclosed/']\n", ":5:", "regular expression"),
+        ("checks:\n  x:\n    kind: step\n    title: x\n    title: y\n    phrases: [a]\n", ":5:", "duplicate"),
+        ("checks:\n  x:\n    kind: step\n    title: x\n    phrases:\n      - {p: a, requires: [nope]}\n", ":6:", "unknown check"),
+        ("checks:\n  x:\n    kind: step\n    title: x\n", ":2:3:", "needs `phrases`"),
+    ],
+)
+def test_errors_name_file_line_and_column(tmp_path: Path, text: str, where: str, message: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(StandardError) as info:
+        load_standard(path)
+    problem = info.value.problems[0]
+    assert problem.startswith(str(path) + where), problem
+    assert message in problem.lower() or message in problem
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "checks:\n  a:\n    kind: step\n    title: x\n    phrases: ['/(/']\n"
+        "  b:\n    kind: step\n    title: y\n    phrases: ['/)/']\n",
+    )
+    with pytest.raises(StandardError) as info:
+        load_standard(path)
+    assert len(info.value.problems) == 2
+
+
+def test_a_company_standard_extends_the_default(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "extends: default\nname: acme\npass_mark: 80\n"
+        "companies:\n  ACME: [Акме]\n"
+        "checks:\n"
+        "  confidentiality_refusal:\n    kind: step\n    title: Отказ в чужих данных\n"
+        "    recommended: ['К сожалению, я не могу сообщить данные другого клиента.']\n"
+        "    phrases: [{p: 'не мочь ~3 сообщить|раскрыть|назвать|дать ~4 данные|информация', negation: allow}]\n"
+        "  forbidden_phrase:\n    kind: violation\n    title: Запрещено\n    blocking: true\n"
+        "    phrases: ['это не ко мне']\n",
+    )
+    standard = load_standard(path)
+    grader = Grader(standard)
+    assert standard.pass_mark == 80 and "greeting" in standard.checks
+    reply = "Извините, я не могу сообщить данные другого клиента."
+    assert grader.grade(reply, ["confidentiality_refusal"]).value("confidentiality_refusal")
+    # the company replaced forbidden_phrase: its own phrase counts, the default's no longer does
+    assert grader.grade("Это не ко мне.", ["forbidden_phrase"]).value("forbidden_phrase")
+    assert not grader.grade("Вы должны", ["forbidden_phrase"]).value("forbidden_phrase")
+    assert grader.grade("Компания Акме, добрый день", ["company_name"], {"company": "ACME"}).value(
+        "company_name"
+    )
+    assert standard.version != default_standard().version
+
+
+def test_unknown_check_id_is_an_error(grader: Grader) -> None:
+    with pytest.raises(UnknownCheckError):
+        grader.grade("Здравствуйте", ["no_such_check"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "score", "passed"),
+    [
+        ("Здравствуйте! Меня зовут Мария. Чем могу помочь?", ["greeting", "self_intro", "offer_help"], 100, True),
+        ("Здравствуйте!", ["greeting", "self_intro"], 50, False),
+        ("Здравствуйте! Меня зовут Мария. Вы должны подождать.", ["greeting", "self_intro"], 75, True),
+        ("Чё надо? Меня зовут Мария.", ["greeting", "self_intro"], 10, False),
+        ("Хорошо, записываю.", [], 100, True),
+        ("Ну и что.", [], 60, False),
+    ],
+)
+def test_score(grader: Grader, text: str, expected: list[str], score: int, passed: bool) -> None:
+    result = score_reply(grader.grade(text), expected)
+    assert (result.score, result.passed) == (score, passed), result
+
+
+def test_blocking_violation_fails_whatever_the_score(grader: Grader) -> None:
+    result = score_reply(grader.grade("Слышь, здравствуйте, меня зовут Мария, чем могу помочь?"),
+                         ["greeting", "self_intro", "offer_help"])
+    assert result.blocking == ["rudeness"] and not result.passed and result.score == 60

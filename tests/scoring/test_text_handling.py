@@ -1,0 +1,135 @@
+"""Normalisation, inflection, typos, negation, evidence and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring import Grader
+from scoring.text import MAX_REPLY_CHARS, default_lexicon
+
+
+@pytest.mark.parametrize(
+    ("text", "forms"),
+    [
+        ("ЗДРАВСТВУЙТЕ!!!", ["здравствуйте"]),
+        ("Ещё", ["еще"]),
+        ("спасиииибо", ["спасибо"]),
+        ("пoчта", ["почта"]),  # Latin «o» inside a Cyrillic word
+        ("Кто-то, 8-800", ["кто-то", "8-800"]),
+    ],
+)
+def test_normalisation(text: str, forms: list[str]) -> None:
+    doc = default_lexicon().analyse(text)
+    assert [t.form for t in doc.tokens] == forms
+
+
+def test_offsets_point_into_the_original_text() -> None:
+    text = "Ну, ЁЛКИ — Почта России!"
+    doc = default_lexicon().analyse(text)
+    assert [text[t.start : t.end] for t in doc.tokens] == ["Ну", "ЁЛКИ", "Почта", "России"]
+
+
+def test_sentences_and_questions() -> None:
+    doc = default_lexicon().analyse("Я уточню. Вы подождёте?! Хорошо")
+    assert [s.question for s in doc.sentences] == [False, True, False]
+
+
+@pytest.mark.parametrize(
+    ("check", "text", "context"),
+    [
+        ("company_name", "Вы позвонили в Почту России", {"company": "Почта России"}),
+        ("company_name", "Работаем с Почтой России", {"company": "Почта России"}),
+        ("company_name", "Спасибо за выбор Казпочты", {"company": "Казпочта"}),
+        ("register_complaint", "Обращение вашей жалобы я зарегистрирую", {}),
+        ("thank_for_waiting", "спасибо вам большое за ожидание", {}),
+        ("thank_for_waiting", "Спасибо, что дождались ответа", {}),
+        ("apology", "Примите наши извинения", {}),
+    ],
+)
+def test_inflection_and_word_gaps(grader: Grader, check: str, text: str, context: dict[str, str]) -> None:
+    assert grader.grade(text, [check], context).value(check)
+
+
+@pytest.mark.parametrize(
+    ("check", "text"),
+    [
+        ("apology", "Приношу извенения"),
+        ("thank_for_waiting", "Спасибо за ожедание"),
+        ("greeting", "Здраствуйте"),
+        ("empathy", "Понимаю ваше недовольсвто"),
+    ],
+)
+def test_small_typos_in_longer_words_are_tolerated(grader: Grader, check: str, text: str) -> None:
+    assert grader.grade(text, [check]).value(check)
+
+
+def test_a_word_that_contains_a_listed_error_is_not_one(grader: Grader) -> None:
+    assert not grader.grade("Хочу предложить вам положить деньги на счёт", ["speech_error"]).value(
+        "speech_error"
+    )
+
+
+@pytest.mark.parametrize(
+    ("check", "text", "expected"),
+    [
+        ("forbidden_phrase", "Вы должны оплатить", True),
+        ("forbidden_phrase", "Вы не должны переживать", False),
+        ("forbidden_phrase", "Вам не нужно ничего делать", False),
+        ("forbidden_phrase", "Хорошо, но я не знаю, когда придёт", True),
+        ("forbidden_phrase", "Не знаю", True),
+        ("forbidden_phrase", "Не могу Вам ничем помочь", True),
+        ("forbidden_phrase", "Вам следовало бы прийти раньше", True),
+        ("hold_consent", "Не отключайтесь", False),
+        ("empathy", "Я не понимаю, о чём вы", False),
+        ("solution", "Я не смогу это оформить", False),
+    ],
+)
+def test_negation_does_not_flip_a_verdict(grader: Grader, check: str, text: str, expected: bool) -> None:
+    assert grader.grade(text, [check]).value(check) is expected
+
+
+def test_evidence_quotes_the_trainee(grader: Grader) -> None:
+    text = "Слушайте, я не знаю, где ваша посылка."
+    verdict = grader.grade(text, ["forbidden_phrase"]).verdicts["forbidden_phrase"]
+    assert verdict.value and verdict.evidence is not None
+    assert verdict.evidence.quote == "не знаю"
+    assert text[verdict.evidence.start : verdict.evidence.end] == "не знаю"
+    assert verdict.evidence.rule
+
+
+def test_a_missed_step_has_no_evidence(grader: Grader) -> None:
+    verdict = grader.grade("Да.", ["greeting"]).verdicts["greeting"]
+    assert verdict.value is False and verdict.evidence is None
+
+
+def test_a_duration_must_be_a_word_of_its_own(grader: Grader) -> None:
+    assert not grader.grade("В эту минуту ничего не могу сказать", ["hold_duration"]).value("hold_duration")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😀😀😀🙏",
+        "Hello, how can I help you?",
+        "Сәлеметсіз бе! Қазпошта, қалай көмектесе аламын?",
+        "\x00\x01\x02 здравствуйте \x7f",
+        "\ud800\udfff здравствуйте",
+        "а" * 100_000,
+        "Здравствуйте! " * 8_000,
+        "?!?!...,,,---",
+    ],
+)
+def test_bad_input_gets_verdicts_never_an_exception(grader: Grader, text: str) -> None:
+    result = grader.grade(text)
+    assert set(result.verdicts) == set(grader.standard.checks)
+    assert result.too_long is (len(text) > MAX_REPLY_CHARS)
+
+
+def test_control_characters_do_not_hide_a_greeting(grader: Grader) -> None:
+    assert grader.grade("\x00Здравствуйте\x07!", ["greeting"]).value("greeting")
+
+
+def test_non_string_input_is_graded_as_text(grader: Grader) -> None:
+    assert grader.grade(None, ["greeting"]).value("greeting") is False  # type: ignore[arg-type]
