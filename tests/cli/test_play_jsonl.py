@@ -1,0 +1,210 @@
+"""`roleplay play --jsonl` end to end through the installed console script (a subprocess),
+with DB_PATH in tmp_path: a good run, a bad run, abandon on end of input."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
+
+from mini_scenario import BAD, GOOD, write_mini  # noqa: E402
+
+ROLEPLAY = Path(sys.executable).with_name("roleplay")
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "BOT_"))}
+    return base | {
+        "DB_PATH": str(tmp_path / "data" / "roleplay.db"),
+        "SCENARIOS_PATH": str(write_mini(tmp_path / "lib")),
+        "PYTHONIOENCODING": "utf-8",
+    }
+
+
+def _run(
+    args: list[str], env: dict[str, str], cwd: Path, stdin: str
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(ROLEPLAY), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120,
+        encoding="utf-8",
+    )
+
+
+def _events(stdout: str) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in stdout.splitlines()]
+
+
+def _attempts(env: dict[str, str]) -> list[dict[str, Any]]:
+    db = Database(env["DB_PATH"])
+    try:
+        return list(db.table("attempts").rows)
+    finally:
+        db.close()
+
+
+def test_good_run(env: dict[str, str], tmp_path: Path) -> None:
+    proc = _run(
+        ["play", "mini_call", "--jsonl", "--seed", "1"], env, tmp_path, "\n".join(GOOD) + "\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    events = _events(proc.stdout)
+    assert [e["event"] for e in events] == [
+        "start",
+        "client",
+        "feedback",
+        "client",
+        "feedback",
+        "end",
+    ]
+    start, client = events[0], events[1]
+    assert start["scenario"] == "mini_call"
+    assert start["context"]["company"] == "Почта России" and start["context"]["time"] == "10:30"
+    assert client["state"] == "opening" and client["expect"] == ["greeting", "company_name"]
+    feedback = events[2]
+    assert feedback["verdicts"]["greeting"] is True and feedback["violations"] == []
+    assert 0 <= feedback["score"] <= 100
+    end = events[-1]
+    assert end["passed"] is True and end["abandoned"] is False and end["score"] >= 70
+    assert end["steps"]["greeting"] is True and end["violations"] == []
+    (attempt,) = _attempts(env)
+    assert (attempt["channel"], attempt["status"], attempt["score"]) == (
+        "terminal",
+        "finished",
+        end["score"],
+    )
+
+
+def test_bad_run(env: dict[str, str], tmp_path: Path) -> None:
+    replies = ["Вы должны были позвонить раньше.", BAD]
+    proc = _run(
+        ["play", "mini_call", "--jsonl", "--seed", "1"], env, tmp_path, "\n".join(replies) + "\n"
+    )
+    assert proc.returncode == 0, proc.stderr
+    events = _events(proc.stdout)
+    assert [e["event"] for e in events] == [
+        "start",
+        "client",
+        "feedback",
+        "client",
+        "feedback",
+        "end",
+    ]
+    violations = events[2]["violations"]
+    assert {"check": "forbidden_phrase", "quote": "Вы должны"} in violations
+    end = events[-1]
+    assert end["passed"] is False and end["abandoned"] is False
+    assert end["steps"]["greeting"] is False
+    assert {"check": "forbidden_phrase", "quote": "Вы должны"} in end["violations"]
+    assert _attempts(env)[0]["outcome"] == "hung_up"
+
+
+@pytest.mark.parametrize("replies", [[], [GOOD[0]]])
+def test_end_of_input_abandons(env: dict[str, str], tmp_path: Path, replies: list[str]) -> None:
+    stdin = "".join(f"{r}\n" for r in replies)
+    proc = _run(["play", "mini_call", "--jsonl"], env, tmp_path, stdin)
+    assert proc.returncode == 0, proc.stderr
+    events = _events(proc.stdout)
+    end = events[-1]
+    assert end["event"] == "end" and end["abandoned"] is True and end["passed"] is False
+    assert end["turns"] == len(replies)
+    assert [e["event"] for e in events].count("feedback") == len(replies)
+    (attempt,) = _attempts(env)
+    assert attempt["status"] == "abandoned"
+
+
+def test_events_are_flushed_line_by_line(env: dict[str, str], tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [str(ROLEPLAY), "play", "mini_call", "--jsonl", "--seed", "1"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = proc.stdout
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
+    reader.start()
+
+    def next_event() -> dict[str, Any]:
+        try:
+            return json.loads(lines.get(timeout=60))
+        except queue.Empty:
+            raise AssertionError("no event within 60 s: output is not flushed") from None
+
+    try:
+        assert next_event()["event"] == "start"
+        assert next_event()["event"] == "client"  # before any input was written
+        proc.stdin.write(GOOD[0] + "\n")
+        proc.stdin.flush()
+        assert next_event()["event"] == "feedback"
+        assert next_event()["state"] == "closing"
+        proc.stdin.close()
+        assert next_event()["abandoned"] is True
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        reader.join(timeout=10)
+        proc.stdout.close()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+def test_unknown_scenario_is_a_clear_error(env: dict[str, str], tmp_path: Path) -> None:
+    proc = _run(["play", "no_such", "--jsonl"], env, tmp_path, "")
+    assert proc.returncode == 1
+    assert "no_such" in proc.stderr and proc.stdout == ""
+
+
+def test_library_scenario_plays(env: dict[str, str], tmp_path: Path) -> None:
+    env = {k: v for k, v in env.items() if k != "SCENARIOS_PATH"}
+    proc = _run(["play", "hold_request", "--jsonl"], env, tmp_path, "")
+    assert proc.returncode == 0, proc.stderr
+    events = _events(proc.stdout)
+    assert [e["event"] for e in events] == ["start", "client", "end"]
+    assert events[1]["text"] and events[-1]["abandoned"] is True
+
+
+def test_interactive_play_shows_feedback_and_card(env: dict[str, str], tmp_path: Path) -> None:
+    replies = ["Вы должны были позвонить раньше.", *GOOD]
+    proc = _run(["play", "mini_call", "--seed", "1"], env, tmp_path, "\n".join(replies) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Мини-звонок" in out and "Клиент:" in out
+    assert "✅" in out and "❌" in out
+    assert "Вы сказали: „Вы должны“" in out
+    assert "Рекомендуемая фраза" in out
+    assert "ИТОГ" in out and "Баллы:" in out
+    assert "\x1b[" not in out  # no colour codes when the output is not a terminal
+
+
+def test_interactive_hint_and_quit(env: dict[str, str], tmp_path: Path) -> None:
+    proc = _run(["play", "mini_call", "--seed", "1"], env, tmp_path, "/hint\n/quit\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "Подсказка: «Здравствуйте! Почта России, слушаю вас.»" in proc.stdout
+    assert "прерван" in proc.stdout
+    (attempt,) = _attempts(env)
+    assert attempt["status"] == "abandoned" and attempt["hints_used"] == 1
