@@ -42,3 +42,16 @@ def test_every_library_file_loads_and_is_grounded(path) -> None:  # type: ignore
         assert state.client, f"{scenario.id}.{sid} has client lines"
         if not state.final:
             assert state.hint, f"{scenario.id}.{sid} has a hint"
+
+
+def test_the_example_in_the_trainer_docs_is_valid(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    docs = (LIBRARY_PATH.parents[1] / "docs" / "SCENARIOS.md").read_text(encoding="utf-8")
+    example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "hold_short.yaml"
+    path.write_text(example, encoding="utf-8")
+    assert [str(p) for p in validate_paths([path])] == []
+    assert load_scenario(path).states["request"].expect == [
+        "hold_reason",
+        "hold_duration",
+        "hold_consent",
+    ]
