@@ -12,6 +12,7 @@ import click
 from bot.settings import Settings
 from scenarios import LIBRARY_PATH, Scenario, ScenarioError, load_library, validate_paths
 from scenarios.diagram import to_dot, to_mermaid
+from scoring import Standard, StandardError, load_standard
 
 
 def library_path() -> Path:
@@ -19,9 +20,20 @@ def library_path() -> Path:
     return Settings().scenarios_path or LIBRARY_PATH
 
 
+def _standard() -> Standard | None:
+    """The standard named by `STANDARD_PATH`, or None for the default one."""
+    path = Settings().standard_path
+    if path is None:
+        return None
+    try:
+        return load_standard(path)
+    except StandardError as exc:
+        raise click.ClickException(f"the standard is invalid:\n{exc}") from exc
+
+
 def _library() -> dict[str, Scenario]:
     try:
-        return load_library(library_path())
+        return load_library(library_path(), _standard())
     except ScenarioError as exc:
         raise click.ClickException(f"the scenario library is invalid:\n{exc}") from exc
 
@@ -56,7 +68,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     Prints every problem as FILE:LINE:COL: message; exits 1 if there is any, 0 if none.
     """
     targets = list(paths) or [library_path()]
-    problems = validate_paths(targets)
+    problems = validate_paths(targets, _standard())
     for problem in problems:
         click.echo(str(problem))
     if problems:

@@ -223,6 +223,18 @@ async def test_judge_opinion_overrides_the_rule_verdict(tiny: Scenario) -> None:
     assert run.history[0].judge == {"greeting": True}
 
 
+@pytest.mark.parametrize(
+    ("scenario_id", "shows_hint"), [("hold_request", True), ("corporate_client", False)]
+)
+async def test_hints_are_shown_in_training_mode_only(
+    library: dict[str, Scenario], scenario_id: str, shows_hint: bool
+) -> None:
+    engine = Engine(library[scenario_id])
+    line = await engine.client_line(engine.start(seed=1))
+    assert (line.hint is not None) == shows_hint
+    assert line.expect == library[scenario_id].states[library[scenario_id].initial_state].expect
+
+
 def test_machine_config_is_a_plain_transitions_config(tiny: Scenario) -> None:
     config = machine_config(tiny)
     assert config["initial"] == "start" and config["auto_transitions"] is False
