@@ -31,9 +31,11 @@ def _minutes(value: str | None) -> int | None:
 class _Reply:
     """One reply being graded: the analysed text, its bag of keys, memoised verdicts."""
 
-    def __init__(self, doc: Analysed, bag: frozenset[str], context: Context) -> None:
+    def __init__(self, doc: Analysed, positions: dict[str, list[int]], context: Context) -> None:
         self.doc = doc
-        self.bag = bag
+        self.positions = positions
+        self.bag = frozenset(positions)
+        self.candidates: set[int] = set()
         self.context = context
         self.verdicts: dict[str, Verdict] = {}
         self.in_progress: set[str] = set()
@@ -57,6 +59,17 @@ class Grader:
                     for alt in element.alts:
                         vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
         self._vocab = sorted(vocab)
+        # Which phrases can possibly match, given one key of the reply: each phrase is filed under
+        # the keys of one of its required words; phrases with no keyed word are always tried.
+        self._trigger: dict[str, list[int]] = {}
+        self._always: set[int] = set()
+        for check in self.standard.compiled.values():
+            for phrase in (*check.phrases, *(p for p, _ in check.unless)):
+                if not phrase.required_keys:
+                    self._always.add(id(phrase))
+                    continue
+                for key in min(phrase.required_keys, key=len):
+                    self._trigger.setdefault(key, []).append(id(phrase))
 
     # --- public -------------------------------------------------------------------------
 
@@ -78,7 +91,10 @@ class Grader:
                 raise UnknownCheckError(check)
         doc = self._lexicon.analyse(text)
         ctx = Context.coerce(context)
-        reply = _Reply(doc, self._bag(doc), ctx)
+        reply = _Reply(doc, self._index(doc), ctx)
+        reply.candidates = set(self._always)
+        for key in reply.bag:
+            reply.candidates.update(self._trigger.get(key, ()))
         self._reserve_names(reply)
         extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
         verdicts = {
@@ -89,18 +105,20 @@ class Grader:
 
     # --- internals ----------------------------------------------------------------------
 
-    def _bag(self, doc: Analysed) -> frozenset[str]:
-        bag: set[str] = set()
-        for token in doc.tokens:
-            bag.add(token.form)
+    def _index(self, doc: Analysed) -> dict[str, list[int]]:
+        """Every key of the reply (forms, lemmas, typo corrections) → the tokens that carry it."""
+        positions: dict[str, list[int]] = {}
+        for i, token in enumerate(doc.tokens):
+            keys: set[str] = {token.form}
             info = token.info
-            if info is None:
-                continue
-            bag.update(info.lemmas)
-            if not info.known and len(token.form) >= _MIN_FUZZY_LEN:
-                token.fuzzy = self._near(token.form, info.lemmas)
-                bag.update(token.fuzzy)
-        return frozenset(bag)
+            if info is not None:
+                keys.update(info.lemmas)
+                if not info.known and len(token.form) >= _MIN_FUZZY_LEN:
+                    token.fuzzy = self._near(token.form, info.lemmas)
+                    keys.update(token.fuzzy)
+            for key in keys:
+                positions.setdefault(key, []).append(i)
+        return positions
 
     def _reserve_names(self, reply: _Reply) -> None:
         """Mark the words of the company's and the client's names (they never name the speaker)."""
@@ -114,7 +132,7 @@ class Grader:
             phrase = self._literal(source)
             if phrase is None:
                 continue
-            for match in find(phrase, reply.doc, reply.bag):
+            for match in find(phrase, reply.doc, reply.bag, True, reply.positions):
                 for token in reply.doc.tokens[match.start : match.end]:
                     token.reserved = True
 
@@ -200,10 +218,12 @@ class Grader:
             first = min(matches, key=lambda m: m.start)
             tokens = reply.doc.tokens
             start, end = tokens[first.start].start, tokens[first.end - 1].end
-            evidence = Evidence(
+            evidence = Evidence.model_construct(
                 quote=reply.doc.text[start:end], start=start, end=end, rule=first.phrase.source
             )
-        verdict = Verdict(check=check_id, kind=spec.kind, value=value, evidence=evidence)
+        verdict = Verdict.model_construct(
+            check=check_id, kind=spec.kind, value=value, evidence=evidence
+        )
         if not extra:
             reply.verdicts[check_id] = verdict
         return verdict
@@ -214,18 +234,25 @@ class Grader:
         if spec.context_required and not value:
             return []
         doc, bag = reply.doc, reply.bag
-        phrases: list[Phrase] = [*check.phrases, *extra]
+        candidates = reply.candidates
+        phrases = [p for p in check.phrases if id(p) in candidates]
+        phrases += extra
         if value and spec.context != "time":
             phrases += self._phrases_for_context(check, value)
         matches: list[Match] = []
         for phrase in phrases:
             if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
                 continue
-            matches += find(phrase, doc, bag, spec.fuzzy)
+            matches += find(phrase, doc, bag, spec.fuzzy, reply.positions)
         if not matches or not check.unless:
             return matches
         kept = []
-        blockers = [(m, scope) for p, scope in check.unless for m in find(p, doc, bag, spec.fuzzy)]
+        blockers = [
+            (m, scope)
+            for p, scope in check.unless
+            if id(p) in candidates
+            for m in find(p, doc, bag, spec.fuzzy, reply.positions)
+        ]
         for match in matches:
             if not any(
                 (b.sentence == match.sentence)

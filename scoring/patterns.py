@@ -22,6 +22,7 @@ in the same clause, so «Вы не должны» is not «Вы должны», 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scoring.errors import PatternError
@@ -262,33 +263,56 @@ def _negated(tokens: list[Token], start: int, sentence_start: int) -> bool:
     return False
 
 
-def find(phrase: Phrase, doc: Analysed, bag: frozenset[str], fuzzy_ok: bool = True) -> list[Match]:
-    """Every non-overlapping match of `phrase` in the reply (reads nothing else, writes nothing)."""
+def _starts(phrase: Phrase, doc: Analysed, positions: Mapping[str, list[int]] | None) -> list[int]:
+    """Token indices where a match may start: where the first word can stand, or everywhere."""
+    first = phrase.elements[0]
+    keys = first.keys
+    if positions is None or first.optional or first.gap or keys is None:
+        return list(range(len(doc.tokens)))
+    found: set[int] = set()
+    for key in keys:
+        found.update(positions.get(key, ()))
+    return sorted(found)
+
+
+def find(
+    phrase: Phrase,
+    doc: Analysed,
+    bag: frozenset[str],
+    fuzzy_ok: bool = True,
+    positions: Mapping[str, list[int]] | None = None,
+) -> list[Match]:
+    """Every non-overlapping match of `phrase` in the reply (reads nothing else, writes nothing).
+
+    `bag` holds every key of the reply (forms, lemmas, typo corrections); `positions` maps a key
+    to the token indices that carry it, so only plausible starting points are tried.
+    """
     for keys in phrase.required_keys:
         if keys.isdisjoint(bag):
             return []
     tokens = doc.tokens
+    sentences = doc.sentences
     out: list[Match] = []
-    for index, sentence in enumerate(doc.sentences):
+    taken = -1
+    for i in _starts(phrase, doc, positions):
+        if i < taken:
+            continue
+        index = tokens[i].sentence
+        sentence = sentences[index]
         if phrase.question and not sentence.question:
             continue
-        i = sentence.start
-        while i < sentence.end:
-            end = _match_from(
-                phrase.elements, 0, tokens, i, sentence.end, fuzzy_ok, phrase.negation_allowed
-            )
-            if end is None or end == i:
-                i += 1
-                continue
-            if not phrase.negation_allowed and _negated(tokens, i, sentence.start):
-                i += 1
-                continue
-            if phrase.whole and any(
-                tokens[j].form not in _FILLERS
-                for j in (*range(sentence.start, i), *range(end, sentence.end))
-            ):
-                i += 1
-                continue
-            out.append(Match(phrase, i, end, index))
-            i = end
+        end = _match_from(
+            phrase.elements, 0, tokens, i, sentence.end, fuzzy_ok, phrase.negation_allowed
+        )
+        if end is None or end == i:
+            continue
+        if not phrase.negation_allowed and _negated(tokens, i, sentence.start):
+            continue
+        if phrase.whole and any(
+            tokens[j].form not in _FILLERS
+            for j in (*range(sentence.start, i), *range(end, sentence.end))
+        ):
+            continue
+        out.append(Match(phrase, i, end, index))
+        taken = end
     return out
