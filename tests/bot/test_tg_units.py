@@ -125,3 +125,23 @@ async def test_flood_control_limits_one_chat_but_not_chat_actions() -> None:
     assert time.monotonic() - started < 0.1
     assert sum(isinstance(c, SendChatAction) for c in session.calls) == 20
     assert [s.text for s in session.sent] == [f"m{i}" for i in range(5)]
+
+
+async def test_shutdown_waits_for_the_update_in_progress() -> None:
+    from bot.__main__ import on_shutdown
+    from bot.telegram.middlewares import InFlight
+
+    in_flight = InFlight()
+    finished: list[str] = []
+
+    async def slow_handler(event: Any, data: dict[str, Any]) -> None:
+        await asyncio.sleep(0.3)
+        finished.append("turn stored")
+
+    task = asyncio.create_task(in_flight(slow_handler, object(), {}))  # type: ignore[arg-type]
+    await asyncio.sleep(0.01)
+    assert in_flight.count == 1
+    await on_shutdown(in_flight)
+    assert finished == ["turn stored"] and in_flight.count == 0
+    await task
+    assert await in_flight.drained(0.01)
