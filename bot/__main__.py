@@ -13,6 +13,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -39,6 +40,7 @@ from scoring import Grader, Standard, default_standard, load_standard
 logger = logging.getLogger("bot")
 
 COMMANDS = ("start", "progress", "cancel", "help")
+PROCESSED_TTL = timedelta(days=2)  # Telegram keeps undelivered updates for 24 hours
 SHUTDOWN_GRACE = 20.0  # seconds to let turns in progress finish on shutdown
 
 
@@ -124,8 +126,9 @@ async def build_dispatcher(app: App) -> Dispatcher:
     return dp
 
 
-async def on_startup(bot: Bot, texts: Texts) -> None:
-    """Register the commands (in Russian) shown in Telegram's menu."""
+async def on_startup(bot: Bot, texts: Texts, storage: Storage) -> None:
+    """Register the commands (in Russian) shown in Telegram's menu; forget old update ids."""
+    storage.prune_processed(PROCESSED_TTL)
     commands = [BotCommand(command=c, description=texts(f"cmd.{c}")) for c in COMMANDS]
     await bot.set_my_commands(commands, scope=BotCommandScopeDefault())
     logger.info("bot started; commands registered")

@@ -29,7 +29,21 @@ async def on_bot_error(event: ErrorEvent, texts: Texts) -> bool:
     return True
 
 
+async def on_unexpected(event: ErrorEvent, texts: Texts) -> bool:
+    """Anything else is a bug: log it with its traceback, tell the user something went wrong."""
+    logger.error("unhandled error in update %s", event.update.update_id,
+                 exc_info=event.exception)
+    text = texts("error.internal")
+    update = event.update
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+    elif update.message is not None:
+        await update.message.answer(text)
+    return True
+
+
 def make_router() -> Router:
     router = Router(name=__name__)
     router.errors.register(on_bot_error, ExceptionTypeFilter(BotError))
+    router.errors.register(on_unexpected)
     return router

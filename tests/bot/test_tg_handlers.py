@@ -255,3 +255,24 @@ async def test_no_message_is_over_the_telegram_limit(chat: ChatFactory, app: App
     assert len(report) >= 2
     assert all(len(s.text) <= TELEGRAM_LIMIT for s in admin.session.sent)
     assert "номер 119" in report[-1].text
+
+
+async def test_unexpected_errors_are_told_to_the_user_not_swallowed_silently(
+    chat: ChatFactory, app: App, monkeypatch, caplog
+) -> None:
+    user = chat(1601)
+    await register(user)
+
+    def broken(person_id: int) -> None:
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(app.service, "progress", broken)
+    answer = await user.command("progress")
+    assert "Что-то пошло не так" in answer[0].text
+    assert "database on fire" in caplog.text
+
+
+async def test_unregistered_user_is_sent_to_start(chat: ChatFactory) -> None:
+    stranger = chat(1602)
+    answer = await stranger.send("привет")
+    assert "/start" in answer[0].text
