@@ -24,7 +24,7 @@ import httpx
 
 from bot.errors import EmptyReply, HintUnavailable, StorageError, UnknownScenario
 from bot.llm import build_llm
-from bot.service import StartView, TrainingService, TurnView, violation_quotes
+from bot.service import ActiveRun, StartView, TrainingService, TurnView, violation_quotes
 from bot.settings import Settings
 from bot.storage import Person, Storage
 from bot.terminal_texts import TerminalTexts
@@ -331,22 +331,30 @@ async def play_session(
     agent_name: str | None = None,
     allow_commands: bool = True,
     texts: TerminalTexts | None = None,
+    resume: ActiveRun | None = None,
 ) -> int:
     """Play one attempt to its end (or to end of input: abandoned); return the attempt id.
 
+    With `resume`, that attempt in progress is continued (same state, same history) instead of
+    starting a new one; otherwise a new attempt replaces any attempt left active.
     Writes: the attempt and its turns. Raises `UnknownScenario` and other `BotError`s.
     """
-    view = await service.start(
-        person.id,
-        scenario_id,
-        mode,
-        "terminal",
-        seed,
-        agent_name=agent_name,
-        replace_active=True,
-    )
     t = texts or TerminalTexts()
+    if resume is not None:
+        view = StartView(resume.attempt.id, resume.attempt.mode, resume.line, resume.scenario)
+    else:
+        view = await service.start(
+            person.id,
+            scenario_id,
+            mode,
+            "terminal",
+            seed,
+            agent_name=agent_name,
+            replace_active=True,
+        )
     frontend.start(view)
+    if resume is not None:
+        frontend.notice(t("play.resumed", turns=len(resume.history)))
     line = view.line
     started = time.monotonic()
     while True:
@@ -394,9 +402,7 @@ def make_interactive(service: TrainingService, scenario_id: str, texts: Terminal
         spec = standard.checks.get(check)
         return list(spec.recommended) if spec is not None else []
 
-    return InteractiveFrontend(
-        texts, title_of, recommended_of, service.hint_penalty, sys.stdin
-    )
+    return InteractiveFrontend(texts, title_of, recommended_of, service.hint_penalty, sys.stdin)
 
 
 @click.command()
@@ -471,10 +477,12 @@ async def _play(
         service.scenario(scenario)  # UnknownScenario before anything is written
         person = terminal_person(service.storage, name)
         frontend: Frontend
+        resume: ActiveRun | None = None
         if jsonl:
             frontend = JsonlFrontend(sys.stdout, sys.stdin)
         else:
             frontend = make_interactive(service, scenario, texts)
+            resume = await resumable(service, person, scenario, texts)
         await play_session(
             service,
             person,
@@ -485,4 +493,22 @@ async def _play(
             agent_name=name,
             allow_commands=not jsonl,
             texts=texts,
+            resume=resume,
         )
+
+
+async def resumable(
+    service: TrainingService, person: Person, scenario_id: str, texts: TerminalTexts
+) -> ActiveRun | None:
+    """The person's unfinished terminal attempt of this scenario if they choose to continue it
+    (asked on the terminal; end of input = no). Writes: no."""
+    active = await service.active_attempt(person.id)
+    if active is None or active.attempt.scenario_id != scenario_id:
+        return None
+    if active.attempt.channel != "terminal":
+        return None
+    try:
+        answer = click.confirm(texts("play.continue", turns=len(active.history)), default=True)
+    except click.Abort:
+        return None
+    return active if answer else None

@@ -208,3 +208,47 @@ def test_interactive_hint_and_quit(env: dict[str, str], tmp_path: Path) -> None:
     assert "прерван" in proc.stdout
     (attempt,) = _attempts(env)
     assert attempt["status"] == "abandoned" and attempt["hints_used"] == 1
+
+
+def test_kill_9_mid_run_then_continue_in_the_terminal(env: dict[str, str], tmp_path: Path) -> None:
+    """The process dies mid-scenario (SIGKILL); the next `roleplay play` offers to continue and
+    goes on from the same state with the same history."""
+    proc = subprocess.Popen(
+        [str(ROLEPLAY), "play", "mini_call", "--seed", "1"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = proc.stdout
+    reader = threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True)
+    reader.start()
+    try:
+        proc.stdin.write(GOOD[0] + "\n")
+        proc.stdin.flush()
+        seen = ""
+        while "Спасибо, всё понятно." not in seen:  # the next client line: the turn is stored
+            seen += lines.get(timeout=60)
+        proc.kill()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=10)
+        proc.stdout.close()
+        proc.stdin.close()
+    (attempt,) = _attempts(env)
+    assert (attempt["status"], attempt["turn_count"]) == ("active", 1)
+
+    again = _run(["play", "mini_call"], env, tmp_path, "y\n" + GOOD[1] + "\n")
+    assert again.returncode == 0, again.stderr
+    assert "Продолжаем с того же места (ответов уже: 1)" in again.stdout
+    assert "Спасибо, всё понятно." in again.stdout and "ИТОГ" in again.stdout
+    (attempt,) = _attempts(env)
+    assert (attempt["status"], attempt["turn_count"], attempt["passed"]) == ("finished", 2, 1)
