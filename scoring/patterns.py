@@ -74,6 +74,7 @@ class Phrase:
     elements: tuple[Element, ...]
     question: bool = False
     whole: bool = False
+    whole_clause: bool = False
     negation_allowed: bool = False
     requires: tuple[str, ...] = ()
     label: str | None = None  # e.g. the period of a time-of-day greeting
@@ -188,6 +189,7 @@ class PatternCompiler:
         *,
         question: bool = False,
         whole: bool = False,
+        whole_clause: bool = False,
         negation_allowed: bool = False,
         requires: tuple[str, ...] = (),
         label: str | None = None,
@@ -206,6 +208,7 @@ class PatternCompiler:
             elements=elements,
             question=question,
             whole=whole,
+            whole_clause=whole_clause,
             negation_allowed=negation_allowed,
             requires=requires,
             label=label,
@@ -311,6 +314,10 @@ def find(
         if phrase.whole and any(
             tokens[j].form not in _FILLERS
             for j in (*range(sentence.start, i), *range(end, sentence.end))
+        ):
+            continue
+        if phrase.whole_clause and not (
+            tokens[i].clause_start and (end >= sentence.end or tokens[end].clause_start)
         ):
             continue
         out.append(Match(phrase, i, end, index))

@@ -36,6 +36,9 @@ class PhraseSpec(BaseModel):
     p: str = Field(min_length=1, description="The phrase pattern (see scoring/patterns.py).")
     question: bool = Field(False, description="Counts only in a sentence ending with «?».")
     whole: bool = Field(False, description="The sentence must consist of this phrase alone.")
+    whole_clause: bool = Field(
+        False, description="The phrase must fill a clause (between commas, dashes, sentence ends)."
+    )
     negation: Literal["guard", "allow"] = Field(
         "guard", description="guard: a preceding «не» cancels the match; allow: it does not."
     )
@@ -214,6 +217,7 @@ def _compile_phrases(
                 spec.p,
                 question=spec.question,
                 whole=spec.whole,
+                whole_clause=spec.whole_clause,
                 negation_allowed=spec.negation == "allow",
                 requires=tuple(spec.requires),
                 label=label,

@@ -28,6 +28,8 @@ _LOOKALIKES = str.maketrans("aeopcxykmthb", "аеорсхукмтнв")
 _SENTENCE_END = frozenset(".!?…;")
 _CLAUSE_MARKS = frozenset(',:—–()«»"-')
 
+_PARTICLES = frozenset({"то", "нибудь", "либо", "таки", "ка", "де", "тка", "с"})
+
 #: Words that negate what follows them.
 NEGATIONS = frozenset({"не", "ни", "нет", "без"})
 
@@ -123,6 +125,12 @@ class Lexicon:
             bucket.update(parse.tag.grammemes)
             tags.update(parse.tag.grammemes)
         grams.setdefault(word, set())  # the form itself always counts as a key
+        head, _, tail = word.rpartition("-")
+        if head and tail not in _PARTICLES and len(tail) > 2:  # «трек-номер» is also a «номер»
+            for parse in self._morph.parse(tail):
+                grams.setdefault(parse.normal_form.replace("ё", "е"), set()).update(
+                    parse.tag.grammemes
+                )
         info = WordInfo(
             lemmas=frozenset(grams),
             grams={k: frozenset(v) for k, v in grams.items()},
