@@ -253,7 +253,7 @@ class BotProcess:
         log.close()
 
     async def wait_ready(self, emulator: Emulator, http: httpx.AsyncClient,
-                         timeout: float = 20.0) -> None:
+                         timeout: float = 40.0) -> None:
         """Wait until the bot has registered its commands and started polling."""
         token = self.env["BOT_TOKEN"]
         deadline = asyncio.get_running_loop().time() + timeout
