@@ -217,7 +217,7 @@ class PatternCompiler:
 
     def literal(self, text: str, *, label: str | None = None) -> Phrase | None:
         """A phrase made of a context value (a company or a person's name), every word required."""
-        words = re.findall(r"[^\W\d_]+|\d+", text.lower().replace("ё", "е"))
+        words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", text.lower().replace("ё", "е"))
         if not words:
             return None
         return self.compile(" ".join(words), negation_allowed=True, label=label)

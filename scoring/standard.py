@@ -203,6 +203,7 @@ def _compile_phrases(
     problems: list[str],
     known_checks: set[str],
     label: str | None = None,
+    unless: bool = False,
 ) -> Iterator[tuple[Phrase, str]]:
     for i, spec in enumerate(specs):
         line, col = _position(root, (*where, i))
@@ -218,7 +219,7 @@ def _compile_phrases(
                 question=spec.question,
                 whole=spec.whole,
                 whole_clause=spec.whole_clause,
-                negation_allowed=spec.negation == "allow",
+                negation_allowed=unless or spec.negation == "allow",
                 requires=tuple(spec.requires),
                 label=label,
             )
@@ -270,7 +271,9 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
                 )
             ]
         unless = list(
-            _compile_phrases(spec.unless, compiler, (*where, "unless"), root, path, problems, known)
+            _compile_phrases(
+                spec.unless, compiler, (*where, "unless"), root, path, problems, known, unless=True
+            )
         )
         if not spec.phrases and not spec.periods and spec.context is None:
             line, col = _position(root, where)
