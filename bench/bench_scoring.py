@@ -37,7 +37,11 @@ WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 def texts(n: int, seed: int = 7) -> list[str]:
     base = (
-        [json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+        [
+            json.loads(line)["text"]
+            for line in DEV.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
         if DEV.exists()
         else FALLBACK
     )
@@ -56,7 +60,9 @@ def texts(n: int, seed: int = 7) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--replies", type=int, default=5000)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
@@ -77,7 +83,9 @@ def main() -> int:
     started = time.perf_counter()
     for text in corpus:
         t0 = time.perf_counter()
-        grader.grade(text, checks, {"time": "14:00", "company": "Почта России", "client_name": "Ирина"})
+        grader.grade(
+            text, checks, {"time": "14:00", "company": "Почта России", "client_name": "Ирина"}
+        )
         durations.append(time.perf_counter() - t0)
     total = time.perf_counter() - started
     durations.sort()

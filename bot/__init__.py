@@ -1,1 +1,1 @@
-"""The application: Telegram (aiogram 3), the CLI, storage (sqlite-utils), the LLM client (httpx)."""
+"""The application: Telegram (aiogram 3), the CLI, storage (sqlite-utils), the LLM client."""

@@ -9,7 +9,7 @@ from rapidfuzz.distance import Levenshtein
 
 from scoring.errors import PatternError, UnknownCheckError
 from scoring.model import Context, Evidence, GradeResult, Verdict
-from scoring.patterns import Match, Phrase, PatternCompiler, find
+from scoring.patterns import Match, PatternCompiler, Phrase, find
 from scoring.standard import CompiledCheck, Standard, default_standard
 from scoring.text import Analysed, Lexicon, default_lexicon
 
@@ -228,7 +228,9 @@ class Grader:
             reply.verdicts[check_id] = verdict
         return verdict
 
-    def _matches(self, check: CompiledCheck, reply: _Reply, extra: tuple[Phrase, ...]) -> list[Match]:
+    def _matches(
+        self, check: CompiledCheck, reply: _Reply, extra: tuple[Phrase, ...]
+    ) -> list[Match]:
         spec = check.spec
         value = self._context_value(check, reply.context)
         if spec.context_required and not value:

@@ -32,7 +32,7 @@ class Context(BaseModel):
 
 
 class Evidence(BaseModel):
-    """Why a verdict is what it is: the quoted span of the original text and the rule that matched."""
+    """Why a verdict is what it is: the quoted span of the original text and the matching rule."""
 
     model_config = ConfigDict(frozen=True)
 

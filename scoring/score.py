@@ -29,9 +29,7 @@ def score_reply(
     total = sum(standard.checks[s].weight for s in steps)
     earned = sum(standard.checks[s].weight for s in passed_steps)
     base = 100 if total <= 0 else round(100 * earned / total)
-    violations = [
-        v for v in result.violations if v.check in standard.checks
-    ]
+    violations = [v for v in result.violations if v.check in standard.checks]
     penalty = sum(standard.checks[v.check].penalty for v in violations)
     score = max(0, min(100, base - penalty))
     blocking = [v.check for v in violations if standard.checks[v.check].blocking]

@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from scoring.errors import PatternError, StandardError
 from scoring.model import CheckKind
-from scoring.patterns import Phrase, PatternCompiler
+from scoring.patterns import PatternCompiler, Phrase
 from scoring.text import Lexicon, default_lexicon
 
 DEFAULT_PATH = Path(__file__).parent / "standards" / "default.yaml"
@@ -75,13 +75,17 @@ class CheckSpec(BaseModel):
     recommended: list[str] = Field(default_factory=list, description="Standard wording to show.")
     weight: float = Field(1.0, ge=0, description="Weight of a step in the score.")
     penalty: int = Field(20, ge=0, le=100, description="Points a violation takes off.")
-    blocking: bool = Field(False, description="A violation that fails the attempt whatever the score.")
+    blocking: bool = Field(
+        False, description="A violation that fails the attempt whatever the score."
+    )
     fuzzy: bool = Field(True, description="Tolerate small typos in longer words.")
     phrases: list[PhraseSpec] = Field(default_factory=list)
     unless: list[PhraseSpec] = Field(default_factory=list)
     context: ContextKey | None = Field(None, description="The context value this check reads.")
     context_match: Literal["all", "any_word"] = "all"
-    context_required: bool = Field(False, description="False whenever the context value is missing.")
+    context_required: bool = Field(
+        False, description="False whenever the context value is missing."
+    )
     periods: list[PeriodSpec] = Field(default_factory=list)
 
 
@@ -259,15 +263,23 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
     for check_id, spec in data.checks.items():
         where: tuple[int | str, ...] = ("checks", check_id)
         phrases = [
-            p for p, _ in _compile_phrases(
+            p
+            for p, _ in _compile_phrases(
                 spec.phrases, compiler, (*where, "phrases"), root, path, problems, known
             )
         ]
         for j, period in enumerate(spec.periods):
             phrases += [
-                p for p, _ in _compile_phrases(
-                    period.phrases, compiler, (*where, "periods", j, "phrases"), root, path,
-                    problems, known, label=period.label,
+                p
+                for p, _ in _compile_phrases(
+                    period.phrases,
+                    compiler,
+                    (*where, "periods", j, "phrases"),
+                    root,
+                    path,
+                    problems,
+                    known,
+                    label=period.label,
                 )
             ]
         unless = list(
@@ -297,7 +309,9 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
         name=data.name,
         checks=checks,
         compiled=compiled,
-        pass_mark=data.pass_mark if data.pass_mark is not None else (base.pass_mark if base else 70),
+        pass_mark=data.pass_mark
+        if data.pass_mark is not None
+        else (base.pass_mark if base else 70),
         companies=companies,
         version=digest,
         source=path,

@@ -20,7 +20,9 @@ MAX_REPLY_CHARS = 4096
 GRADE_CHARS = 20_000
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
-_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,:\-]\d+)*|[?!.…;]|[,:—–()«»\"]|(?<!\S)-(?!\S)")
+_TOKEN = re.compile(
+    r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,:\-]\d+)*|[?!.…;]|[,:—–()«»\"]|(?<!\S)-(?!\S)"
+)
 _REPEATS = re.compile(r"(.)\1{2,}")
 _CYRILLIC = re.compile(r"[а-я]")
 _LATIN = re.compile(r"[a-z]")

@@ -1,4 +1,4 @@
-"""`roleplay grade`: the grading contract of ../shared/spec/checks.md, and a trainer's look at one phrase."""
+"""`roleplay grade`: the grading contract of checks.md, and a trainer's look at one phrase."""
 
 from __future__ import annotations
 
@@ -61,7 +61,9 @@ def _render(result: GradeResult, grader: Grader) -> str:
     lines = []
     for check, verdict in result.verdicts.items():
         spec = grader.standard.checks[check]
-        mark = click.style("✔", fg="green") if verdict.value else click.style("·", fg="bright_black")
+        mark = (
+            click.style("✔", fg="green") if verdict.value else click.style("·", fg="bright_black")
+        )
         if verdict.kind == "violation" and verdict.value:
             mark = click.style("✘", fg="red")
         line = f"{mark} {check:<22} {spec.kind:<9} {str(verdict.value).lower():<5}"
@@ -69,22 +71,32 @@ def _render(result: GradeResult, grader: Grader) -> str:
             line += f"  «{verdict.evidence.quote}»  [{verdict.evidence.rule}]"
         lines.append(line)
     if result.too_long:
-        lines.append(click.style("(the text is longer than a reply may be; graded anyway)", fg="yellow"))
+        lines.append(
+            click.style("(the text is longer than a reply may be; graded anyway)", fg="yellow")
+        )
     return "\n".join(lines)
 
 
 @click.command()
 @click.argument("text", required=False)
-@click.option("--jsonl", "jsonl", type=click.File("r", encoding="utf-8"), default=None,
-              help="Grade one JSON case a line (FILE or - for standard input).")
+@click.option(
+    "--jsonl",
+    "jsonl",
+    type=click.File("r", encoding="utf-8"),
+    default=None,
+    help="Grade one JSON case a line (FILE or - for standard input).",
+)
 @click.option("--check", "checks", multiple=True, help="Only these check ids (repeatable).")
 @click.option("--time", "time_", help="Local time HH:MM (for greeting_time_of_day).")
 @click.option("--company", help="The organisation's name (for company_name).")
 @click.option("--client-name", help="How the client wants to be addressed (for use_client_name).")
 @click.option("--agent-name", help="The trainee's own name.")
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
-@click.option("--standard", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A standard file instead of the shipped default.")
+@click.option(
+    "--standard",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A standard file instead of the shipped default.",
+)
 def grade(
     text: str | None,
     jsonl: IO[str] | None,
@@ -108,7 +120,12 @@ def grade(
         return
     if text is None:
         raise click.UsageError("give a TEXT to grade, or --jsonl FILE")
-    context = {"time": time_, "company": company, "client_name": client_name, "agent_name": agent_name}
+    context = {
+        "time": time_,
+        "company": company,
+        "client_name": client_name,
+        "agent_name": agent_name,
+    }
     try:
         result = grader.grade(text, checks or None, {k: v for k, v in context.items() if v})
     except ScoringError as exc:

@@ -93,7 +93,12 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
     ("failure_eta", "Специалисты уже устраняют неполадку.", {}, T),
     ("failure_eta", "Пока система не заработает, ничего не сделать.", {}, F),
     # transfer
-    ("transfer_explain", "Этим вопросом занимается специалист отдела продаж, я соединю вас с ним.", {}, T),
+    (
+        "transfer_explain",
+        "Этим вопросом занимается специалист отдела продаж, я соединю вас с ним.",
+        {},
+        T,
+    ),
     ("transfer_explain", "Переключаю.", {}, F),
     # closing
     ("further_questions", "Могу я вам ещё чем-то помочь?", {}, T),
@@ -131,6 +136,8 @@ CASES: list[tuple[str, str, dict[str, str], bool]] = [
 
 
 @pytest.mark.parametrize(("check", "text", "context", "expected"), CASES)
-def test_check_family(grader: Grader, check: str, text: str, context: dict[str, str], expected: bool) -> None:
+def test_check_family(
+    grader: Grader, check: str, text: str, context: dict[str, str], expected: bool
+) -> None:
     result = grader.grade(text, [check], context)
     assert result.value(check) is expected, result.verdicts[check]

@@ -21,10 +21,20 @@ def run_jsonl(lines: list[str]) -> list[dict[str, object]]:
 def test_jsonl_contract_keeps_order_and_reports_errors_per_line() -> None:
     out = run_jsonl(
         [
-            json.dumps({"id": "c1", "text": "Добрый день! Меня зовут Мария.", "checks": ["greeting", "self_intro"], "context": {"time": "10:15"}}, ensure_ascii=False),
+            json.dumps(
+                {
+                    "id": "c1",
+                    "text": "Добрый день! Меня зовут Мария.",
+                    "checks": ["greeting", "self_intro"],
+                    "context": {"time": "10:15"},
+                },
+                ensure_ascii=False,
+            ),
             "{not json",
             json.dumps({"id": "c3", "text": "x", "checks": ["no_such_check"]}),
-            json.dumps({"id": "c4", "text": "До свидания", "checks": ["farewell"]}, ensure_ascii=False),
+            json.dumps(
+                {"id": "c4", "text": "До свидания", "checks": ["farewell"]}, ensure_ascii=False
+            ),
         ]
     )
     assert out[0] == {"id": "c1", "verdicts": {"greeting": True, "self_intro": True}}
@@ -35,14 +45,18 @@ def test_jsonl_contract_keeps_order_and_reports_errors_per_line() -> None:
 
 def test_jsonl_is_deterministic(tmp_path: Path) -> None:
     dev = Path(__file__).resolve().parents[3] / "shared" / "eval" / "dev.jsonl"
-    lines = dev.read_text(encoding="utf-8").splitlines() if dev.exists() else [
-        json.dumps({"id": "x", "text": "Здравствуйте", "checks": ["greeting"]})
-    ]
+    lines = (
+        dev.read_text(encoding="utf-8").splitlines()
+        if dev.exists()
+        else [json.dumps({"id": "x", "text": "Здравствуйте", "checks": ["greeting"]})]
+    )
     assert run_jsonl(lines) == run_jsonl(lines)
 
 
 def test_over_long_text_is_flagged() -> None:
-    out = run_jsonl([json.dumps({"id": "big", "text": "Здравствуйте! " * 1000, "checks": ["greeting"]})])
+    out = run_jsonl(
+        [json.dumps({"id": "big", "text": "Здравствуйте! " * 1000, "checks": ["greeting"]})]
+    )
     assert out[0]["verdicts"] == {"greeting": True} and out[0]["too_long"] is True
 
 
@@ -54,9 +68,15 @@ def test_single_text_prints_every_check_with_evidence() -> None:
 
 
 def test_console_script_reads_standard_input() -> None:
-    case = json.dumps({"id": "s", "text": "Спасибо за ожидание", "checks": ["thank_for_waiting"]}, ensure_ascii=False)
+    case = json.dumps(
+        {"id": "s", "text": "Спасибо за ожидание", "checks": ["thank_for_waiting"]},
+        ensure_ascii=False,
+    )
     out = subprocess.run(
         [sys.executable, "-c", "from bot.cli import main; main()", "grade", "--jsonl", "-"],
-        input=case + "\n", capture_output=True, text=True, check=True,
+        input=case + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(out.stdout) == {"id": "s", "verdicts": {"thank_for_waiting": True}}

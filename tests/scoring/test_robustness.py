@@ -23,18 +23,30 @@ pytestmark = pytest.mark.skipif(not DEV.exists(), reason="../shared is not besid
 def _cases() -> list[dict[str, Any]]:
     if not DEV.exists():
         return []
-    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 CASES = _cases()
-COMPANIES = ["Почта России", "Казпочта", "Банк Восток", "Компания А", "МТС", "Ростелеком", "Альфа Лизинг"]
+COMPANIES = [
+    "Почта России",
+    "Казпочта",
+    "Банк Восток",
+    "Компания А",
+    "МТС",
+    "Ростелеком",
+    "Альфа Лизинг",
+]
 NAMES = ["Ирина", "Бахыт", "Сергей Петрович", "Айгуль", "Дмитрий", "Гульнара Ахметовна", "Олег"]
 _VY = re.compile(r"\b([Вв])(ы|ас|ам|ами|аш|аша|аше|аши|ашего|ашей|ашу|ашим|ашими|аших)\b")
 
 relaxed = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def verdicts(grader: Grader, text: str, case: dict[str, Any], context: dict[str, str] | None = None) -> dict[str, bool]:
+def verdicts(
+    grader: Grader, text: str, case: dict[str, Any], context: dict[str, str] | None = None
+) -> dict[str, bool]:
     result = grader.grade(text, case["checks"], context if context is not None else case["context"])
     return {k: v.value for k, v in result.verdicts.items()}
 
@@ -62,9 +74,14 @@ def test_numbers_do_not_matter(grader: Grader, case: dict[str, Any], number: int
 
 @relaxed
 @given(case=st.sampled_from(CASES), company=st.sampled_from(COMPANIES))
-def test_the_company_name_does_not_matter(grader: Grader, case: dict[str, Any], company: str) -> None:
+def test_the_company_name_does_not_matter(
+    grader: Grader, case: dict[str, Any], company: str
+) -> None:
     old = case["context"].get("company")
-    if not old or (old.lower() not in case["text"].lower() and old.split()[0][:5].lower() in case["text"].lower()):
+    if not old or (
+        old.lower() not in case["text"].lower()
+        and old.split()[0][:5].lower() in case["text"].lower()
+    ):
         return  # not mentioned verbatim but inflected: replacing it would change the reply itself
     text = re.sub(re.escape(old), company, case["text"], flags=re.I)
     context = {**case["context"], "company": company}

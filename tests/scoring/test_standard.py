@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from scoring import Grader, StandardError, UnknownCheckError, default_standard, load_standard, score_reply
+from scoring import (
+    Grader,
+    StandardError,
+    UnknownCheckError,
+    default_standard,
+    load_standard,
+    score_reply,
+)
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "shared" / "spec" / "checks.md"
 
@@ -38,16 +45,38 @@ def _write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "where", "message"),
     [
-        ("checks:\n  greeting:\n    kind: step\n    title: x\n    phrases: [здравствуйте\n", ":6:1:", "flow sequence started at line 5"),
+        (
+            "checks:\n  greeting:\n    kind: step\n    title: x\n    phrases: [здравствуйте\n",
+            ":6:1:",
+            "flow sequence started at line 5",
+        ),
         ("checks:\n  greeting:\n    kind: stepp\n    title: x\n    phrases: [a]\n", ":3:", "kind"),
-        ("checks:\n  greeting:\n    kind: step\n    title: x\n    colour: red\n    phrases: [a]\n", ":5:5:", "colour"),
-        ("checks:\n  x:\n    kind: step\n    title: x\n    phrases: ['/(unclosed/']\n", ":5:", "regular expression"),
-        ("checks:\n  x:\n    kind: step\n    title: x\n    title: y\n    phrases: [a]\n", ":5:", "duplicate"),
-        ("checks:\n  x:\n    kind: step\n    title: x\n    phrases:\n      - {p: a, requires: [nope]}\n", ":6:", "unknown check"),
+        (
+            "checks:\n  greeting:\n    kind: step\n    title: x\n    colour: red\n    phrases: [a]\n",
+            ":5:5:",
+            "colour",
+        ),
+        (
+            "checks:\n  x:\n    kind: step\n    title: x\n    phrases: ['/(unclosed/']\n",
+            ":5:",
+            "regular expression",
+        ),
+        (
+            "checks:\n  x:\n    kind: step\n    title: x\n    title: y\n    phrases: [a]\n",
+            ":5:",
+            "duplicate",
+        ),
+        (
+            "checks:\n  x:\n    kind: step\n    title: x\n    phrases:\n      - {p: a, requires: [nope]}\n",
+            ":6:",
+            "unknown check",
+        ),
         ("checks:\n  x:\n    kind: step\n    title: x\n", ":2:3:", "needs `phrases`"),
     ],
 )
-def test_errors_name_file_line_and_column(tmp_path: Path, text: str, where: str, message: str) -> None:
+def test_errors_name_file_line_and_column(
+    tmp_path: Path, text: str, where: str, message: str
+) -> None:
     path = _write(tmp_path, text)
     with pytest.raises(StandardError) as info:
         load_standard(path)
@@ -101,9 +130,19 @@ def test_unknown_check_id_is_an_error(grader: Grader) -> None:
 @pytest.mark.parametrize(
     ("text", "expected", "score", "passed"),
     [
-        ("Здравствуйте! Меня зовут Мария. Чем могу помочь?", ["greeting", "self_intro", "offer_help"], 100, True),
+        (
+            "Здравствуйте! Меня зовут Мария. Чем могу помочь?",
+            ["greeting", "self_intro", "offer_help"],
+            100,
+            True,
+        ),
         ("Здравствуйте!", ["greeting", "self_intro"], 50, False),
-        ("Здравствуйте! Меня зовут Мария. Вы должны подождать.", ["greeting", "self_intro"], 75, True),
+        (
+            "Здравствуйте! Меня зовут Мария. Вы должны подождать.",
+            ["greeting", "self_intro"],
+            75,
+            True,
+        ),
         ("Чё надо? Меня зовут Мария.", ["greeting", "self_intro"], 10, False),
         ("Хорошо, записываю.", [], 100, True),
         ("Ну и что.", [], 60, False),
@@ -115,6 +154,8 @@ def test_score(grader: Grader, text: str, expected: list[str], score: int, passe
 
 
 def test_blocking_violation_fails_whatever_the_score(grader: Grader) -> None:
-    result = score_reply(grader.grade("Слышь, здравствуйте, меня зовут Мария, чем могу помочь?"),
-                         ["greeting", "self_intro", "offer_help"])
+    result = score_reply(
+        grader.grade("Слышь, здравствуйте, меня зовут Мария, чем могу помочь?"),
+        ["greeting", "self_intro", "offer_help"],
+    )
     assert result.blocking == ["rudeness"] and not result.passed and result.score == 60

@@ -46,7 +46,9 @@ def test_sentences_and_questions() -> None:
         ("apology", "Примите наши извинения", {}),
     ],
 )
-def test_inflection_and_word_gaps(grader: Grader, check: str, text: str, context: dict[str, str]) -> None:
+def test_inflection_and_word_gaps(
+    grader: Grader, check: str, text: str, context: dict[str, str]
+) -> None:
     assert grader.grade(text, [check], context).value(check)
 
 
@@ -84,7 +86,9 @@ def test_a_word_that_contains_a_listed_error_is_not_one(grader: Grader) -> None:
         ("solution", "Я не смогу это оформить", False),
     ],
 )
-def test_negation_does_not_flip_a_verdict(grader: Grader, check: str, text: str, expected: bool) -> None:
+def test_negation_does_not_flip_a_verdict(
+    grader: Grader, check: str, text: str, expected: bool
+) -> None:
     assert grader.grade(text, [check]).value(check) is expected
 
 
@@ -103,7 +107,9 @@ def test_a_missed_step_has_no_evidence(grader: Grader) -> None:
 
 
 def test_a_duration_must_be_a_word_of_its_own(grader: Grader) -> None:
-    assert not grader.grade("В эту минуту ничего не могу сказать", ["hold_duration"]).value("hold_duration")
+    assert not grader.grade("В эту минуту ничего не могу сказать", ["hold_duration"]).value(
+        "hold_duration"
+    )
 
 
 @pytest.mark.parametrize(
