@@ -14,12 +14,10 @@ from aiogram.enums import ParseMode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tg_harness import Chat, RecordingSession  # noqa: E402
+from tg_harness import ADMIN_ID, Chat, RecordingSession  # noqa: E402
 
 from bot.__main__ import App, build_app, build_dispatcher  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-
-ADMIN_ID = 900
 
 
 @pytest.fixture

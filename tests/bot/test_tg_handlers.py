@@ -6,9 +6,8 @@ import asyncio
 import re
 from collections.abc import Callable
 
-from conftest import ADMIN_ID
 from play_helpers import BAD_REPLY, good_reply, state_of_line
-from tg_harness import Chat, Sent
+from tg_harness import ADMIN_ID, Chat, Sent
 
 from bot.__main__ import App
 from bot.telegram.split import TELEGRAM_LIMIT

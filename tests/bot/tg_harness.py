@@ -37,6 +37,7 @@ from aiogram.types import (
     Chat as TgChat,
 )
 
+ADMIN_ID = 900  # in ADMIN_IDS of the handler-test settings
 BOT_USER = User(id=42, is_bot=True, first_name="Тренажёр", username="trainer_bot")
 _update_ids = itertools.count(1)
 _message_ids = itertools.count(1)
