@@ -159,3 +159,20 @@ def test_blocking_violation_fails_whatever_the_score(grader: Grader) -> None:
         ["greeting", "self_intro", "offer_help"],
     )
     assert result.blocking == ["rudeness"] and not result.passed and result.score == 60
+
+
+def test_the_shipped_company_example_loads_and_grades() -> None:
+    path = Path(__file__).resolve().parents[2] / "scoring" / "standards" / "company_example.yaml"
+    standard = load_standard(path)
+    grader = Grader(standard)
+    refusal = "К сожалению, я не могу сообщить адрес другого клиента, это персональные данные."
+    assert grader.grade(refusal, ["confidentiality_refusal"]).value("confidentiality_refusal")
+    assert not grader.grade("Да, записывайте его адрес", ["confidentiality_refusal"]).value(
+        "confidentiality_refusal"
+    )
+    assert standard.checks["forbidden_phrase"].blocking
+    result = score_reply(grader.grade("Вы должны прийти сами. Я не могу сообщить данные."), [], standard)
+    assert result.blocking == ["forbidden_phrase"] and not result.passed
+    assert grader.grade("Вас приветствует АО «Казпочта»", ["company_name"], {"company": "Казпочта"}).value(
+        "company_name"
+    )
