@@ -117,8 +117,8 @@ async def build_dispatcher(app: App) -> Dispatcher:
     in_flight = InFlight()
     dp["in_flight"] = in_flight
     dp.update.outer_middleware(in_flight)
-    dp.update.outer_middleware(Dedup(app.storage))
     dp.update.outer_middleware(UserLock())
+    dp.update.outer_middleware(Dedup(app.storage))
     dp.update.outer_middleware(Identity(app.storage, app.settings.admin_ids))
     dp.include_routers(*build_routers())
     dp.startup.register(on_startup)

@@ -41,6 +41,12 @@ class AttemptNotFound(NotFound):
     key = "error.attempt_not_found"
 
 
+class DuplicateEvent(StorageError):
+    """The event (e.g. a Telegram update) was already recorded: its effect is already stored."""
+
+    key = "error.duplicate_event"
+
+
 # --- training service ------------------------------------------------------------------------
 
 
@@ -93,6 +99,12 @@ class HintUnavailable(ServiceError):
     """No hint in exam mode (or for a closed attempt)."""
 
     key = "error.hint_unavailable"
+
+
+class AlreadyAnswered(ServiceError):
+    """This very message was already graded and stored (a redelivered update): nothing changes."""
+
+    key = "error.already_answered"
 
 
 class ConcurrentTurn(ServiceError):

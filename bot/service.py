@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import (
+    AlreadyAnswered,
     AttemptAlreadyActive,
     AttemptClosed,
     ConcurrentTurn,
+    DuplicateEvent,
     EmptyReply,
     HintUnavailable,
     InvalidMode,
@@ -254,15 +256,25 @@ class TrainingService:
         return StartView(attempt_id, effective, line, scenario)
 
     async def answer(
-        self, attempt_id: int, text: str, elapsed_seconds: float | None = None
+        self,
+        attempt_id: int,
+        text: str,
+        elapsed_seconds: float | None = None,
+        event: tuple[str, str | int] | None = None,
     ) -> TurnView:
         """Grade the trainee's reply, move the run on, and store the turn with the new snapshot
         in one transaction.
 
+        `event` names the message being answered (e.g. ("update", update_id)); it is recorded
+        in the same transaction, so a redelivered message is neither graded twice nor lost.
+
         Writes: yes. Raises `AttemptNotFound`, `AttemptClosed` if the attempt is finished or
         abandoned (the reply is not graded again), `EmptyReply` for a reply without text (nothing
-        stored), `ConcurrentTurn` if another process answered the same attempt meanwhile.
+        stored), `AlreadyAnswered` if `event` was already graded, `ConcurrentTurn` if another
+        process answered the same attempt meanwhile.
         """
+        if event is not None and self.storage.is_processed(*event):
+            raise AlreadyAnswered(f"{event[0]} {event[1]} was already answered")
         if not text or not text.strip():
             raise EmptyReply("the reply has no text")
         async with self._lock(f"attempt:{attempt_id}"):
@@ -312,7 +324,10 @@ class TrainingService:
                     run_state=run.model_dump_json(),
                     current_line=None if line is None else line.model_dump(mode="json"),
                     finish=finish,
+                    event=event,
                 )
+            except DuplicateEvent as exc:
+                raise AlreadyAnswered(f"{event} was already answered") from exc
             except StorageError as exc:
                 now = self.storage.get_attempt(attempt_id)
                 if now.status != "active":

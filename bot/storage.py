@@ -24,6 +24,7 @@ from sqlite_utils.db import NotFoundError, Table
 import migrations
 from bot.errors import (
     AttemptNotFound,
+    DuplicateEvent,
     NotFound,
     PersonNotFound,
     StorageError,
@@ -589,9 +590,14 @@ class Storage:
         run_state: str,
         current_line: dict[str, Any] | None,
         finish: Finish | None = None,
+        event: tuple[str, str | int] | None = None,
     ) -> int:
         """Write one graded turn and the attempt's new snapshot in ONE transaction; return the
         turn's id. Writes: yes.
+
+        With `event` (kind, key) — e.g. ("update", update_id) — the event is recorded as processed
+        in the same transaction; if it already was, nothing is written and `DuplicateEvent` is
+        raised, so a redelivered message is never graded twice and never lost.
 
         The write happens only if the attempt is still active and has exactly
         `expected_turn_count` turns (optimistic check); otherwise nothing is written and
@@ -600,6 +606,14 @@ class Storage:
         """
         now = utcnow()
         with self.transaction() as db:
+            if event is not None:
+                cursor = db.execute(
+                    "INSERT OR IGNORE INTO processed_events (kind, key, processed_at) "
+                    "VALUES (?, ?, ?)",
+                    [event[0], str(event[1]), now],
+                )
+                if cursor.rowcount != 1:
+                    raise DuplicateEvent(f"{event[0]} {event[1]} was already processed")
             changes: dict[str, Any] = {
                 "run_state": run_state,
                 "current_line": None if current_line is None else _dumps(current_line),

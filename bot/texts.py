@@ -158,6 +158,8 @@ RU: dict[str, str] = {
     "error.empty_reply": "Пожалуйста, ответьте текстом.",
     "error.hint_unavailable": "Подсказки в этом режиме недоступны.",
     "error.concurrent_turn": "Этот ответ пришёл одновременно с другим и не был засчитан.",
+    "error.already_answered": "Этот ответ уже засчитан.",
+    "error.duplicate_event": "Это сообщение уже обработано.",
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",
 }
 

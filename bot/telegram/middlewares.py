@@ -1,7 +1,7 @@
 """Per-update middlewares: skip duplicates, serialise one user's updates, load who is writing.
 
 All are outer middlewares on `dp.update`, installed by `bot.__main__.build_dispatcher` in this
-order: `InFlight` → `Dedup` → `UserLock` → `Identity`.
+order: `InFlight` → `UserLock` → `Dedup` → `Identity`.
 """
 
 from __future__ import annotations
@@ -49,11 +49,14 @@ class InFlight(BaseMiddleware):
 
 
 class Dedup(BaseMiddleware):
-    """Handle every update at most once, across restarts.
+    """Handle every update once, across restarts, and lose none.
 
     Telegram (and the emulator) delivers an update again until the bot confirms it with the next
-    `getUpdates` offset; a bot killed in between would otherwise grade the same reply twice.
-    The update id is recorded in SQLite (`processed_events`) before it is handled.
+    `getUpdates` offset. An update already recorded in SQLite (`processed_events`) is skipped;
+    otherwise it is handled and recorded afterwards. A bot killed mid-turn therefore handles the
+    redelivered reply again — and the turn itself records its update id in the same transaction
+    as the graded turn (`TrainingService.answer(event=...)`), so a reply is graded exactly once.
+    Runs inside `UserLock`, so a duplicate waits for the original and then sees it recorded.
     """
 
     def __init__(self, storage: Storage) -> None:
@@ -61,11 +64,16 @@ class Dedup(BaseMiddleware):
         self.skipped = 0
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        if isinstance(event, Update) and not self.storage.mark_processed("update", event.update_id):
+        if not isinstance(event, Update):
+            return await handler(event, data)
+        if self.storage.is_processed("update", event.update_id):
             self.skipped += 1
             logger.info("update %s was already handled; skipped", event.update_id)
             return None
-        return await handler(event, data)
+        try:
+            return await handler(event, data)
+        finally:
+            self.storage.mark_processed("update", event.update_id)
 
 
 class UserLock(BaseMiddleware):

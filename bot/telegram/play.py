@@ -7,13 +7,15 @@ snapshot in the attempt row; `TrainingService` reloads both on every reply.
 
 from __future__ import annotations
 
+import time
+
 from aiogram import Bot, F, Router
 from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery, Message, Update
 from aiogram.utils.chat_action import ChatActionSender
 
-from bot.errors import AttemptAlreadyActive, AttemptClosed
+from bot.errors import AlreadyAnswered, AttemptAlreadyActive, AttemptClosed
 from bot.service import HINT_PENALTY, TrainingService, TurnView
 from bot.storage import Person
 from bot.telegram import keyboards, render
@@ -36,14 +38,23 @@ async def send_long(message: Message, text: str, **kwargs: object) -> None:
 
 
 async def _send_line(
-    message: Message, texts: Texts, line: ClientLine, attempt_id: int, mode: str,
-    prefix: str = "",
+    message: Message, state: FSMContext, texts: Texts, line: ClientLine, attempt_id: int,
+    mode: str, prefix: str = "",
 ) -> None:
+    """Send the client's line and remember when it was shown (the answer time starts then)."""
     markup = None
     if mode == "training" and line.hint:
         markup = keyboards.hint(texts, attempt_id, HINT_PENALTY)
     text = render.client_line(texts, line)
     await send_long(message, f"{prefix}\n\n{text}" if prefix else text, reply_markup=markup)
+    await state.update_data(attempt_id=attempt_id, shown_at=time.time())
+
+
+def _elapsed(message: Message, shown_at: object) -> float | None:
+    """Seconds from showing the client's line to the trainee's message (Telegram's timestamp)."""
+    if not isinstance(shown_at, int | float):
+        return None
+    return max(0.0, message.date.timestamp() - float(shown_at))
 
 
 async def start_run(
@@ -64,15 +75,16 @@ async def start_run(
     await call.answer()
     await state.set_state(Play.answering)
     await state.set_data({"attempt_id": view.attempt_id})
-    await _send_line(call.message, texts, view.line, view.attempt_id, view.mode)
+    await _send_line(call.message, state, texts, view.line, view.attempt_id, view.mode)
 
 
 async def reply(
     message: Message, bot: Bot, state: FSMContext, service: TrainingService, texts: Texts,
-    standard: Standard, person: Person,
+    standard: Standard, person: Person, event_update: Update,
 ) -> None:
     """The trainee's answer to the client: graded, stored, answered."""
-    attempt_id = (await state.get_data()).get("attempt_id")
+    data = await state.get_data()
+    attempt_id = data.get("attempt_id")
     if attempt_id is None:
         active = await service.active_attempt(person.id)
         if active is None:
@@ -82,7 +94,14 @@ async def reply(
         attempt_id = active.attempt.id
     try:
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
-            view = await service.answer(int(attempt_id), message.text or "")
+            view = await service.answer(
+                int(attempt_id),
+                message.text or "",
+                _elapsed(message, data.get("shown_at")),
+                event=("update", event_update.update_id),
+            )
+    except AlreadyAnswered:  # a redelivered message: graded and stored the first time
+        return
     except AttemptClosed:
         await state.clear()
         await message.answer(texts("final.already"))
@@ -97,7 +116,9 @@ async def _render_turn(
     feedback = render.feedback(texts, standard, view.result) if view.show_feedback else ""
     if view.card is None:
         assert view.line is not None
-        await _send_line(message, texts, view.line, view.attempt_id, view.mode, prefix=feedback)
+        await _send_line(
+            message, state, texts, view.line, view.attempt_id, view.mode, prefix=feedback
+        )
         return
     await state.clear()
     if view.line is not None and view.line.text:
@@ -140,7 +161,7 @@ async def resume(
         return
     await state.set_state(Play.answering)
     await state.set_data({"attempt_id": active.attempt.id})
-    await _send_line(message, texts, active.line, active.attempt.id, active.attempt.mode)
+    await _send_line(message, state, texts, active.line, active.attempt.id, active.attempt.mode)
 
 
 def make_router() -> Router:

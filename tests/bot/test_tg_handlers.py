@@ -145,8 +145,9 @@ async def test_two_messages_together_are_graded_in_order_once_each(
     person = app.storage.person_by_telegram(402)
     assert person is not None
     [attempt] = app.storage.list_attempts(person.id)
-    assert [t.reply_text for t in app.storage.turns(attempt.id)] == ["первый ответ",
-                                                                       "второй ответ"]
+    turns = app.storage.turns(attempt.id)
+    assert [t.reply_text for t in turns] == ["первый ответ", "второй ответ"]
+    assert all(t.elapsed_seconds is not None and t.elapsed_seconds >= 0 for t in turns)
 
 
 async def test_reply_after_the_end_is_not_graded(chat: ChatFactory, app: App) -> None:

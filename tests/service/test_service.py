@@ -10,6 +10,7 @@ import pytest
 from mini_scenario import BAD, GOOD, make_service, write_mini
 
 from bot.errors import (
+    AlreadyAnswered,
     AttemptAlreadyActive,
     AttemptClosed,
     AttemptNotFound,
@@ -283,3 +284,24 @@ async def test_progress(service: TrainingService, person_id: int) -> None:
     assert {check for check, _ in progress.most_missed} <= {"greeting", "company_name"}
     assert progress.most_missed and progress.most_missed[0][1] == 2
     assert service.best_scores(person_id) == {"mini_call": stats.best_score}
+
+
+async def test_a_redelivered_message_is_graded_once(service: TrainingService, person_id: int) -> None:
+    """The update id is stored with the turn: a message delivered again changes nothing."""
+    attempt_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    await service.answer(attempt_id, GOOD[0], 3.5, event=("update", 1001))
+    with pytest.raises(AlreadyAnswered):
+        await service.answer(attempt_id, GOOD[0], 3.5, event=("update", 1001))
+    turns = service.turns(attempt_id)
+    assert [t.reply_text for t in turns] == [GOOD[0]]
+    assert turns[0].elapsed_seconds == 3.5
+
+
+async def test_an_interrupted_message_is_not_marked_and_is_graded_on_redelivery(
+    service: TrainingService, person_id: int
+) -> None:
+    """A reply whose turn was never written (the bot died first) is not lost."""
+    attempt_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    assert not service.storage.is_processed("update", 2002)
+    view = await service.answer(attempt_id, GOOD[0], event=("update", 2002))
+    assert view.turn_index == 0 and service.storage.is_processed("update", 2002)
