@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from scoring.errors import PatternError, UnknownCheckError
 from scoring.model import Context, Evidence, GradeResult, Verdict
@@ -35,7 +35,9 @@ class _Reply:
         self.doc = doc
         self.positions = positions
         self.bag = frozenset(positions)
-        self.candidates: set[int] = set()
+        # the phrases (and `unless` phrases with their scope) that may match, by check
+        self.phrases: dict[str, list[tuple[Phrase, str]]] = {}
+        self.unless: dict[str, list[tuple[Phrase, str]]] = {}
         self.context = context
         self.verdicts: dict[str, Verdict] = {}
         self.in_progress: set[str] = set()
@@ -59,17 +61,26 @@ class Grader:
                     for alt in element.alts:
                         vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
         self._vocab = sorted(vocab)
-        # Which phrases can possibly match, given one key of the reply: each phrase is filed under
-        # the keys of one of its required words; phrases with no keyed word are always tried.
+        # a check that does not match has the same verdict every time: build it once
+        self._missed = {
+            check_id: Verdict(check=check_id, kind=spec.kind, value=False)
+            for check_id, spec in self.standard.checks.items()
+        }
+        # Which phrases can possibly match, given one key of the reply: each phrase (numbered in
+        # standard order, so results never depend on memory layout) is filed under the keys of
+        # one of its required words; phrases with no keyed word are always tried.
+        self._entries: list[tuple[str, Phrase, str | None]] = []  # (check, phrase, unless scope)
+        for check_id, check in self.standard.compiled.items():
+            self._entries += [(check_id, p, None) for p in check.phrases]
+            self._entries += [(check_id, p, scope) for p, scope in check.unless]
         self._trigger: dict[str, list[int]] = {}
-        self._always: set[int] = set()
-        for check in self.standard.compiled.values():
-            for phrase in (*check.phrases, *(p for p, _ in check.unless)):
-                if not phrase.required_keys:
-                    self._always.add(id(phrase))
-                    continue
-                for key in min(phrase.required_keys, key=len):
-                    self._trigger.setdefault(key, []).append(id(phrase))
+        self._always: list[int] = []
+        for number, (_, phrase, _) in enumerate(self._entries):
+            if not phrase.required_keys:
+                self._always.append(number)
+                continue
+            for key in min(phrase.required_keys, key=len):
+                self._trigger.setdefault(key, []).append(number)
 
     # --- public -------------------------------------------------------------------------
 
@@ -92,16 +103,20 @@ class Grader:
         doc = self._lexicon.analyse(text)
         ctx = Context.coerce(context)
         reply = _Reply(doc, self._index(doc), ctx)
-        reply.candidates = set(self._always)
+        numbers = set(self._always)
         for key in reply.bag:
-            reply.candidates.update(self._trigger.get(key, ()))
+            numbers.update(self._trigger.get(key, ()))
+        for number in sorted(numbers):
+            check_id, phrase, scope = self._entries[number]
+            bucket = reply.unless if scope is not None else reply.phrases
+            bucket.setdefault(check_id, []).append((phrase, scope or "span"))
         self._reserve_names(reply)
         extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
         verdicts = {
             check: self._verdict(check, reply, extra if check == FORBIDDEN_CHECK else ())
             for check in wanted
         }
-        return GradeResult(text=doc.text, verdicts=verdicts, too_long=doc.too_long)
+        return GradeResult.model_construct(text=doc.text, verdicts=verdicts, too_long=doc.too_long)
 
     # --- internals ----------------------------------------------------------------------
 
@@ -113,6 +128,7 @@ class Grader:
             info = token.info
             if info is not None:
                 keys.update(info.lemmas)
+                keys.update(info.gram_keys)
                 if not info.known and len(token.form) >= _MIN_FUZZY_LEN:
                     token.fuzzy = self._near(token.form, info.lemmas)
                     keys.update(token.fuzzy)
@@ -150,7 +166,7 @@ class Grader:
         for candidate in {form, *lemmas}:
             limit = 1 if len(candidate) < 8 else 2
             best = process.extractOne(
-                candidate, self._vocab, scorer=Levenshtein.distance, score_cutoff=limit
+                candidate, self._vocab, scorer=OSA.distance, score_cutoff=limit
             )
             if best is not None:
                 found.add(best[0])
@@ -205,6 +221,10 @@ class Grader:
             return reply.verdicts[check_id]
         check = self.standard.compiled[check_id]
         spec = check.spec
+        if not extra and spec.context is None and check_id not in reply.phrases:
+            verdict = self._missed[check_id]  # no phrase of this check can match the reply
+            reply.verdicts[check_id] = verdict
+            return verdict
         reply.in_progress.add(check_id)
         try:
             matches = self._matches(check, reply, extra)
@@ -213,8 +233,13 @@ class Grader:
         value = bool(matches)
         if spec.periods:
             value, matches = self._time_of_day(check, reply, matches)
+        if not value:
+            verdict = self._missed[check_id]
+            if not extra:
+                reply.verdicts[check_id] = verdict
+            return verdict
         evidence = None
-        if value and matches:
+        if matches:
             first = min(matches, key=lambda m: m.start)
             tokens = reply.doc.tokens
             start, end = tokens[first.start].start, tokens[first.end - 1].end
@@ -236,8 +261,7 @@ class Grader:
         if spec.context_required and not value:
             return []
         doc, bag = reply.doc, reply.bag
-        candidates = reply.candidates
-        phrases = [p for p in check.phrases if id(p) in candidates]
+        phrases = [p for p, _ in reply.phrases.get(spec.id, ())]
         phrases += extra
         if value and spec.context != "time":
             phrases += self._phrases_for_context(check, value)
@@ -246,13 +270,13 @@ class Grader:
             if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
                 continue
             matches += find(phrase, doc, bag, spec.fuzzy, reply.positions)
-        if not matches or not check.unless:
+        unless = reply.unless.get(spec.id)
+        if not matches or not unless:
             return matches
         kept = []
         blockers = [
             (m, scope)
-            for p, scope in check.unless
-            if id(p) in candidates
+            for p, scope in unless
             for m in find(p, doc, bag, spec.fuzzy, reply.positions)
         ]
         for match in matches:

@@ -37,6 +37,7 @@ _PRONOUNS = frozenset(
 )
 _FILLERS = frozenset(
     {"ну", "и", "а", "да", "же", "вот", "так", "уж", "ой", "ладно", "ага", "то", "ли", "вам", "вы"}
+    | {"пожалуйста", "будьте", "добры", "извините", "простите"}
 )
 
 
@@ -47,7 +48,7 @@ class Alt:
     keys: frozenset[str] = frozenset()  # lemma keys (or exact forms when exact)
     exact: bool = False
     regex: re.Pattern[str] | None = None
-    grams_any: frozenset[str] = frozenset()
+    grams_any: frozenset[frozenset[str]] = frozenset()  # one of these sets must be all present
     grams_none: frozenset[str] = frozenset()
     special: str | None = None  # "any" | "num" | "name"
 
@@ -91,41 +92,67 @@ class Match:
     sentence: int
 
 
+def _merge(alts: tuple[Alt, ...]) -> tuple[Alt, ...]:
+    """Alternatives that differ only in their words become one (a 50-verb list is one lookup)."""
+    merged: dict[tuple[bool, frozenset[frozenset[str]], frozenset[str]], set[str]] = {}
+    rest: list[Alt] = []
+    for alt in alts:
+        if alt.special is None and alt.regex is None and alt.keys:
+            merged.setdefault((alt.exact, alt.grams_any, alt.grams_none), set()).update(alt.keys)
+        else:
+            rest.append(alt)
+    return (
+        *(
+            Alt(keys=frozenset(keys), exact=exact, grams_any=any_, grams_none=none)
+            for (exact, any_, none), keys in merged.items()
+        ),
+        *rest,
+    )
+
+
 def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
     info = token.info
     if alt.special == "any":
+        if alt.grams_any or alt.grams_none:
+            return info is not None and any(_grams_ok(alt, grams) for grams in info.grams.values())
         return info is not None or token.is_number
     if alt.special == "num":
         return token.is_number or (info is not None and not info.lemmas.isdisjoint(_NUMERAL_LEMMAS))
     if alt.special == "name":
         if info is None or token.reserved or token.form in _PRONOUNS:
             return False
-        if "Name" in info.tags or "Patr" in info.tags or "Surn" in info.tags:
+        if info.name_first:
             return True
-        return token.capitalised and not token.sentence_start and not info.known
+        if not token.capitalised or token.sentence_start:
+            return False
+        return not info.known or not {"Name", "Surn", "Patr"}.isdisjoint(info.tags)
     if alt.regex is not None:
         return alt.regex.fullmatch(token.form) is not None
     if alt.exact:
         return token.form in alt.keys or (fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys))
     if info is None:
         return token.form in alt.keys
+    if not alt.grams_any and not alt.grams_none:
+        if not alt.keys.isdisjoint(info.lemmas):
+            return True
+        return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys)
     hit = alt.keys & info.lemmas
     if not hit:
         return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys)
-    if not alt.grams_any and not alt.grams_none:
-        return True
-    for lemma in hit:
-        grams = info.grams.get(lemma, frozenset())
-        if alt.grams_any and grams.isdisjoint(alt.grams_any):
-            continue
-        if alt.grams_none and not grams.isdisjoint(alt.grams_none):
-            continue
-        return True
-    return False
+    return any(_grams_ok(alt, info.grams.get(lemma, frozenset())) for lemma in hit)
+
+
+def _grams_ok(alt: Alt, grams: frozenset[str]) -> bool:
+    if alt.grams_any and not any(need <= grams for need in alt.grams_any):
+        return False
+    return not (alt.grams_none and not grams.isdisjoint(alt.grams_none))
 
 
 def _element_matches(element: Element, token: Token, fuzzy_ok: bool) -> bool:
-    return any(_alt_matches(alt, token, fuzzy_ok) for alt in element.alts)
+    for alt in element.alts:
+        if _alt_matches(alt, token, fuzzy_ok):
+            return True
+    return False
 
 
 class PatternCompiler:
@@ -137,6 +164,11 @@ class PatternCompiler:
     def _alt(self, text: str) -> Alt:
         if text == "*":
             return Alt(special="any")
+        if text.startswith("*:"):
+            grams_any, grams_none = self._grams(text[2:])
+            # filed under one grammeme of each wanted set, so the reply index can find it
+            keys = frozenset(f"@{min(need)}" for need in grams_any if need)
+            return Alt(special="any", grams_any=grams_any, grams_none=grams_none, keys=keys)
         if text == "#":
             return Alt(special="num")
         if text == "^":
@@ -156,13 +188,20 @@ class PatternCompiler:
         if not word or not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", word):
             raise PatternError(f"«{text}» is not a word")
         keys = {word} if word[0].isdigit() else {word, self._lexicon.lemma(word)}
-        grams_any: set[str] = set()
-        grams_none: set[str] = set()
-        for gram in filter(None, (g.strip() for g in grams.split(","))):
-            (grams_none if gram.startswith("-") else grams_any).add(gram.lstrip("-"))
-        return Alt(
-            keys=frozenset(keys), grams_any=frozenset(grams_any), grams_none=frozenset(grams_none)
-        )
+        grams_any, grams_none = self._grams(grams)
+        return Alt(keys=frozenset(keys), grams_any=grams_any, grams_none=grams_none)
+
+    @staticmethod
+    def _grams(text: str) -> tuple[frozenset[frozenset[str]], frozenset[str]]:
+        """«1per+futr,INFN,-impr» → any of {1per, futr} together or {INFN}; none of {impr}."""
+        wanted: set[frozenset[str]] = set()
+        unwanted: set[str] = set()
+        for item in filter(None, (g.strip() for g in text.split(","))):
+            if item.startswith("-"):
+                unwanted.add(item[1:])
+            else:
+                wanted.add(frozenset(filter(None, item.split("+"))))
+        return frozenset(wanted), frozenset(unwanted)
 
     def _element(self, text: str) -> Element:
         if text in ("...", "…"):
@@ -181,7 +220,7 @@ class PatternCompiler:
             # «a|b|c:1per» — the grammemes after the last «:» apply to every alternative
             words, colon, grams = text.partition(":")
             suffix = f":{grams}" if colon else ""
-            alts = tuple(self._alt(part + suffix) for part in words.split("|"))
+            alts = _merge(tuple(self._alt(part + suffix) for part in words.split("|")))
         negation = any(alt.keys & NEGATIONS for alt in alts)
         return Element(alts=alts, optional=optional, negation=negation)
 

@@ -44,6 +44,8 @@ class WordInfo:
     grams: dict[str, frozenset[str]]  # lemma -> union of grammemes over the parses with that lemma
     known: bool
     tags: frozenset[str]  # union of all grammemes (Name, Surn, Patr, NUMR, ...)
+    name_first: bool = False  # the most likely parse is a first name, patronymic or surname
+    gram_keys: frozenset[str] = frozenset()  # "@<grammeme>" index keys, for «*:grammeme» patterns
 
 
 @dataclass(slots=True)
@@ -121,7 +123,11 @@ class Lexicon:
             return cached
         grams: dict[str, set[str]] = {}
         tags: set[str] = set()
-        for parse in self._morph.parse(word):
+        parses = self._morph.parse(word)
+        name_first = bool(parses) and not {"Name", "Surn", "Patr"}.isdisjoint(
+            parses[0].tag.grammemes
+        )
+        for parse in parses:
             lemma = parse.normal_form.replace("ё", "е")
             bucket = grams.setdefault(lemma, set())
             bucket.update(parse.tag.grammemes)
@@ -138,6 +144,8 @@ class Lexicon:
             grams={k: frozenset(v) for k, v in grams.items()},
             known=self._morph.word_is_known(word),
             tags=frozenset(tags),
+            name_first=name_first and len(word) >= 3,
+            gram_keys=frozenset(f"@{t}" for t in tags),
         )
         if len(self._cache) < 200_000:
             self._cache[word] = info

@@ -13,11 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlite_utils import Database
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
-
 from mini_scenario import BAD, GOOD, write_mini  # noqa: E402
+from sqlite_utils import Database
 
 ROLEPLAY = Path(sys.executable).with_name("roleplay")
 

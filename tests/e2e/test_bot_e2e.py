@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_play import BAD_REPLY, good_reply, state_of_line
+from play_helpers import BAD_REPLY, good_reply, state_of_line
 from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env
 
 from bot.storage import Storage

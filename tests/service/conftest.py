@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "helpers"))
-
 from mini_scenario import make_service, write_mini  # noqa: E402
 
 from bot.service import TrainingService  # noqa: E402
