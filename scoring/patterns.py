@@ -149,7 +149,7 @@ def _grams_ok(alt: Alt, grams: frozenset[str]) -> bool:
 
 
 def _element_matches(element: Element, token: Token, fuzzy_ok: bool) -> bool:
-    for alt in element.alts:
+    for alt in element.alts:  # noqa: SIM110 - hot path: a loop beats any() with a generator
         if _alt_matches(alt, token, fuzzy_ok):
             return True
     return False
@@ -167,8 +167,8 @@ class PatternCompiler:
         if text.startswith("*:"):
             grams_any, grams_none = self._grams(text[2:])
             # filed under one grammeme of each wanted set, so the reply index can find it
-            keys = frozenset(f"@{min(need)}" for need in grams_any if need)
-            return Alt(special="any", grams_any=grams_any, grams_none=grams_none, keys=keys)
+            index_keys = frozenset(f"@{min(need)}" for need in grams_any if need)
+            return Alt(special="any", grams_any=grams_any, grams_none=grams_none, keys=index_keys)
         if text == "#":
             return Alt(special="num")
         if text == "^":
