@@ -26,8 +26,9 @@ test: $(STAMP) tests/e2e/node_modules/.package-lock.json
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy
 
-bench: $(STAMP)
+bench: $(STAMP) tests/e2e/node_modules/.package-lock.json
 	$(PY) bench/bench_scoring.py
+	$(PY) bench/bench_telegram.py
 
 clean:
 	rm -rf $(VENV) tests/e2e/node_modules
