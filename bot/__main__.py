@@ -195,7 +195,12 @@ async def amain(settings: Settings | None = None) -> None:
         raise SystemExit("BOT_TOKEN is not set (see .env.example)")
     app = build_app(settings)
     try:
-        bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url)
+        flood = FloodControl(
+            global_rate=settings.flood_global_rate,
+            chat_rate=settings.flood_chat_rate,
+            chat_burst=settings.flood_chat_burst,
+        )
+        bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, flood)
         dp = await build_dispatcher(app)
         if settings.bot_mode == "webhook":
             try:

@@ -21,6 +21,10 @@ class Settings(BaseSettings):
     webhook_host: str = "127.0.0.1"
     webhook_port: int = 8080
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # outgoing flood control (Telegram: ~30 messages a second per bot, ~1 a second per chat)
+    flood_global_rate: float = Field(default=30.0, gt=0)
+    flood_chat_rate: float = Field(default=1.0, gt=0)
+    flood_chat_burst: float = Field(default=5.0, ge=1)
 
     # Storage
     db_path: Path = Path("./data/roleplay.db")
