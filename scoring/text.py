@@ -123,7 +123,10 @@ class Lexicon:
             return cached
         grams: dict[str, set[str]] = {}
         tags: set[str] = set()
-        parses = self._morph.parse(word)
+        try:
+            parses = self._morph.parse(word)
+        except (KeyError, ValueError):  # pymorphy3 cannot name some rare letters (e.g. Tangut)
+            parses = []
         name_first = bool(parses) and not {"Name", "Surn", "Patr"}.isdisjoint(
             parses[0].tag.grammemes
         )
@@ -134,7 +137,7 @@ class Lexicon:
             tags.update(parse.tag.grammemes)
         grams.setdefault(word, set())  # the form itself always counts as a key
         head, _, tail = word.rpartition("-")
-        if head and tail not in _PARTICLES and len(tail) > 2:  # «трек-номер» is also a «номер»
+        if head and parses and tail not in _PARTICLES and len(tail) > 2:  # «трек-номер» → «номер»
             for parse in self._morph.parse(tail):
                 grams.setdefault(parse.normal_form.replace("ё", "е"), set()).update(
                     parse.tag.grammemes
@@ -142,7 +145,7 @@ class Lexicon:
         info = WordInfo(
             lemmas=frozenset(grams),
             grams={k: frozenset(v) for k, v in grams.items()},
-            known=self._morph.word_is_known(word),
+            known=bool(parses) and self._morph.word_is_known(word),
             tags=frozenset(tags),
             name_first=name_first and len(word) >= 3,
             gram_keys=frozenset(f"@{t}" for t in tags),
@@ -153,7 +156,10 @@ class Lexicon:
 
     def lemma(self, word: str) -> str:
         """The most likely lemma of a normalised word (used to compile patterns)."""
-        return self._morph.parse(word)[0].normal_form.replace("ё", "е")
+        try:
+            return self._morph.parse(word)[0].normal_form.replace("ё", "е")
+        except (KeyError, ValueError, IndexError):
+            return word
 
     def analyse(self, text: object) -> Analysed:
         """Sanitise, normalise, tokenise and lemmatise a reply. Never raises on content."""

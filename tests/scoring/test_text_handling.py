@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scoring import Grader
 from scoring.text import MAX_REPLY_CHARS, default_lexicon
@@ -139,3 +141,41 @@ def test_control_characters_do_not_hide_a_greeting(grader: Grader) -> None:
 
 def test_non_string_input_is_graded_as_text(grader: Grader) -> None:
     assert grader.grade(None, ["greeting"]).value("greeting") is False  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=400))
+def test_any_unicode_text_gets_every_verdict(text: str) -> None:
+    grader = _shared_grader()
+    result = grader.grade(text)
+    assert set(result.verdicts) == set(grader.standard.checks)
+    for verdict in result.verdicts.values():
+        if verdict.evidence is not None:
+            ev = verdict.evidence
+            assert 0 <= ev.start < ev.end <= len(result.text)
+            assert result.text[ev.start : ev.end] == ev.quote
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["Здравствуйте", "не", "знаю", "Вы", "должны", "минуту", "?", ",", "спасибо", "за",
+             "ожидание", "ихний", "😀", "\x00", "Почта", "России", "!", "пока", "—", "ну", "и"]
+        ),
+        max_size=30,
+    ).map(" ".join)
+)
+def test_russian_word_salad_never_breaks_the_grader(text: str) -> None:
+    grader = _shared_grader()
+    assert grader.grade(text, None, {"time": "25:99", "company": "", "client_name": "?"}).verdicts
+
+
+def _shared_grader() -> Grader:
+    global _GRADER
+    if _GRADER is None:
+        _GRADER = Grader()
+    return _GRADER
+
+
+_GRADER: Grader | None = None
