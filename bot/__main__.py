@@ -1,6 +1,6 @@
 """The one composition root of the Telegram bot: `python -m bot`.
 
-settings → Storage → scenario library → standard + Grader → (LLM voice/judge) → TrainingService
+settings → `bot.app.build_app` (Storage, standard, library, Grader, LLM seams, TrainingService)
 → Bot (session with flood control) → Dispatcher (SQLite FSM storage, middlewares, routers, and
 every dependency in `dp[...]`). Tests reuse `build_dispatcher` and `create_bot`.
 """
@@ -11,12 +11,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
 from datetime import timedelta
-from typing import Any
 
-import httpx
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -25,70 +22,20 @@ from aiogram.enums import ParseMode
 from aiogram.types import BotCommand, BotCommandScopeDefault
 from aiohttp import web
 
+from bot.app import App, build_app
 from bot.fsm_storage import SQLiteStorage
-from bot.llm import LLMClient, LLMJudge, LLMVoice
-from bot.service import TrainingService
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.telegram import build_routers
 from bot.telegram.middlewares import Dedup, Identity, InFlight, UserLock
 from bot.telegram.ratelimit import FloodControl
 from bot.texts import Texts
-from scenarios import Scenario, load_library
-from scoring import Grader, Standard, default_standard, load_standard
 
 logger = logging.getLogger("bot")
 
 COMMANDS = ("start", "progress", "cancel", "help")
 PROCESSED_TTL = timedelta(days=2)  # Telegram keeps undelivered updates for 24 hours
 SHUTDOWN_GRACE = 20.0  # seconds to let turns in progress finish on shutdown
-
-
-@dataclass
-class App:
-    """Everything the composition root built, so that it can be closed in one place."""
-
-    settings: Settings
-    storage: Storage
-    library: Mapping[str, Scenario]
-    standard: Standard
-    service: TrainingService
-    texts: Texts
-    http: httpx.AsyncClient | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    async def close(self) -> None:
-        if self.http is not None:
-            await self.http.aclose()
-        self.storage.close()
-
-
-def build_app(settings: Settings) -> App:
-    """Open the database, load content and build the training service. Writes: migrates the DB.
-
-    Raises `bot.errors.StorageError` if the database cannot be opened, `scenarios.ScenarioError`
-    or `scoring.StandardError` if the content is broken.
-    """
-    storage = Storage(settings.db_path)
-    library = load_library(settings.scenarios_path)
-    standard = load_standard(settings.standard_path) if settings.standard_path else (
-        default_standard()
-    )
-    grader = Grader(standard)
-    http: httpx.AsyncClient | None = None
-    voice = judge = None
-    if settings.llm_base_url:
-        http = httpx.AsyncClient()
-        llm = LLMClient(
-            http,
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
-            timeout=settings.llm_timeout,
-        )
-        voice, judge = LLMVoice(llm), LLMJudge(llm, standard)
-    service = TrainingService(storage, library, grader, voice=voice, judge=judge)
-    return App(settings, storage, library, standard, service, Texts(settings.language), http)
 
 
 def create_bot(

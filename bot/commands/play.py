@@ -20,10 +20,9 @@ from types import FrameType
 from typing import IO, Any, Protocol
 
 import click
-import httpx
 
+from bot.app import open_app
 from bot.errors import EmptyReply, HintUnavailable, StorageError, UnknownScenario
-from bot.llm import build_llm
 from bot.service import ActiveRun, StartView, TrainingService, TurnView, violation_quotes
 from bot.settings import Settings
 from bot.storage import Person, Storage
@@ -35,34 +34,12 @@ QUIT_COMMANDS = ("/quit", "/exit", "/выход")
 
 @asynccontextmanager
 async def open_service(settings: Settings) -> AsyncIterator[TrainingService]:
-    """Storage, content, grader and (with `LLM_BASE_URL`) the LLM seams → a `TrainingService`.
+    """The `TrainingService` built by `bot.app.build_app` (the same parts the bot uses).
 
     Writes: migrates the database. Raises `StorageError`, `ScenarioError`, `StandardError`.
     """
-    from scenarios import load_library
-    from scoring import Grader, default_standard, load_standard
-
-    standard = (
-        load_standard(settings.standard_path) if settings.standard_path else (default_standard())
-    )
-    library = load_library(settings.scenarios_path, standard)
-    storage = Storage(settings.db_path)
-    try:
-        async with httpx.AsyncClient() as http:
-            api_key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-            voice, judge = build_llm(
-                http,
-                base_url=settings.llm_base_url,
-                model=settings.llm_model,
-                api_key=api_key,
-                timeout=settings.llm_timeout,
-                standard=standard,
-            )
-            yield TrainingService(
-                storage, library, Grader(standard), voice, judge, standard=standard
-            )
-    finally:
-        storage.close()
+    async with open_app(settings) as app:
+        yield app.service
 
 
 def terminal_person(storage: Storage, name: str | None) -> Person:
