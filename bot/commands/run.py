@@ -79,7 +79,11 @@ def _choose(service: TrainingService, person: Person, texts: TerminalTexts) -> s
             )
         )
     while True:
-        raw = click.prompt(texts("menu.prompt"), default="q", show_default=False).strip()
+        try:
+            raw = click.prompt(texts("menu.prompt"), default="q", show_default=False).strip()
+        except click.Abort:  # end of input or Ctrl-C at the menu: leave quietly
+            click.echo()
+            return None
         if raw.lower() in ("q", "quit", "exit", "в", "выход"):
             return None
         if raw.isdigit() and 1 <= int(raw) <= len(ids):
