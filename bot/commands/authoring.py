@@ -62,15 +62,31 @@ def list_scenarios(as_json: bool) -> None:
 
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-def validate(paths: tuple[Path, ...]) -> None:
+@click.option(
+    "--standard",
+    "standard_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also validate this standard file, and check the scenarios against its check ids.",
+)
+def validate(paths: tuple[Path, ...], standard_path: Path | None) -> None:
     """Validate scenario files or folders (default: the library).
 
     Prints every problem as FILE:LINE:COL: message; exits 1 if there is any, 0 if none.
     """
     targets = list(paths) or [library_path()]
-    problems = validate_paths(targets, _standard())
+    problems: list[str] = []
+    if standard_path is not None:
+        try:
+            standard: Standard | None = load_standard(standard_path)
+        except StandardError as exc:
+            problems += exc.problems
+            standard = None
+    else:
+        standard = _standard()
+    if not problems:
+        problems += [str(p) for p in validate_paths(targets, standard)]
     for problem in problems:
-        click.echo(str(problem))
+        click.echo(problem)
     if problems:
         click.echo(f"{len(problems)} problem(s) found.", err=True)
         raise SystemExit(1)

@@ -55,12 +55,12 @@ def test_with_token_the_bot_is_started(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token: str
 ) -> None:
     import bot.__main__ as telegram
-    from bot.commands.run import run
+    from bot.cli import cli
 
     calls: list[str] = []
     monkeypatch.setattr(telegram, "main", lambda: calls.append("bot"))
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(run, [], env={"BOT_TOKEN": token})
+    result = CliRunner().invoke(cli, ["run"], env={"BOT_TOKEN": token})
     assert result.exit_code == 0, result.output
     assert calls == ["bot"]
     assert "BOT_TOKEN не задан" not in result.output

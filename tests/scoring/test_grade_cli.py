@@ -9,11 +9,11 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.commands.grade import grade
+from bot.cli import cli
 
 
 def run_jsonl(lines: list[str]) -> list[dict[str, object]]:
-    result = CliRunner().invoke(grade, ["--jsonl", "-"], input="\n".join(lines) + "\n")
+    result = CliRunner().invoke(cli, ["grade", "--jsonl", "-"], input="\n".join(lines) + "\n")
     assert result.exit_code == 0, result.output
     return [json.loads(line) for line in result.output.splitlines()]
 
@@ -61,7 +61,7 @@ def test_over_long_text_is_flagged() -> None:
 
 
 def test_single_text_prints_every_check_with_evidence() -> None:
-    result = CliRunner().invoke(grade, ["Я не знаю, перезвоните завтра."])
+    result = CliRunner().invoke(cli, ["grade", "Я не знаю, перезвоните завтра."])
     assert result.exit_code == 0
     assert "forbidden_phrase" in result.output and "«не знаю»" in result.output
     assert result.output.count("\n") >= 31
