@@ -465,6 +465,7 @@ class TrainingService:
 def violation_quotes(result: TurnResult) -> list[dict[str, str]]:
     """The violations of a graded turn as `{"check", "quote"}` (quote "" if there is no span)."""
     return [
-        {"check": v.check, "quote": v.evidence.quote if v.evidence is not None else ""}
+        {"check": v.check, "quote": quote}
         for v in result.score.violations
+        for quote in v.quotes or [""]
     ]

@@ -441,8 +441,7 @@ class Engine:
             for step in turn.score.passed_steps:
                 steps[step] = True
             for verdict in turn.score.violations:
-                quote = verdict.evidence.quote if verdict.evidence is not None else ""
-                violations.append((verdict.check, quote))
+                violations += [(verdict.check, quote) for quote in verdict.quotes or [""]]
             blocking = blocking or bool(turn.score.blocking)
         missed = {
             step: list(self.standard.checks[step].recommended)

@@ -238,20 +238,39 @@ class Grader:
             if not extra:
                 reply.verdicts[check_id] = verdict
             return verdict
-        evidence = None
-        if matches:
-            first = min(matches, key=lambda m: m.start)
-            tokens = reply.doc.tokens
-            start, end = tokens[first.start].start, tokens[first.end - 1].end
-            evidence = Evidence.model_construct(
-                quote=reply.doc.text[start:end], start=start, end=end, rule=first.phrase.source
-            )
+        spans = self._evidence(reply, matches, every=spec.kind == "violation")
         verdict = Verdict.model_construct(
-            check=check_id, kind=spec.kind, value=value, evidence=evidence
+            check=check_id,
+            kind=spec.kind,
+            value=value,
+            evidence=spans[0] if spans else None,
+            also=tuple(spans[1:]),
         )
         if not extra:
             reply.verdicts[check_id] = verdict
         return verdict
+
+    @staticmethod
+    def _evidence(reply: _Reply, matches: list[Match], every: bool) -> list[Evidence]:
+        """The quoted spans of the matches: the first one, or (`every`) each non-overlapping one."""
+        if not matches:
+            return []
+        ordered = sorted(matches, key=lambda m: (m.start, -m.end))
+        chosen = [ordered[0]]
+        if every:
+            for match in ordered[1:]:
+                if match.start >= chosen[-1].end:
+                    chosen.append(match)
+        tokens, text = reply.doc.tokens, reply.doc.text
+        out = []
+        for match in chosen:
+            start, end = tokens[match.start].start, tokens[match.end - 1].end
+            out.append(
+                Evidence.model_construct(
+                    quote=text[start:end], start=start, end=end, rule=match.phrase.source
+                )
+            )
+        return out
 
     def _matches(
         self, check: CompiledCheck, reply: _Reply, extra: tuple[Phrase, ...]

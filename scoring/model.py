@@ -49,6 +49,13 @@ class Verdict(BaseModel):
     kind: CheckKind
     value: bool
     evidence: Evidence | None = None
+    also: tuple[Evidence, ...] = ()  # further places a violation was committed (in text order)
+
+    @property
+    def quotes(self) -> list[str]:
+        """Every quoted span behind a true verdict, in text order ([] for a false one)."""
+        first = [self.evidence.quote] if self.evidence is not None else []
+        return first + [e.quote for e in self.also]
 
 
 class GradeResult(BaseModel):

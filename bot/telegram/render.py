@@ -83,9 +83,9 @@ def feedback(texts: Texts, standard: Standard, turn: TurnResult) -> str:
         if phrase:
             lines.append(texts("play.recommended", phrase=esc(phrase)))
     for verdict in score.violations:
-        quote = verdict.evidence.quote if verdict.evidence is not None else ""
-        lines.append(texts("play.violation", title=esc(check_title(standard, verdict.check)),
-                           quote=esc(quote)))
+        for quote in verdict.quotes or [""]:
+            lines.append(texts("play.violation", title=esc(check_title(standard, verdict.check)),
+                               quote=esc(quote)))
     if turn.grade.too_long:
         lines.append(texts("play.too_long"))
     if turn.degraded:

@@ -179,3 +179,12 @@ def _shared_grader() -> Grader:
 
 
 _GRADER: Grader | None = None
+
+
+def test_every_violation_in_a_reply_is_quoted(grader: Grader) -> None:
+    verdict = grader.grade("Я не знаю. Перезвоните завтра.", ["forbidden_phrase"]).verdicts[
+        "forbidden_phrase"
+    ]
+    assert verdict.quotes == ["не знаю", "Перезвоните"]
+    step = grader.grade("Здравствуйте! Добрый день!", ["greeting"]).verdicts["greeting"]
+    assert step.quotes == ["Здравствуйте"]  # a step needs one piece of evidence
