@@ -251,6 +251,20 @@ class Grader:
         return verdict
 
     @staticmethod
+    def _other_patronymic(match: Match, doc: Analysed, name: tuple[Phrase, ...]) -> bool:
+        """«Елена Владимировна» when the client is «Елена Васильевна»: the right first name
+        followed by someone else's patronymic is another person."""
+        if match.end >= len(doc.tokens):
+            return False
+        after = doc.tokens[match.end]
+        if after.sentence != doc.tokens[match.start].sentence or after.info is None:
+            return False
+        if "Patr" not in after.info.tags or after.clause_start:
+            return False
+        keys = {k for p in name for e in p.elements for a in e.alts for k in a.keys}
+        return after.info.lemmas.isdisjoint(keys)
+
+    @staticmethod
     def _evidence(reply: _Reply, matches: list[Match], every: bool) -> list[Evidence]:
         """The quoted spans of the matches: the first one, or (`every`) each non-overlapping one."""
         if not matches:
@@ -282,13 +296,18 @@ class Grader:
         doc, bag = reply.doc, reply.bag
         phrases = [p for p, _ in reply.phrases.get(spec.id, ())]
         phrases += extra
+        context_phrases: tuple[Phrase, ...] = ()
         if value and spec.context != "time":
-            phrases += self._phrases_for_context(check, value)
+            context_phrases = self._phrases_for_context(check, value)
+            phrases += context_phrases
         matches: list[Match] = []
         for phrase in phrases:
             if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
                 continue
-            matches += find(phrase, doc, bag, spec.fuzzy, reply.positions)
+            found = find(phrase, doc, bag, spec.fuzzy, reply.positions)
+            if spec.context_match == "any_word" and any(phrase is p for p in context_phrases):
+                found = [m for m in found if not self._other_patronymic(m, doc, context_phrases)]
+            matches += found
         unless = reply.unless.get(spec.id)
         if not matches or not unless:
             return matches

@@ -76,6 +76,7 @@ class Phrase:
     source: str
     elements: tuple[Element, ...]
     question: bool = False
+    statement: bool = False
     whole: bool = False
     whole_clause: bool = False
     negation_allowed: bool = False
@@ -137,8 +138,8 @@ def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
             return True
         return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys)
     hit = alt.keys & info.lemmas
-    if not hit:
-        return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys)
+    if not hit:  # a typo: the form must still carry the grammemes the phrase asks for
+        return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys) and _grams_ok(alt, info.tags)
     return any(_grams_ok(alt, info.grams.get(lemma, frozenset())) for lemma in hit)
 
 
@@ -229,6 +230,7 @@ class PatternCompiler:
         source: str,
         *,
         question: bool = False,
+        statement: bool = False,
         whole: bool = False,
         whole_clause: bool = False,
         negation_allowed: bool = False,
@@ -248,6 +250,7 @@ class PatternCompiler:
             source=source,
             elements=elements,
             question=question,
+            statement=statement,
             whole=whole,
             whole_clause=whole_clause,
             negation_allowed=negation_allowed,
@@ -343,7 +346,7 @@ def find(
             continue
         index = tokens[i].sentence
         sentence = sentences[index]
-        if phrase.question and not sentence.question:
+        if (phrase.question and not sentence.question) or (phrase.statement and sentence.question):
             continue
         end = _match_from(
             phrase.elements, 0, tokens, i, sentence.end, fuzzy_ok, phrase.negation_allowed

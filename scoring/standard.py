@@ -35,6 +35,7 @@ class PhraseSpec(BaseModel):
 
     p: str = Field(min_length=1, description="The phrase pattern (see scoring/patterns.py).")
     question: bool = Field(False, description="Counts only in a sentence ending with «?».")
+    statement: bool = Field(False, description="Counts only in a sentence that is not a question.")
     whole: bool = Field(False, description="The sentence must consist of this phrase alone.")
     whole_clause: bool = Field(
         False, description="The phrase must fill a clause (between commas, dashes, sentence ends)."
@@ -221,6 +222,7 @@ def _compile_phrases(
             phrase = compiler.compile(
                 spec.p,
                 question=spec.question,
+                statement=spec.statement,
                 whole=spec.whole,
                 whole_clause=spec.whole_clause,
                 negation_allowed=unless or spec.negation == "allow",

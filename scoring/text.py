@@ -138,7 +138,7 @@ class Lexicon:
         grams.setdefault(word, set())  # the form itself always counts as a key
         head, _, tail = word.rpartition("-")
         if head and parses and tail not in _PARTICLES and len(tail) > 2:  # «трек-номер» → «номер»
-            for parse in self._morph.parse(tail):
+            for parse in (*self._morph.parse(tail), *self._morph.parse(head.split("-")[0])):
                 grams.setdefault(parse.normal_form.replace("ё", "е"), set()).update(
                     parse.tag.grammemes
                 )
