@@ -28,7 +28,7 @@ from bot.errors import (
     StorageError,
     UnknownScenario,
 )
-from bot.storage import Attempt, Finish, NewTurn, ScenarioStats, Storage, Turn
+from bot.storage import Attempt, Finish, NewTurn, Person, ScenarioStats, Storage, Team, Turn
 from scenarios import ClientLine, ClientVoice, Engine, FinalCard, RunState, Scenario, TurnResult
 from scoring import Grader, Judge, Standard
 
@@ -103,6 +103,16 @@ class Progress:
     attempts: list[Attempt]
     scenarios: list[ScenarioStats]
     most_missed: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSummary:
+    """One team member for HR: attempts, finished ones, the average finished score."""
+
+    person: Person
+    attempts: int
+    finished: int
+    average: int | None
 
 
 class TrainingService:
@@ -417,6 +427,20 @@ class TrainingService:
             scenarios=self.storage.scenario_stats(person_id),
             most_missed=self.storage.missed_checks(person_id, missed),
         )
+
+    def team_summary(self, team_id: int) -> tuple[Team, list[MemberSummary]]:
+        """The team and, per member, attempts, finished attempts and the average finished score.
+
+        Writes: no. Raises `TeamNotFound`.
+        """
+        team = self.storage.get_team(team_id)
+        summary = []
+        for member in self.storage.list_people(team_id=team.id):
+            attempts = self.storage.list_attempts(member.id)
+            scores = [a.score for a in attempts if a.status == "finished" and a.score is not None]
+            average = round(sum(scores) / len(scores)) if scores else None
+            summary.append(MemberSummary(member, len(attempts), len(scores), average))
+        return team, summary
 
     def attempts(self, person_id: int, scenario_id: str | None = None) -> list[Attempt]:
         """A person's attempts, newest first. Writes: no."""

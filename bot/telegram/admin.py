@@ -7,10 +7,12 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.storage import ROLES, Storage
+from bot.telegram import render
 from bot.telegram.filters import RoleFilter
 from bot.texts import Texts
 
 GRANTABLE = tuple(r for r in ROLES if r != "trainee")
+
 
 async def grant(message: Message, command: CommandObject, storage: Storage, texts: Texts) -> None:
     """`/grant <telegram_id> <role>` (admins only)."""
@@ -28,8 +30,7 @@ async def grant(message: Message, command: CommandObject, storage: Storage, text
         await message.answer(texts("grant.unknown_person", telegram_id=telegram_id))
         return
     storage.grant_role(target.id, role)
-    await message.answer(texts("grant.done", name=target.display_name, role=role))
-
+    await message.answer(texts("grant.done", name=render.esc(target.display_name), role=role))
 
 
 def make_router() -> Router:

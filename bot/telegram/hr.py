@@ -8,29 +8,23 @@ from aiogram.filters import Command
 from aiogram.types import Message
 from aiogram.utils.deep_linking import create_start_link
 
+from bot.service import TrainingService
 from bot.storage import Person, Storage
+from bot.telegram import render
 from bot.telegram.filters import RoleFilter
 from bot.telegram.split import split_text
 from bot.texts import Texts
 
 
 async def team_report(
-    message: Message, storage: Storage, texts: Texts, person: Person | None
+    message: Message, service: TrainingService, texts: Texts, person: Person | None
 ) -> None:
     """`/team_report`: attempts and average score per member of the HR person's own team."""
     if person is None or person.team_id is None:
         await message.answer(texts("hr.no_team"))
         return
-    team = storage.get_team(person.team_id)
-    members = storage.list_people(team_id=team.id)
-    lines = [texts("hr.report_title", team=team.name, count=len(members))]
-    for member in members:
-        attempts = storage.list_attempts(member.id)
-        scores = [a.score for a in attempts if a.status == "finished" and a.score is not None]
-        avg = round(sum(scores) / len(scores)) if scores else texts("progress.none")
-        lines.append(texts("hr.report_row", name=member.display_name, attempts=len(attempts),
-                           finished=len(scores), avg=avg))
-    for chunk in split_text("\n".join(lines)):
+    team, members = service.team_summary(person.team_id)
+    for chunk in split_text(render.team_report(texts, team, members)):
         await message.answer(chunk)
 
 
@@ -44,7 +38,6 @@ async def invite(
     team = storage.get_team(person.team_id)
     link = await create_start_link(bot, f"team_{team.invite_code}")
     await message.answer(texts("hr.invite", link=link))
-
 
 
 def make_router() -> Router:

@@ -6,7 +6,8 @@ import html
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.service import Progress
+from bot.service import MemberSummary, Progress
+from bot.storage import Team
 from bot.texts import Texts
 from scenarios import ClientLine, FinalCard, Scenario, TurnResult
 from scoring import Standard
@@ -167,4 +168,14 @@ def progress(
         for check, count in missed:
             lines.append(texts("progress.missed_row", title=esc(check_title(standard, check)),
                                count=count))
+    return "\n".join(lines)
+
+
+def team_report(texts: Texts, team: Team, members: list[MemberSummary]) -> str:
+    """HR's `/team_report`: per member, attempts, finished ones and the average score."""
+    lines = [texts("hr.report_title", team=esc(team.name), count=len(members))]
+    none = texts("progress.none")
+    for m in members:
+        lines.append(texts("hr.report_row", name=esc(m.person.display_name), attempts=m.attempts,
+                           finished=m.finished, avg=none if m.average is None else m.average))
     return "\n".join(lines)
