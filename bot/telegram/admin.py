@@ -23,7 +23,7 @@ async def grant(message: Message, command: CommandObject, storage: Storage, text
         return
     telegram_id, role = int(parts[0]), parts[1].lower()
     if role not in GRANTABLE:
-        await message.answer(texts("grant.unknown_role", role=role, roles=roles_list))
+        await message.answer(texts("grant.unknown_role", role=render.esc(role), roles=roles_list))
         return
     target = storage.person_by_telegram(telegram_id)
     if target is None:
