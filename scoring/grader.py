@@ -106,10 +106,15 @@ class Grader:
         numbers = set(self._always)
         for key in reply.bag:
             numbers.update(self._trigger.get(key, ()))
+        bag = reply.bag
         for number in sorted(numbers):
             check_id, phrase, scope = self._entries[number]
-            bucket = reply.unless if scope is not None else reply.phrases
-            bucket.setdefault(check_id, []).append((phrase, scope or "span"))
+            for keys in phrase.required_keys:  # every required word must be in the reply
+                if keys.isdisjoint(bag):
+                    break
+            else:
+                bucket = reply.unless if scope is not None else reply.phrases
+                bucket.setdefault(check_id, []).append((phrase, scope or "span"))
         self._reserve_names(reply)
         extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
         verdicts = {
