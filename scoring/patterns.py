@@ -114,8 +114,8 @@ def _merge(alts: tuple[Alt, ...]) -> tuple[Alt, ...]:
 def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
     info = token.info
     if alt.special == "any":
-        if alt.grams_any or alt.grams_none:
-            return info is not None and any(_grams_ok(alt, grams) for grams in info.grams.values())
+        if alt.grams_any or alt.grams_none:  # any word: judged by its most likely reading
+            return info is not None and _grams_ok(alt, info.first_grams, info.tags)
         return info is not None or token.is_number
     if alt.special == "num":
         return token.is_number or (info is not None and not info.lemmas.isdisjoint(_NUMERAL_LEMMAS))
@@ -143,10 +143,15 @@ def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
     return any(_grams_ok(alt, info.grams.get(lemma, frozenset())) for lemma in hit)
 
 
-def _grams_ok(alt: Alt, grams: frozenset[str]) -> bool:
+def _grams_ok(alt: Alt, grams: frozenset[str], excluded: frozenset[str] | None = None) -> bool:
+    """The wanted grammemes are in `grams`; the unwanted ones in neither `grams` nor `excluded`."""
     if alt.grams_any and not any(need <= grams for need in alt.grams_any):
         return False
-    return not (alt.grams_none and not grams.isdisjoint(alt.grams_none))
+    if not alt.grams_none:
+        return True
+    return grams.isdisjoint(alt.grams_none) and (
+        excluded is None or excluded.isdisjoint(alt.grams_none)
+    )
 
 
 def _element_matches(element: Element, token: Token, fuzzy_ok: bool) -> bool:
@@ -195,6 +200,11 @@ class PatternCompiler:
     @staticmethod
     def _grams(text: str) -> tuple[frozenset[frozenset[str]], frozenset[str]]:
         """«1per+futr,INFN,-impr» → any of {1per, futr} together or {INFN}; none of {impr}."""
+        if not re.fullmatch(r"[-+,\w]*", text):
+            raise PatternError(
+                f"«:{text}» is not a list of grammemes (write «word:1per,INFN» after the last "
+                "alternative; it applies to all of them)"
+            )
         wanted: set[frozenset[str]] = set()
         unwanted: set[str] = set()
         for item in filter(None, (g.strip() for g in text.split(","))):

@@ -46,6 +46,7 @@ class WordInfo:
     tags: frozenset[str]  # union of all grammemes (Name, Surn, Patr, NUMR, ...)
     name_first: bool = False  # the most likely parse is a first name, patronymic or surname
     gram_keys: frozenset[str] = frozenset()  # "@<grammeme>" index keys, for «*:grammeme» patterns
+    first_grams: frozenset[str] = frozenset()  # grammemes of the most likely parse
 
 
 @dataclass(slots=True)
@@ -149,6 +150,7 @@ class Lexicon:
             tags=frozenset(tags),
             name_first=name_first and len(word) >= 3,
             gram_keys=frozenset(f"@{t}" for t in tags),
+            first_grams=frozenset(parses[0].tag.grammemes) if parses else frozenset(),
         )
         if len(self._cache) < 200_000:
             self._cache[word] = info

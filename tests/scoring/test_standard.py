@@ -176,3 +176,13 @@ def test_the_shipped_company_example_loads_and_grades() -> None:
     assert grader.grade("Вас приветствует АО «Казпочта»", ["company_name"], {"company": "Казпочта"}).value(
         "company_name"
     )
+
+
+def test_a_misplaced_grammeme_list_is_an_error(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "checks:\n  x:\n    kind: step\n    title: x\n    phrases: ['*:VERB+past|*:VERB+3per ~1 как']\n",
+    )
+    with pytest.raises(StandardError) as info:
+        load_standard(path)
+    assert "not a list of grammemes" in info.value.problems[0]
