@@ -166,15 +166,15 @@ class TrainingService:
             self._engines[key] = engine
         return engine
 
-    def _played_scenario(self, attempt: Attempt) -> Scenario:
-        """The scenario exactly as the attempt was started on (the stored version if the library
-        file has been edited since)."""
+    def _restore(self, attempt: Attempt) -> tuple[Scenario, Engine, RunState]:
+        """The attempt's run, on the scenario exactly as it was started (the stored version if
+        the library file has been edited since) and that scenario's engine. Writes: no."""
         run = RunState.model_validate_json(attempt.run_state)
-        current = self.library.get(attempt.scenario_id)
-        if current is not None and current.version == run.scenario_version:
-            return current
-        stored = self.storage.get_scenario_version(attempt.scenario_version_id)
-        return Scenario.model_validate_json(stored.content)
+        scenario = self.library.get(attempt.scenario_id)
+        if scenario is None or scenario.version != run.scenario_version:
+            stored = self.storage.get_scenario_version(attempt.scenario_version_id)
+            scenario = Scenario.model_validate_json(stored.content)
+        return scenario, self.engine(scenario), run
 
     def _lock(self, key: str) -> asyncio.Lock:
         lock = self._locks.get(key)
@@ -291,9 +291,7 @@ class TrainingService:
             attempt = self.storage.get_attempt(attempt_id)
             if attempt.status != "active":
                 raise AttemptClosed(attempt_id, attempt.status)
-            scenario = self._played_scenario(attempt)
-            engine = self.engine(scenario)
-            run = RunState.model_validate_json(attempt.run_state)
+            scenario, engine, run = self._restore(attempt)
             asked = self._line_for_mode(await engine.client_line(run), attempt.mode)
             result = await engine.reply(run, text)
             card: FinalCard | None = None
@@ -363,8 +361,7 @@ class TrainingService:
             attempt = self.storage.get_attempt(attempt_id)
             if attempt.status != "active":
                 raise AttemptClosed(attempt_id, attempt.status)
-            engine = self.engine(self._played_scenario(attempt))
-            run = RunState.model_validate_json(attempt.run_state)
+            _, engine, run = self._restore(attempt)
             engine.abandon(run)
             card = self._card(engine, run, attempt.hints_used)
             if not self.storage.abandon_attempt(
@@ -385,9 +382,8 @@ class TrainingService:
         attempt = self.storage.active_attempt(person_id)
         if attempt is None:
             return None
-        scenario = self._played_scenario(attempt)
-        run = RunState.model_validate_json(attempt.run_state)
-        line = self._line_for_mode(await self.engine(scenario).client_line(run), attempt.mode)
+        scenario, engine, run = self._restore(attempt)
+        line = self._line_for_mode(await engine.client_line(run), attempt.mode)
         return ActiveRun(attempt, scenario, line, self.storage.turns(attempt.id))
 
     async def hint(self, attempt_id: int) -> HintView:
@@ -402,9 +398,7 @@ class TrainingService:
                 raise AttemptClosed(attempt_id, attempt.status)
             if attempt.mode != "training":
                 raise HintUnavailable("no hints in exam mode")
-            scenario = self._played_scenario(attempt)
-            engine = self.engine(scenario)
-            run = RunState.model_validate_json(attempt.run_state)
+            scenario, engine, run = self._restore(attempt)
             text = scenario.states[run.state].hint or self._recommended(engine, run)
             if not text:
                 raise HintUnavailable(f"no hint for state {run.state!r}")
