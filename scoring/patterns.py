@@ -191,7 +191,7 @@ class PatternCompiler:
             return Alt(keys=frozenset({form}), exact=True)
         word, _, grams = text.partition(":")
         word = word.lower().replace("ё", "е")
-        if not word or not re.fullmatch(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", word):
+        if not word or not re.fullmatch(r"[^\W\d_]+(?:[-.][^\W\d_]+)*|\d+", word):
             raise PatternError(f"«{text}» is not a word")
         keys = {word} if word[0].isdigit() else {word, self._lexicon.lemma(word)}
         grams_any, grams_none = self._grams(grams)
@@ -271,7 +271,10 @@ class PatternCompiler:
 
     def literal(self, text: str, *, label: str | None = None) -> Phrase | None:
         """A phrase made of a context value (a company or a person's name), every word required."""
-        words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*|\d+", text.lower().replace("ё", "е"))
+        words = re.findall(
+            r"[^\W\d_]+(?:-[^\W\d_]+)*(?:\.(?:ру|рф|ru|kz|com|net|org|су|уз)\b)?|\d+",
+            text.lower().replace("ё", "е"),
+        )
         if not words:
             return None
         return self.compile(" ".join(words), negation_allowed=True, label=label)

@@ -40,8 +40,10 @@ class PhraseSpec(BaseModel):
     whole_clause: bool = Field(
         False, description="The phrase must fill a clause (between commas, dashes, sentence ends)."
     )
-    negation: Literal["guard", "allow"] = Field(
-        "guard", description="guard: a preceding «не» cancels the match; allow: it does not."
+    negation: Literal["guard", "allow"] | None = Field(
+        None,
+        description="guard: a preceding «не» cancels the match; allow: it does not. "
+        "Default: guard for phrases, allow for `unless` phrases.",
     )
     requires: list[str] = Field(
         default_factory=list, description="Counts only if one of these checks is also true."
@@ -225,7 +227,7 @@ def _compile_phrases(
                 statement=spec.statement,
                 whole=spec.whole,
                 whole_clause=spec.whole_clause,
-                negation_allowed=unless or spec.negation == "allow",
+                negation_allowed=(spec.negation or ("allow" if unless else "guard")) == "allow",
                 requires=tuple(spec.requires),
                 label=label,
             )

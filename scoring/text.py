@@ -21,7 +21,8 @@ GRADE_CHARS = 20_000
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 _TOKEN = re.compile(
-    r"[^\W\d_]+(?:[-'’][^\W\d_]+)*|\d+(?:[.,:\-]\d+)*|[?!.…;]|[,:—–()«»\"]|(?<!\S)-(?!\S)"
+    r"[^\W\d_]+(?:[-'’][^\W\d_]+)*(?:\.(?:ру|рф|ru|kz|com|net|org|су|уз)\b)?"
+    r"|\d+(?:[.,:\-]\d+)*|[?!.…;]|[,:—–()«»\"]|(?<!\S)-(?!\S)"
 )
 _REPEATS = re.compile(r"(.)\1{2,}")
 _CYRILLIC = re.compile(r"[а-я]")

@@ -188,3 +188,16 @@ def test_every_violation_in_a_reply_is_quoted(grader: Grader) -> None:
     assert verdict.quotes == ["не знаю", "Перезвоните"]
     step = grader.grade("Здравствуйте! Добрый день!", ["greeting"]).verdicts["greeting"]
     assert step.quotes == ["Здравствуйте"]  # a step needs one piece of evidence
+
+
+@pytest.mark.parametrize(
+    ("text", "company"),
+    [("Добрый вечер, «Дом.ру», Кирилл.", "Дом.ру"), ("Спасибо за звонок в Mail.ru", "Mail.ru")],
+)
+def test_dotted_company_names_stay_one_word(grader: Grader, text: str, company: str) -> None:
+    assert grader.grade(text, ["company_name"], {"company": company}).value("company_name")
+
+
+def test_a_missing_space_after_a_full_stop_still_ends_the_sentence(grader: Grader) -> None:
+    result = grader.grade("Спасибо за ожидание.Всего доброго", ["thank_for_waiting", "farewell"])
+    assert result.value("thank_for_waiting") and result.value("farewell")
