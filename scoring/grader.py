@@ -17,6 +17,19 @@ FORBIDDEN_CHECK = "forbidden_phrase"
 _MIN_FUZZY_LEN = 5
 
 
+# Words in most replies: a phrase is better filed under one of its rarer required words.
+_COMMON = frozenset(
+    "вы я мы он она они не ни это этот в во на с со к ко у о об по за из от до и а но или что "
+    "как так же бы ли ну да нет вот там тут уже еще все весь быть мочь".split()
+)
+
+
+def _commonness(keys: frozenset[str]) -> tuple[int, int]:
+    """Sort key for choosing the required word a phrase is filed under: rare words first."""
+    common = sum(1 for k in keys if k in _COMMON or k.startswith("@"))
+    return (common, len(keys))
+
+
 def _minutes(value: str | None) -> int | None:
     if not value:
         return None
@@ -79,7 +92,7 @@ class Grader:
             if not phrase.required_keys:
                 self._always.append(number)
                 continue
-            for key in min(phrase.required_keys, key=len):
+            for key in min(phrase.required_keys, key=_commonness):
                 self._trigger.setdefault(key, []).append(number)
 
     # --- public -------------------------------------------------------------------------
