@@ -47,6 +47,8 @@ RU: dict[str, str] = {
     "kind.complaint": "Жалоба",
     "kind.opening": "Начало разговора",
     "kind.transfer": "Перевод звонка",
+    "kind.corporate_client": "Корпоративный клиент",
+    "kind.confidentiality": "Конфиденциальность",
     "kind.other": "Другое: {kind}",
     "difficulty.1": "★☆☆",
     "difficulty.2": "★★☆",

@@ -160,3 +160,12 @@ def test_team_report_escapes_names_and_shows_averages() -> None:
                                        MemberSummary(person, 0, 0, None)])
     assert "&lt;b&gt;Вася&lt;/b&gt;" in text and "<b>Вася" not in text
     assert "&lt;Отдел&gt;" in text and "85" in text
+
+
+def test_every_library_kind_has_a_russian_label() -> None:
+    from scenarios import load_library
+
+    texts = Texts()
+    for scenario in load_library().values():
+        assert f"kind.{scenario.kind}" in TEXTS["ru"], scenario.kind
+        assert "Другое" not in texts(f"kind.{scenario.kind}")
