@@ -19,6 +19,7 @@ from bot.service import TrainingService
 from bot.settings import Settings
 from bot.storage import Person
 from bot.terminal_texts import TerminalTexts
+from bot.texts import Texts
 
 
 @click.command()
@@ -62,6 +63,7 @@ def _choose(service: TrainingService, person: Person, texts: TerminalTexts) -> s
     """Show the numbered scenario list; return the chosen scenario id or None to quit."""
     ids = list(service.library)
     best = service.best_scores(person.id)
+    kind_labels = Texts()  # the kinds' Russian names are shared with the Telegram bot
     click.echo()
     click.echo(click.style(texts("menu.title"), bold=True))
     for n, scenario_id in enumerate(ids, start=1):
@@ -73,7 +75,7 @@ def _choose(service: TrainingService, person: Person, texts: TerminalTexts) -> s
                 "menu.item",
                 n=n,
                 title=scenario.title,
-                kind=scenario.kind,
+                kind=kind_labels.get(f"kind.{scenario.kind}", "kind.other", kind=scenario.kind),
                 difficulty="★" * scenario.difficulty,
                 best=click.style(mark, dim=True),
             )
