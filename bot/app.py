@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import httpx
 
@@ -34,7 +33,6 @@ class App:
     service: TrainingService
     texts: Texts
     http: httpx.AsyncClient | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
         if self.http is not None:

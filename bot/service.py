@@ -184,35 +184,6 @@ class TrainingService:
 
     # --- attempts -----------------------------------------------------------------------------
 
-    async def start_attempt(
-        self,
-        person_id: int,
-        scenario_id: str,
-        mode: str | None = None,
-        channel: str = "telegram",
-        seed: int | None = None,
-        *,
-        agent_name: str | None = None,
-        replace_active: bool = False,
-    ) -> tuple[int, ClientLine]:
-        """Start an attempt; return its id and the client's first line.
-
-        `mode` None = the scenario's mode; an exam scenario is always played as an exam.
-        Writes: yes (the scenario version if new, the attempt). Raises `UnknownScenario`,
-        `InvalidMode`, `PersonNotFound`, `AttemptAlreadyActive` if the person has an active
-        attempt (unless `replace_active`, which abandons it).
-        """
-        view = await self.start(
-            person_id,
-            scenario_id,
-            mode,
-            channel,
-            seed,
-            agent_name=agent_name,
-            replace_active=replace_active,
-        )
-        return view.attempt_id, view.line
-
     async def start(
         self,
         person_id: int,
@@ -224,7 +195,14 @@ class TrainingService:
         agent_name: str | None = None,
         replace_active: bool = False,
     ) -> StartView:
-        """Like `start_attempt`, returning a `StartView` (with the effective mode and scenario)."""
+        """Start an attempt; return its id, the client's first line, the effective mode and the
+        scenario (`StartView`).
+
+        `mode` None = the scenario's mode; an exam scenario is always played as an exam.
+        Writes: yes (the scenario version if new, the attempt). Raises `UnknownScenario`,
+        `InvalidMode`, `PersonNotFound`, `AttemptAlreadyActive` if the person has an active
+        attempt (unless `replace_active`, which abandons it).
+        """
         scenario = self.scenario(scenario_id)
         if mode is not None and mode not in ("training", "exam"):
             raise InvalidMode(f"unknown mode {mode!r}")

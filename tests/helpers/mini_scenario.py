@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.service import TrainingService
 from bot.storage import Storage
+from scenarios import ClientLine
 
 MINI_YAML = """\
 id: mini_call
@@ -64,3 +65,9 @@ def make_service(db_path: Path, library_dir: Path, **kwargs: Any) -> TrainingSer
     standard = default_standard()
     library = load_library(library_dir, standard)
     return TrainingService(Storage(db_path), library, Grader(standard), standard=standard, **kwargs)
+
+
+async def started(service: TrainingService, *args: Any, **kwargs: Any) -> tuple[int, ClientLine]:
+    """`TrainingService.start` as (attempt id, first client line), for short test code."""
+    view = await service.start(*args, **kwargs)
+    return view.attempt_id, view.line

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fake_llm import FakeLLM
-from mini_scenario import GOOD, write_mini
+from mini_scenario import GOOD, started, write_mini
 
 from bot.llm import LLMClient, LLMJudge, LLMVoice
 from bot.service import TrainingService
@@ -50,7 +50,7 @@ async def test_healthy_llm_voices_the_client_and_judges(
     person = storage.create_person("Анна")
     fake_llm.voice_reply = "Алло, это почта? Я насчёт посылки звоню."
     fake_llm.judge_reply = {"company_name": False}  # the judge disagrees with the rules
-    attempt_id, line = await service.start_attempt(person.id, "mini_call", seed=1)
+    attempt_id, line = await started(service, person.id, "mini_call", seed=1)
     assert line.text == "Алло, это почта? Я насчёт посылки звоню." and not line.degraded
     view = await service.answer(attempt_id, GOOD[0])
     assert view.degraded is False
@@ -75,7 +75,7 @@ async def test_outage_degrades_and_the_turn_is_still_graded_and_saved(
     fake_llm.fault = None if fault == "refused" else fault
     service = _service(storage, tmp_path, http, url)
     person = storage.create_person("Борис")
-    attempt_id, line = await service.start_attempt(person.id, "mini_call", seed=1)
+    attempt_id, line = await started(service, person.id, "mini_call", seed=1)
     assert line.text in SCRIPTED_OPENING and line.degraded is True
     view = await service.answer(attempt_id, GOOD[0])
     assert view.degraded is True

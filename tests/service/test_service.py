@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from mini_scenario import BAD, GOOD, make_service, write_mini
+from mini_scenario import BAD, GOOD, make_service, started, write_mini
 
 from bot.errors import (
     AlreadyAnswered,
@@ -36,7 +36,7 @@ async def _play(service: TrainingService, attempt_id: int, replies: list[str]):
 
 
 async def test_good_run_round_trip(service: TrainingService, person_id: int) -> None:
-    attempt_id, line = await service.start_attempt(
+    attempt_id, line = await started(service,
         person_id, "mini_call", "training", "telegram", 1
     )
     assert line.state == "opening" and line.expect == ["greeting", "company_name"]
@@ -63,7 +63,7 @@ async def test_good_run_round_trip(service: TrainingService, person_id: int) -> 
 async def test_bad_run_ends_with_client_hanging_up(
     service: TrainingService, person_id: int
 ) -> None:
-    attempt_id, _ = await service.start_attempt(person_id, "mini_call", "training", "terminal", 1)
+    attempt_id, _ = await started(service, person_id, "mini_call", "training", "terminal", 1)
     views = await _play(service, attempt_id, [BAD, BAD])
     assert views[0].line is not None and views[0].line.state == "opening"
     assert not views[0].result.score.passed
@@ -75,16 +75,16 @@ async def test_bad_run_ends_with_client_hanging_up(
 
 
 async def test_good_run_scores_above_bad_run(service: TrainingService, person_id: int) -> None:
-    good_id, _ = await service.start_attempt(person_id, "mini_call", seed=3)
+    good_id, _ = await started(service, person_id, "mini_call", seed=3)
     await _play(service, good_id, GOOD)
-    bad_id, _ = await service.start_attempt(person_id, "mini_call", seed=3)
+    bad_id, _ = await started(service, person_id, "mini_call", seed=3)
     await _play(service, bad_id, [BAD, BAD])
     good, bad = service.storage.get_attempt(good_id), service.storage.get_attempt(bad_id)
     assert good.score is not None and bad.score is not None and good.score > bad.score
 
 
 async def test_finished_attempt_refuses_a_reply(service: TrainingService, person_id: int) -> None:
-    attempt_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    attempt_id, _ = await started(service, person_id, "mini_call", seed=1)
     await _play(service, attempt_id, GOOD)
     before = service.storage.get_attempt(attempt_id)
     with pytest.raises(AttemptClosed) as info:
@@ -97,7 +97,7 @@ async def test_finished_attempt_refuses_a_reply(service: TrainingService, person
 async def test_abandon_closes_and_refuses_further_replies(
     service: TrainingService, person_id: int
 ) -> None:
-    attempt_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    attempt_id, _ = await started(service, person_id, "mini_call", seed=1)
     await service.answer(attempt_id, GOOD[0])
     closed = await service.abandon(attempt_id)
     assert closed.turns == 1 and closed.card.passed is False
@@ -114,7 +114,7 @@ async def test_abandon_closes_and_refuses_further_replies(
 async def test_empty_reply_is_refused_and_not_stored(
     service: TrainingService, person_id: int, text: str
 ) -> None:
-    attempt_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    attempt_id, _ = await started(service, person_id, "mini_call", seed=1)
     with pytest.raises(EmptyReply):
         await service.answer(attempt_id, text)
     assert service.turns(attempt_id) == []
@@ -123,9 +123,9 @@ async def test_empty_reply_is_refused_and_not_stored(
 
 async def test_unknown_scenario_mode_and_attempt(service: TrainingService, person_id: int) -> None:
     with pytest.raises(UnknownScenario):
-        await service.start_attempt(person_id, "no_such")
+        await started(service, person_id, "no_such")
     with pytest.raises(InvalidMode):
-        await service.start_attempt(person_id, "mini_call", "party")
+        await started(service, person_id, "mini_call", "party")
     with pytest.raises(AttemptNotFound):
         await service.answer(999, "Здравствуйте")
     assert service.storage.list_attempts(person_id) == []
@@ -135,22 +135,22 @@ async def test_double_start_does_not_make_two_runs(
     service: TrainingService, person_id: int
 ) -> None:
     results = await asyncio.gather(
-        service.start_attempt(person_id, "mini_call", seed=1),
-        service.start_attempt(person_id, "mini_call", seed=1),
+        started(service, person_id, "mini_call", seed=1),
+        started(service, person_id, "mini_call", seed=1),
         return_exceptions=True,
     )
-    started = [r for r in results if not isinstance(r, BaseException)]
+    ok = [r for r in results if not isinstance(r, BaseException)]
     refused = [r for r in results if isinstance(r, AttemptAlreadyActive)]
-    assert len(started) == 1 and len(refused) == 1
-    assert refused[0].attempt_id == started[0][0]
+    assert len(ok) == 1 and len(refused) == 1
+    assert refused[0].attempt_id == ok[0][0]
     assert len(service.storage.list_attempts(person_id)) == 1
 
 
 async def test_replace_active_abandons_the_old_run(
     service: TrainingService, person_id: int
 ) -> None:
-    old_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
-    new_id, _ = await service.start_attempt(person_id, "mini_call", seed=2, replace_active=True)
+    old_id, _ = await started(service, person_id, "mini_call", seed=1)
+    new_id, _ = await started(service, person_id, "mini_call", seed=2, replace_active=True)
     assert service.storage.get_attempt(old_id).status == "abandoned"
     active = await service.active_attempt(person_id)
     assert active is not None and active.attempt.id == new_id
@@ -159,7 +159,7 @@ async def test_replace_active_abandons_the_old_run(
 async def test_two_replies_at_once_are_handled_in_order_each_once(
     service: TrainingService, person_id: int
 ) -> None:
-    attempt_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    attempt_id, _ = await started(service, person_id, "mini_call", seed=1)
     first, second = await asyncio.gather(
         service.answer(attempt_id, GOOD[0]), service.answer(attempt_id, GOOD[1])
     )
@@ -173,7 +173,7 @@ async def test_restart_continues_from_same_state_and_history(
 ) -> None:
     before = make_service(db_path, library_dir)
     person = before.storage.create_person("Вера", telegram_id=7)
-    attempt_id, _ = await before.start_attempt(person.id, "mini_call", seed=5)
+    attempt_id, _ = await started(before, person.id, "mini_call", seed=5)
     view = await before.answer(attempt_id, GOOD[0])
     assert view.line is not None
     snapshot = before.storage.get_attempt(attempt_id).run_state
@@ -194,9 +194,9 @@ async def test_restart_continues_from_same_state_and_history(
 
 
 async def test_same_seed_same_lines(service: TrainingService, person_id: int) -> None:
-    first_id, first = await service.start_attempt(person_id, "mini_call", seed=11)
+    first_id, first = await started(service, person_id, "mini_call", seed=11)
     await service.abandon(first_id)
-    _, again = await service.start_attempt(person_id, "mini_call", seed=11)
+    _, again = await started(service, person_id, "mini_call", seed=11)
     assert first.text == again.text
 
 
@@ -206,9 +206,9 @@ async def test_editing_a_scenario_creates_a_new_version_and_keeps_old_attempts(
     folder = write_mini(tmp_path / "lib", closing="Спасибо, всё понятно.")
     v1 = make_service(db_path, folder)
     person = v1.storage.create_person("Галя", telegram_id=9)
-    finished_id, _ = await v1.start_attempt(person.id, "mini_call", seed=1)
+    finished_id, _ = await started(v1, person.id, "mini_call", seed=1)
     await _play(v1, finished_id, GOOD)
-    running_id, _ = await v1.start_attempt(person.id, "mini_call", seed=1)
+    running_id, _ = await started(v1, person.id, "mini_call", seed=1)
     await v1.answer(running_id, GOOD[0])
     old_finished = v1.storage.get_attempt(finished_id)
     v1.storage.close()
@@ -220,7 +220,7 @@ async def test_editing_a_scenario_creates_a_new_version_and_keeps_old_attempts(
         running = await v2.active_attempt(person.id)
         assert running is not None and running.line.text == "Спасибо, всё понятно."
         await v2.answer(running_id, GOOD[1])
-        new_id, _ = await v2.start_attempt(person.id, "mini_call", seed=1)
+        new_id, _ = await started(v2, person.id, "mini_call", seed=1)
         first_view = await v2.answer(new_id, GOOD[0])
         assert first_view.line is not None
         assert first_view.line.text == "Понятно. А сколько стоит доставка?"
@@ -237,9 +237,9 @@ async def test_editing_a_scenario_creates_a_new_version_and_keeps_old_attempts(
 
 
 async def test_hint_in_training_costs_points(service: TrainingService, person_id: int) -> None:
-    plain_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    plain_id, _ = await started(service, person_id, "mini_call", seed=1)
     plain = (await _play(service, plain_id, GOOD))[-1].card
-    hinted_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    hinted_id, _ = await started(service, person_id, "mini_call", seed=1)
     hint = await service.hint(hinted_id)
     assert hint.text == "«Здравствуйте! Почта России, слушаю вас.»"
     assert (await service.hint(hinted_id)).hints_used == 2
@@ -252,7 +252,7 @@ async def test_hint_in_training_costs_points(service: TrainingService, person_id
 
 
 async def test_exam_has_no_hints(service: TrainingService, person_id: int) -> None:
-    attempt_id, line = await service.start_attempt(person_id, "mini_call", "exam", seed=1)
+    attempt_id, line = await started(service, person_id, "mini_call", "exam", seed=1)
     assert line.hint is None
     with pytest.raises(HintUnavailable):
         await service.hint(attempt_id)
@@ -273,7 +273,7 @@ async def test_exam_scenario_is_always_an_exam(tmp_path: Path, db_path: Path) ->
 
 async def test_progress(service: TrainingService, person_id: int) -> None:
     for replies in (GOOD, [BAD, BAD], GOOD):
-        attempt_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+        attempt_id, _ = await started(service, person_id, "mini_call", seed=1)
         await _play(service, attempt_id, replies)
     progress = service.progress(person_id)
     assert len(progress.attempts) == 3
@@ -288,7 +288,7 @@ async def test_progress(service: TrainingService, person_id: int) -> None:
 
 async def test_a_redelivered_message_is_graded_once(service: TrainingService, person_id: int) -> None:
     """The update id is stored with the turn: a message delivered again changes nothing."""
-    attempt_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    attempt_id, _ = await started(service, person_id, "mini_call", seed=1)
     await service.answer(attempt_id, GOOD[0], 3.5, event=("update", 1001))
     with pytest.raises(AlreadyAnswered):
         await service.answer(attempt_id, GOOD[0], 3.5, event=("update", 1001))
@@ -301,7 +301,7 @@ async def test_an_interrupted_message_is_not_marked_and_is_graded_on_redelivery(
     service: TrainingService, person_id: int
 ) -> None:
     """A reply whose turn was never written (the bot died first) is not lost."""
-    attempt_id, _ = await service.start_attempt(person_id, "mini_call", seed=1)
+    attempt_id, _ = await started(service, person_id, "mini_call", seed=1)
     assert not service.storage.is_processed("update", 2002)
     view = await service.answer(attempt_id, GOOD[0], event=("update", 2002))
     assert view.turn_index == 0 and service.storage.is_processed("update", 2002)
