@@ -400,6 +400,30 @@ class TrainingService:
             most_missed=self.storage.missed_checks(person_id, missed),
         )
 
+    def register(
+        self,
+        telegram_id: int,
+        name: str,
+        *,
+        team_id: int | None = None,
+        team_name: str | None = None,
+        language: str = "ru",
+    ) -> Person:
+        """Register a Telegram user in the team `team_id` (an invite), or the team called
+        `team_name` (case-insensitive; created if new), or none. Idempotent: a double submit
+        returns the person registered first. Writes: yes."""
+        found = self.storage.person_by_telegram(telegram_id)
+        if found is not None:
+            return found
+        if team_id is None and team_name:
+            same = [
+                t for t in self.storage.list_teams() if t.name.casefold() == team_name.casefold()
+            ]
+            team_id = (same[0] if same else self.storage.create_team(team_name)).id
+        return self.storage.create_person(
+            name, telegram_id=telegram_id, team_id=team_id, language=language
+        )
+
     def team_summary(self, team_id: int) -> tuple[Team, list[MemberSummary]]:
         """The team and, per member, attempts, finished attempts and the average finished score.
 

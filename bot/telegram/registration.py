@@ -7,6 +7,7 @@ from aiogram.filters import CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from bot.service import TrainingService
 from bot.storage import Person, Storage
 from bot.telegram import keyboards
 from bot.telegram.callbacks import MenuCb
@@ -39,14 +40,16 @@ async def start(
     await message.answer(texts("start.welcome"))
 
 
-async def got_name(message: Message, state: FSMContext, storage: Storage, texts: Texts) -> None:
+async def got_name(
+    message: Message, state: FSMContext, service: TrainingService, texts: Texts
+) -> None:
     name = " ".join((message.text or "").split())
     if not NAME_LIMITS[0] <= len(name) <= NAME_LIMITS[1] or name.startswith("/"):
         await message.answer(texts("register.name_bad"))
         return
     data = await state.get_data()
     if data.get("team_id") is not None:
-        await _finish(message, state, storage, texts, name, data["team_id"])
+        await _finish(message, state, service, texts, name, team_id=data["team_id"])
         return
     await state.update_data(name=name)
     await state.set_state(Registration.team)
@@ -54,23 +57,25 @@ async def got_name(message: Message, state: FSMContext, storage: Storage, texts:
                          reply_markup=keyboards.skip_team(texts))
 
 
-async def got_team(message: Message, state: FSMContext, storage: Storage, texts: Texts) -> None:
+async def got_team(
+    message: Message, state: FSMContext, service: TrainingService, texts: Texts
+) -> None:
     team_name = " ".join((message.text or "").split())
     if not 1 <= len(team_name) <= NAME_LIMITS[1] or team_name.startswith("/"):
         await message.answer(texts("register.team_bad"))
         return
-    existing = [t for t in storage.list_teams() if t.name.casefold() == team_name.casefold()]
-    team = existing[0] if existing else storage.create_team(team_name)
     name = (await state.get_data())["name"]
-    await _finish(message, state, storage, texts, name, team.id)
+    await _finish(message, state, service, texts, name, team_name=team_name)
 
 
-async def skip_team(call: CallbackQuery, state: FSMContext, storage: Storage, texts: Texts) -> None:
+async def skip_team(
+    call: CallbackQuery, state: FSMContext, service: TrainingService, texts: Texts
+) -> None:
     await call.answer()
     name = (await state.get_data())["name"]
     if isinstance(call.message, Message):
         await call.message.edit_reply_markup(reply_markup=None)
-        await _finish(call.message, state, storage, texts, name, None, user_id=call.from_user.id)
+        await _finish(call.message, state, service, texts, name, user_id=call.from_user.id)
 
 
 async def not_text(message: Message, texts: Texts) -> None:
@@ -78,15 +83,14 @@ async def not_text(message: Message, texts: Texts) -> None:
 
 
 async def _finish(
-    message: Message, state: FSMContext, storage: Storage, texts: Texts, name: str,
-    team_id: int | None, user_id: int | None = None,
+    message: Message, state: FSMContext, service: TrainingService, texts: Texts, name: str, *,
+    team_id: int | None = None, team_name: str | None = None, user_id: int | None = None,
 ) -> None:
     sender = message.from_user.id if message.from_user is not None else message.chat.id
     telegram_id = user_id if user_id is not None else sender
-    found = storage.person_by_telegram(telegram_id)  # a double submit must not register twice
-    if found is None:
-        storage.create_person(name, telegram_id=telegram_id, team_id=team_id,
-                              language=texts.language)
+    service.register(
+        telegram_id, name, team_id=team_id, team_name=team_name, language=texts.language
+    )
     await state.clear()
     await message.answer(texts("register.done", name=esc(name)))
     await message.answer(texts("menu.title"), reply_markup=keyboards.main_menu(texts))

@@ -305,3 +305,12 @@ async def test_an_interrupted_message_is_not_marked_and_is_graded_on_redelivery(
     assert not service.storage.is_processed("update", 2002)
     view = await service.answer(attempt_id, GOOD[0], event=("update", 2002))
     assert view.turn_index == 0 and service.storage.is_processed("update", 2002)
+
+
+def test_register_is_idempotent_and_finds_teams_by_name(service: TrainingService) -> None:
+    first = service.register(9001, "Анна", team_name="Отделение 5")
+    again = service.register(9001, "Анна Другая", team_name="другое")
+    other = service.register(9002, "Борис", team_name="ОТДЕЛЕНИЕ 5")
+    assert again.id == first.id and again.display_name == "Анна"
+    assert other.team_id == first.team_id is not None
+    assert len(service.storage.list_teams()) == 1
