@@ -12,7 +12,6 @@ import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -24,8 +23,8 @@ from aiohttp import web
 
 from bot.app import App, build_app
 from bot.fsm_storage import SQLiteStorage
+from bot.service import TrainingService
 from bot.settings import Settings
-from bot.storage import Storage
 from bot.telegram import build_routers
 from bot.telegram.middlewares import Dedup, Identity, InFlight, UserLock
 from bot.telegram.ratelimit import FloodControl
@@ -34,7 +33,7 @@ from bot.texts import Texts
 logger = logging.getLogger("bot")
 
 COMMANDS = ("start", "progress", "cancel", "help")
-PROCESSED_TTL = timedelta(days=2)  # Telegram keeps undelivered updates for 24 hours
+PROCESSED_TTL_DAYS = 2.0  # Telegram keeps undelivered updates for 24 hours
 SHUTDOWN_GRACE = 20.0  # seconds to let turns in progress finish on shutdown
 
 
@@ -56,26 +55,23 @@ async def build_dispatcher(app: App) -> Dispatcher:
     """A Dispatcher wired to `app`: SQLite FSM storage, middlewares, routers, dependencies."""
     dp = Dispatcher(storage=SQLiteStorage(app.storage))
     dp["service"] = app.service
-    dp["storage"] = app.storage
-    dp["library"] = app.library
-    dp["standard"] = app.standard
     dp["texts"] = app.texts
     dp["settings"] = app.settings
     in_flight = InFlight()
     dp["in_flight"] = in_flight
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(UserLock())
-    dp.update.outer_middleware(Dedup(app.storage))
-    dp.update.outer_middleware(Identity(app.storage, app.settings.admin_ids))
+    dp.update.outer_middleware(Dedup(app.service))
+    dp.update.outer_middleware(Identity(app.service))
     dp.include_routers(*build_routers())
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
     return dp
 
 
-async def on_startup(bot: Bot, texts: Texts, storage: Storage) -> None:
+async def on_startup(bot: Bot, texts: Texts, service: TrainingService) -> None:
     """Register the commands (in Russian) shown in Telegram's menu; forget old update ids."""
-    storage.prune_processed(PROCESSED_TTL)
+    service.forget_receipts(PROCESSED_TTL_DAYS)
     commands = [BotCommand(command=c, description=texts(f"cmd.{c}")) for c in COMMANDS]
     await bot.set_my_commands(commands, scope=BotCommandScopeDefault())
     logger.info("bot started; commands registered")

@@ -4,27 +4,35 @@ Pure: imports `scoring`, pydantic, ruamel.yaml and transitions only (no aiogram,
 """
 
 from scenarios.diagram import to_dot, to_mermaid
-from scenarios.engine import (
-    ClientLine,
-    ClientVoice,
-    Engine,
-    FinalCard,
-    RunState,
-    Turn,
-    TurnResult,
-    machine_config,
-)
-from scenarios.errors import Problem, RunError, ScenarioError, ScenarioNotFound
+from scenarios.engine import Engine, machine_config
+from scenarios.errors import NoHint, Problem, RunError, ScenarioError
 from scenarios.loader import LIBRARY_PATH, load_library, load_scenario, validate_paths
-from scenarios.model import Condition, Rule, Scenario, ScenarioContext, State
+from scenarios.model import (
+    Channel,
+    Condition,
+    Mode,
+    Outcome,
+    Rule,
+    Scenario,
+    ScenarioContext,
+    State,
+)
+from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
+from scenarios.run import ClientLine, FinalCard, Hint, RunState, Turn, TurnResult
 
 __all__ = [
     "LIBRARY_PATH",
+    "Channel",
     "ClientLine",
     "ClientVoice",
     "Condition",
     "Engine",
     "FinalCard",
+    "Hint",
+    "Judge",
+    "Mode",
+    "NoHint",
+    "Outcome",
     "Problem",
     "Rule",
     "RunError",
@@ -32,7 +40,7 @@ __all__ = [
     "Scenario",
     "ScenarioContext",
     "ScenarioError",
-    "ScenarioNotFound",
+    "SeamUnavailable",
     "State",
     "Turn",
     "TurnResult",

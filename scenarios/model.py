@@ -207,5 +207,10 @@ class Scenario(_Strict):
                 return name
         return None
 
+    def mode_for(self, requested: str | None) -> Mode:
+        """The mode a run is played in: an exam scenario, or an exam asked for, is an exam
+        (no hints, feedback only on the card); anything else is training."""
+        return "exam" if "exam" in (requested, self.mode) else "training"
+
     def final_states(self) -> list[str]:
         return [name for name, state in self.states.items() if state.final]

@@ -25,6 +25,7 @@ from scoring.patterns import PatternCompiler, Phrase
 from scoring.text import Lexicon, default_lexicon
 
 DEFAULT_PATH = Path(__file__).parent / "standards" / "default.yaml"
+DEFAULT_HINT_PENALTY = 5
 ContextKey = Literal["time", "company", "agent_name", "client_name"]
 
 
@@ -99,6 +100,9 @@ class StandardFile(BaseModel):
     language: str = "ru"
     extends: str | None = None
     pass_mark: int | None = Field(None, ge=0, le=100)
+    hint_penalty: int | None = Field(
+        None, ge=0, le=100, description="Points a hint takes off the run's score (default 5)."
+    )
     companies: dict[str, list[str]] = Field(default_factory=dict)
     checks: dict[str, CheckSpec] = Field(default_factory=dict)
 
@@ -129,6 +133,7 @@ class Standard:
         companies: dict[str, list[str]],
         version: str,
         source: Path | None = None,
+        hint_penalty: int = 5,
     ) -> None:
         self.name = name
         self.checks = checks
@@ -137,6 +142,7 @@ class Standard:
         self.companies = companies
         self.version = version
         self.source = source
+        self.hint_penalty = hint_penalty
 
     @property
     def steps(self) -> list[str]:
@@ -319,6 +325,9 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
         companies=companies,
         version=digest,
         source=path,
+        hint_penalty=data.hint_penalty
+        if data.hint_penalty is not None
+        else (base.hint_penalty if base else DEFAULT_HINT_PENALTY),
     )
 
 

@@ -43,7 +43,7 @@ def client_text(sent: Sent) -> str:
 
 
 def final_score(sent: Sent) -> int:
-    match = re.search(r"Результат: <b>(\d+)/100", sent.text)
+    match = re.search(r"Результат: (\d+)/100", sent.text)
     assert match, sent.text
     return int(match.group(1))
 
