@@ -160,7 +160,7 @@ class Lexicon:
     def lemma(self, word: str) -> str:
         """The most likely lemma of a normalised word (used to compile patterns)."""
         try:
-            return self._morph.parse(word)[0].normal_form.replace("ё", "е")
+            return str(self._morph.parse(word)[0].normal_form).replace("ё", "е")
         except (KeyError, ValueError, IndexError):
             return word
 
