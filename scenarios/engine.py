@@ -231,6 +231,7 @@ class Engine:
             company=ctx.company,
             client_name=ctx.client_name,
             agent_name=run.agent_name,
+            third_party=ctx.third_party,
         )
 
     async def client_line(self, run: RunState) -> ClientLine:

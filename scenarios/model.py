@@ -51,6 +51,11 @@ class ScenarioContext(_Strict):
     agent_role: str | None = Field(
         default=None, description="Who the trainee plays, e.g. «оператор контакт-центра»."
     )
+    third_party: list[NonEmptyText] = Field(
+        default_factory=list,
+        description="Names or facts of another person whose data must not be disclosed in this "
+        "scene, e.g. [«Сериков Бахыт», «ул. Абая, 15»] (read by `data_disclosure`).",
+    )
 
 
 class Condition(_Strict):

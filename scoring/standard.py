@@ -26,7 +26,7 @@ from scoring.text import Lexicon, default_lexicon
 
 DEFAULT_PATH = Path(__file__).parent / "standards" / "default.yaml"
 DEFAULT_HINT_PENALTY = 5
-ContextKey = Literal["time", "company", "agent_name", "client_name"]
+ContextKey = Literal["time", "company", "agent_name", "client_name", "third_party"]
 
 
 class PhraseSpec(BaseModel):
@@ -85,6 +85,13 @@ class CheckSpec(BaseModel):
     fuzzy: bool = Field(True, description="Tolerate small typos in longer words.")
     phrases: list[PhraseSpec] = Field(default_factory=list)
     unless: list[PhraseSpec] = Field(default_factory=list)
+    needs: list[PhraseSpec] = Field(
+        default_factory=list,
+        description="The check is true only if one of these phrases also matches in the reply.",
+    )
+    unless_checks: list[str] = Field(
+        default_factory=list, description="The check is false whenever one of these is true."
+    )
     context: ContextKey | None = Field(None, description="The context value this check reads.")
     context_match: Literal["all", "any_word"] = "all"
     context_required: bool = Field(
@@ -119,6 +126,7 @@ class CompiledCheck:
     spec: CheckSpec
     phrases: tuple[Phrase, ...]
     unless: tuple[tuple[Phrase, str], ...]  # (phrase, scope)
+    needs: tuple[Phrase, ...] = ()
 
 
 class Standard:
@@ -297,13 +305,26 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
                 spec.unless, compiler, (*where, "unless"), root, path, problems, known, unless=True
             )
         )
+        needs = [
+            p
+            for p, _ in _compile_phrases(
+                spec.needs, compiler, (*where, "needs"), root, path, problems, known
+            )
+        ]
+        for i, other in enumerate(spec.unless_checks):
+            if other not in known:
+                line, col = _position(root, (*where, "unless_checks", i))
+                problems.append(
+                    f"{path}:{line + 1}:{col + 1}: checks.{check_id}.unless_checks.{i}: "
+                    f"unknown check {other!r}"
+                )
         if not spec.phrases and not spec.periods and spec.context is None:
             line, col = _position(root, where)
             problems.append(
                 f"{path}:{line + 1}:{col + 1}: checks.{check_id}: a check needs `phrases` "
                 "or a `context` value to match"
             )
-        compiled[check_id] = CompiledCheck(spec, tuple(phrases), tuple(unless))
+        compiled[check_id] = CompiledCheck(spec, tuple(phrases), tuple(unless), tuple(needs))
     if problems:
         raise StandardError(problems)
     digest = hashlib.sha256(

@@ -91,6 +91,12 @@ def _render(result: GradeResult, grader: Grader) -> str:
 @click.option("--company", help="The organisation's name (for company_name).")
 @click.option("--client-name", help="How the client wants to be addressed (for use_client_name).")
 @click.option("--agent-name", help="The trainee's own name.")
+@click.option(
+    "--third-party",
+    "third_party",
+    multiple=True,
+    help="A name or fact of another person that must not be disclosed (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option(
     "--standard",
@@ -105,6 +111,7 @@ def grade(
     company: str | None,
     client_name: str | None,
     agent_name: str | None,
+    third_party: tuple[str, ...],
     as_json: bool,
     standard: Path | None,
 ) -> None:
@@ -120,11 +127,12 @@ def grade(
         return
     if text is None:
         raise click.UsageError("give a TEXT to grade, or --jsonl FILE")
-    context = {
+    context: dict[str, object] = {
         "time": time_,
         "company": company,
         "client_name": client_name,
         "agent_name": agent_name,
+        "third_party": list(third_party),
     }
     try:
         result = grader.grade(text, checks or None, {k: v for k, v in context.items() if v})
