@@ -15,8 +15,15 @@ from scenarios.engine import (
     machine_config,
 )
 from scenarios.errors import Problem, RunError, ScenarioError, ScenarioNotFound
-from scenarios.loader import LIBRARY_PATH, load_library, load_scenario, validate_paths
-from scenarios.model import Condition, Rule, Scenario, ScenarioContext, State
+from scenarios.loader import (
+    LIBRARY_PATH,
+    Library,
+    library_paths,
+    load_library,
+    load_scenario,
+    validate_paths,
+)
+from scenarios.model import Condition, Flow, Rule, Scenario, ScenarioContext, State
 
 __all__ = [
     "LIBRARY_PATH",
@@ -25,6 +32,8 @@ __all__ = [
     "Condition",
     "Engine",
     "FinalCard",
+    "Flow",
+    "Library",
     "Problem",
     "Rule",
     "RunError",
@@ -36,6 +45,7 @@ __all__ = [
     "State",
     "Turn",
     "TurnResult",
+    "library_paths",
     "load_library",
     "load_scenario",
     "machine_config",

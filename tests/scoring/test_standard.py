@@ -45,10 +45,10 @@ def _write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "where", "message"),
     [
-        (
+        (  # the unclosed bracket's own line and column, not the end of the file
             "checks:\n  greeting:\n    kind: step\n    title: x\n    phrases: [здравствуйте\n",
-            ":6:1:",
-            "flow sequence started at line 5",
+            ":5:14:",
+            "the list opened here with '[' is not closed",
         ),
         ("checks:\n  greeting:\n    kind: stepp\n    title: x\n    phrases: [a]\n", ":3:", "kind"),
         (
@@ -80,7 +80,7 @@ def test_errors_name_file_line_and_column(
     path = _write(tmp_path, text)
     with pytest.raises(StandardError) as info:
         load_standard(path)
-    problem = info.value.problems[0]
+    problem = str(info.value.problems[0])
     assert problem.startswith(str(path) + where), problem
     assert message in problem.lower() or message in problem
 
@@ -185,4 +185,4 @@ def test_a_misplaced_grammeme_list_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(StandardError) as info:
         load_standard(path)
-    assert "not a list of grammemes" in info.value.problems[0]
+    assert "not a list of grammemes" in str(info.value.problems[0])
