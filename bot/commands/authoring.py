@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from bot.settings import Settings
-from scenarios import LIBRARY_PATH, Library, ScenarioError, load_library, validate_paths
+from scenarios import LIBRARY_PATH, Library, load_library, validate_paths
 from scenarios.diagram import to_dot, to_mermaid
 from scoring import Standard, StandardError, load_standard
 
@@ -32,10 +32,12 @@ def _standard() -> Standard | None:
 
 
 def _library() -> Library:
+    """The library; a broken file is reported on standard error and skipped, the rest loads."""
     library = load_library(library_path(), _standard())
-    if library.problems:
-        error = ScenarioError("invalid scenarios", library.problems)
-        raise click.ClickException(f"the scenario library is invalid:\n{error}")
+    for problem in library.problems:
+        click.echo(str(problem), err=True)
+    for path in library.skipped:
+        click.echo(f"skipped: {path} (see `roleplay validate`)", err=True)
     return library
 
 
