@@ -7,6 +7,7 @@ against that standard), builds the grader, the optional LLM seams and the `Train
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,6 +21,8 @@ from bot.storage import Storage
 from bot.texts import Texts
 from scenarios import Scenario, load_library
 from scoring import Grader, Standard, default_standard, load_standard
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -43,13 +46,15 @@ class App:
 def build_app(settings: Settings) -> App:
     """Open the database, load content and build the training service. Writes: migrates the DB.
 
-    Raises `bot.errors.StorageError` if the database cannot be opened, `scenarios.ScenarioError`
-    or `scoring.StandardError` if the content is broken.
+    Raises `bot.errors.StorageError` if the database cannot be opened, `scoring.StandardError`
+    if the standard is broken. A broken scenario file is logged and skipped.
     """
     standard = load_standard(settings.standard_path) if settings.standard_path else (
         default_standard()
     )
     library = load_library(settings.scenarios_path, standard)
+    for problem in library.problems:  # a broken file is skipped; the rest of the library loads
+        logger.warning("scenario file skipped: %s", problem)
     storage = Storage(settings.db_path)
     http = httpx.AsyncClient() if settings.llm_base_url else None
     voice = judge = None

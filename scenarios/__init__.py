@@ -6,10 +6,18 @@ Pure: imports `scoring`, pydantic, ruamel.yaml and transitions only (no aiogram,
 from scenarios.diagram import to_dot, to_mermaid
 from scenarios.engine import Engine, machine_config
 from scenarios.errors import NoHint, Problem, RunError, ScenarioError
-from scenarios.loader import LIBRARY_PATH, load_library, load_scenario, validate_paths
+from scenarios.loader import (
+    LIBRARY_PATH,
+    Library,
+    library_paths,
+    load_library,
+    load_scenario,
+    validate_paths,
+)
 from scenarios.model import (
     Channel,
     Condition,
+    Flow,
     Mode,
     Outcome,
     Rule,
@@ -28,6 +36,8 @@ __all__ = [
     "Condition",
     "Engine",
     "FinalCard",
+    "Flow",
+    "Library",
     "Hint",
     "Judge",
     "Mode",
@@ -44,6 +54,7 @@ __all__ = [
     "State",
     "Turn",
     "TurnResult",
+    "library_paths",
     "load_library",
     "load_scenario",
     "machine_config",

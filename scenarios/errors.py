@@ -1,22 +1,12 @@
-"""The exception root of `scenarios` and the `Problem` a validator reports."""
+"""The exception root of `scenarios`; `Problem` is the one type both loaders report."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from scoring.source import Problem
 
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One thing wrong with a scenario file, at a 1-based line and column."""
-
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+__all__ = ["NoHint", "Problem", "RunError", "ScenarioError"]
 
 
 class ScenarioError(Exception):

@@ -1,35 +1,78 @@
 """Loading and validating scenario YAML files, every problem as `FILE:LINE:COL: message`.
 
-A file is read with ruamel.yaml twice: once as a node tree (syntax errors, duplicate keys, with
-exact marks), once as round-trip data that remembers where every key and value stands. The data is
-checked by the pydantic models (shape) and by the graph checks here (check ids, targets,
-reachability), and every problem found is reported at once.
+A file is read once by `scoring.source.read_yaml`: plain data with the position of every key and
+value, within `SCENARIO_LIMITS` (size, nesting, aliases, length), no tags, no objects. The data is
+validated by the pydantic models of `scenarios.model` (shape, ranges and every default), then the
+machine those models describe (`Flow`) is checked here against the standard: check ids, targets,
+reachability, a way to the end. Positions only place the problems; every problem of a file is
+reported at once.
+
+A folder is read by one rule (`scenario_files`): every `*.yaml` / `*.yml` file in it and in its
+subfolders, except hidden folders (`.git`, ...), `node_modules` and `__pycache__`; of those, only
+files whose top level is a mapping with an `id` or `states` are scenarios (others are ignored and
+listed in `Library.ignored`). A file named on its own is always read as a scenario.
+
+`load_library` never raises for content: a broken file is reported in `Library.problems`, listed
+in `Library.skipped`, and the rest of the library loads.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from scenarios.errors import Problem, ScenarioError
-from scenarios.model import Condition, Rule, Scenario, ScenarioContext, State
+from scenarios.model import Condition, Flow, Identifier, Rule, Scenario, ScenarioContext, State
 from scoring import Standard, default_standard
+from scoring.source import Document, Limits, read_yaml
 
 LIBRARY_PATH = Path(__file__).resolve().parent / "library"
 SUFFIXES = (".yaml", ".yml")
+SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
+MAX_FILES = 1000
+"""At most this many YAML files are read from the folders of one library."""
+
+SCENARIO_LIMITS = Limits(
+    max_bytes=256_000, max_depth=20, max_aliases=100, max_values=10_000, max_chars=10_000
+)
+"""A scenario of the shipped library is 5–8 KB and 200–300 values; these leave room."""
 
 _IDENTIFIER_HINT = (
     "use lowercase latin letters, digits and _, starting with a letter (e.g. hold_request)"
 )
+_IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
+
+
+@dataclass(frozen=True)
+class Library(Mapping[str, Scenario]):
+    """The scenarios that loaded (a mapping id → Scenario, sorted by id) and what did not.
+
+    `problems`: every problem of every file, as `FILE:LINE:COL: message`;
+    `skipped`: the files not loaded because of them; `ignored`: YAML files of a folder that are
+    not scenarios (no `id` or `states`); `files`: scenario id → the file it came from.
+    """
+
+    scenarios: Mapping[str, Scenario] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    skipped: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, scenario_id: str) -> Scenario:
+        return self.scenarios[scenario_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.scenarios)
+
+    def __len__(self) -> int:
+        return len(self.scenarios)
 
 
 @dataclass
@@ -41,9 +84,15 @@ class _Loaded:
     problems: list[Problem]
     id: str | None = None
     id_pos: tuple[int, int] = (1, 1)
+    ignored: bool = False
 
 
 # ---------------------------------------------------------------- public API
+
+
+def library_paths(extra: str | Path | None = None) -> list[Path]:
+    """The shipped library, and a folder of one's own (`SCENARIOS_PATH`) that adds to it."""
+    return [LIBRARY_PATH] if extra is None else [LIBRARY_PATH, Path(extra)]
 
 
 def load_scenario(path: str | Path, standard: Standard | None = None) -> Scenario:
@@ -52,46 +101,64 @@ def load_scenario(path: str | Path, standard: Standard | None = None) -> Scenari
     Raises `ScenarioError` (with `.problems`) when anything is wrong.
     Reads the file, writes nothing.
     """
-    loaded = _load_file(Path(path), standard or default_standard())
+    loaded = _load_file(Path(path), standard or default_standard(), explicit=True)
     if loaded.problems or loaded.scenario is None:
         raise ScenarioError(f"{path}: invalid scenario", loaded.problems)
     return loaded.scenario
 
 
 def load_library(
-    path: str | Path | None = None, standard: Standard | None = None
-) -> dict[str, Scenario]:
-    """Load every scenario in a folder (default: the shipped library), sorted by id.
+    path: str | Path | Sequence[str | Path] | None = None, standard: Standard | None = None
+) -> Library:
+    """Load every scenario of one or more folders or files (default: the shipped library).
 
-    Raises `ScenarioError` listing every problem of every file if any file is invalid.
+    Never raises for content: a file with problems is skipped and reported in
+    `Library.problems` (so is the second file of two with the same id); the rest loads.
+    Reads files only.
     """
-    root = Path(path) if path is not None else LIBRARY_PATH
-    results = _validate([root], standard or default_standard())
-    problems = [p for r in results for p in r.problems]
-    if problems:
-        raise ScenarioError(f"{root}: invalid scenarios", problems)
+    if path is None:
+        paths: list[Path] = [LIBRARY_PATH]
+    elif isinstance(path, str | Path):
+        paths = [Path(path)]
+    else:
+        paths = [Path(p) for p in path]
+    results = _validate(paths, standard or default_standard())
     scenarios = {r.scenario.id: r.scenario for r in results if r.scenario is not None}
-    return dict(sorted(scenarios.items()))
+    files = {r.scenario.id: r.path for r in results if r.scenario is not None}
+    return Library(
+        scenarios=dict(sorted(scenarios.items())),
+        problems=tuple(p for r in results for p in r.problems),
+        skipped=tuple(r.path for r in results if r.problems),
+        ignored=tuple(r.path for r in results if r.ignored),
+        files=files,
+    )
 
 
 def validate_paths(paths: Iterable[str | Path], standard: Standard | None = None) -> list[Problem]:
-    """Validate scenario files and folders (folders: every *.yaml / *.yml inside, recursively).
+    """Validate scenario files and folders (folders by the rule of `scenario_files`).
 
     Returns every problem found, sorted by file and position; an empty list means all is well.
     Reads files only; never raises for bad content.
     """
-    results = _validate([Path(p) for p in paths], standard or default_standard())
-    return [p for r in results for p in r.problems]
+    return list(load_library([Path(p) for p in paths], standard).problems)
 
 
-def scenario_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """The scenario files named by `paths`: files as given, folders expanded (sorted)."""
+def scenario_files(paths: Iterable[str | Path]) -> Iterator[tuple[Path, bool]]:
+    """The YAML files named by `paths` and whether each was named on its own.
+
+    Files are given as they are; folders are walked (sorted, symlinked folders not followed),
+    skipping hidden folders, `node_modules` and `__pycache__`.
+    """
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-        else:
-            yield path
+        if not path.is_dir():
+            yield path, True
+            continue
+        for folder, dirs, names in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_FOLDERS)
+            for name in sorted(names):
+                if name.endswith(SUFFIXES) and not name.startswith("."):
+                    yield Path(folder) / name, False
 
 
 # ---------------------------------------------------------------- one file
@@ -100,9 +167,25 @@ def scenario_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def _validate(paths: Sequence[Path], standard: Standard) -> list[_Loaded]:
     results: list[_Loaded] = []
     seen: dict[str, _Loaded] = {}
-    for path in scenario_files(paths):
-        loaded = _load_file(path, standard)
-        if loaded.id is not None:
+    read: set[Path] = set()
+    count = 0
+    for path, explicit in scenario_files(paths):
+        real = path.resolve()
+        if real in read:  # the same file reached twice (e.g. SCENARIOS_PATH = the library)
+            continue
+        read.add(real)
+        count += 1
+        if count > MAX_FILES:
+            results.append(
+                _Loaded(
+                    str(path),
+                    None,
+                    [Problem(str(path), 1, 1, f"more than {MAX_FILES} YAML files: not read")],
+                )
+            )
+            break
+        loaded = _load_file(path, standard, explicit=explicit)
+        if loaded.id is not None and not loaded.ignored:
             first = seen.get(loaded.id)
             if first is None:
                 seen[loaded.id] = loaded
@@ -123,98 +206,60 @@ def _validate(paths: Sequence[Path], standard: Standard) -> list[_Loaded]:
     return results
 
 
-def _load_file(path: Path, standard: Standard) -> _Loaded:
-    name = str(path)
-    result = _Loaded(name, None, [])
-    if not path.exists():
-        result.problems.append(Problem(name, 1, 1, "no such file or folder"))
+def _load_file(path: Path, standard: Standard, *, explicit: bool) -> _Loaded:
+    doc = read_yaml(path, SCENARIO_LIMITS)
+    result = _Loaded(doc.file, None, list(doc.problems))
+    data = doc.data
+    if data is None and doc.problems:
         return result
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(Problem(name, 1, 1, f"cannot read the file as UTF-8 text: {exc}"))
-        return result
-
-    try:
-        node = YAML(typ="rt").compose(text)
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        result.problems.append(Problem(name, line, col, f"YAML syntax error: {what}"))
-        return result
-    except YAMLError as exc:
-        result.problems.append(Problem(name, 1, 1, f"YAML syntax error: {exc}"))
-        return result
-    if node is not None:
-        result.problems.extend(_duplicate_keys(name, node))
-
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = True
-    data = yaml.load(text)
-    if not isinstance(data, CommentedMap):
+    if not isinstance(data, dict) or (not explicit and not {"id", "states"} & set(data)):
+        if not explicit and not doc.problems:  # a YAML file of a folder that is no scenario
+            result.ignored = True
+            return result
         result.problems.append(
             Problem(
-                name, 1, 1, "a scenario file must be a mapping of fields (id, title, kind, ...)"
+                doc.file, 1, 1, "a scenario file must be a mapping of fields (id, title, kind, ...)"
             )
         )
         return result
-
     if isinstance(data.get("id"), str):
         result.id = data["id"]
-        result.id_pos = _pos(data, ("id",))
-
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as exc:
-        scenario = None
-        result.problems.extend(_shape_problems(name, data, exc))
-    result.problems.extend(_graph_problems(name, data, standard))
-    result.problems = sorted(set(result.problems))
+        result.id_pos = doc.positions.value(("id",))
+    scenario, problems = _check(doc, data, standard)
+    result.problems = sorted(set(result.problems) | set(problems))
     if not result.problems:
         result.scenario = scenario
     return result
 
 
-def _duplicate_keys(name: str, node: Node) -> Iterator[Problem]:
-    if isinstance(node, MappingNode):
-        first: dict[str, int] = {}
-        for key, value in node.value:
-            label = str(key.value)
-            if label in first:
-                yield Problem(
-                    name,
-                    key.start_mark.line + 1,
-                    key.start_mark.column + 1,
-                    f"duplicate key '{label}' (first given on line {first[label]})",
-                )
-            else:
-                first[label] = key.start_mark.line + 1
-            yield from _duplicate_keys(name, value)
-    elif isinstance(node, SequenceNode):
-        for item in node.value:
-            yield from _duplicate_keys(name, item)
+def _check(
+    doc: Document, data: dict[str, Any], standard: Standard
+) -> tuple[Scenario | None, list[Problem]]:
+    """Validate the data on the models, then the machine they describe."""
+    problems: list[Problem] = []
+    scenario: Scenario | None = None
+    try:
+        scenario = Scenario.model_validate(data)
+        salvaged = _Salvaged(scenario)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        problems += _shape_problems(doc, errors)
+        salvaged = _salvage(data, errors)
+    if salvaged.flow is not None:
+        problems += _flow_problems(doc, salvaged, standard)
+    elif "states" in data and not (isinstance(data["states"], dict) and data["states"]):
+        problems.append(doc.at(("states",), "states: give at least one state"))
+    return scenario, problems
 
 
-# ---------------------------------------------------------------- positions
+# ---------------------------------------------------------------- shape problems
 
 
-def _pos(root: Any, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
-    """1-based (line, col) of the value at `loc` (of its key when `key`), as deep as it exists."""
-    node = root
-    line, col = (root.lc.line, root.lc.col) if hasattr(root, "lc") else (0, 0)
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(node, CommentedMap) and part in node:
-            want_key = key and last or (i + 1 < len(loc) and loc[i + 1] == "[key]")
-            line, col = node.lc.key(part) if want_key else node.lc.value(part)
-            node = node[part]
-        elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            line, col = node.lc.item(part)
-            node = node[part]
-        else:
-            break
-    return line + 1, col + 1
+def _place(doc: Document, loc: Sequence[str | int], message: str, *, key: bool = False) -> Problem:
+    """A problem at a pydantic `loc` (which says "[key]" after a mapping key that is wrong)."""
+    if "[key]" in loc:
+        return doc.at(tuple(loc[: list(loc).index("[key]")]), message, key=True)
+    return doc.at(tuple(loc), message, key=key)
 
 
 def _field_path(loc: Sequence[str | int]) -> str:
@@ -255,25 +300,20 @@ def _allowed(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
-def _shape_problems(name: str, data: CommentedMap, exc: ValidationError) -> Iterator[Problem]:
-    for error in exc.errors(include_url=False):
+def _shape_problems(doc: Document, errors: list[ErrorDetails]) -> Iterator[Problem]:
+    for error in errors:
         loc = tuple(error["loc"])
         kind = error["type"]
         path = _field_path(loc)
         if kind == "extra_forbidden":
-            field = str(loc[-1])
+            field_name = str(loc[-1])
             parent = _model_at(loc[:-1])
             allowed = f"; allowed: {', '.join(_allowed(parent))}" if parent else ""
-            where = _field_path(loc[:-1])
-            place = f" in {where}" if loc[:-1] else ""
-            line, col = _pos(data, loc, key=True)
-            yield Problem(name, line, col, f"unknown field '{field}'{place}{allowed}")
+            place = f" in {_field_path(loc[:-1])}" if loc[:-1] else ""
+            yield _place(doc, loc, f"unknown field '{field_name}'{place}{allowed}", key=True)
         elif kind == "missing":
-            field = str(loc[-1])
-            line, col = _pos(data, loc[:-1])
-            where = _field_path(loc[:-1])
-            place = f" in {where}" if loc[:-1] else ""
-            yield Problem(name, line, col, f"missing required field '{field}'{place}")
+            place = f" in {_field_path(loc[:-1])}" if loc[:-1] else ""
+            yield _place(doc, loc[:-1], f"missing required field '{loc[-1]}'{place}")
         else:
             message = str(error["msg"]).removeprefix("Value error, ")
             if kind == "string_pattern_mismatch":
@@ -282,190 +322,226 @@ def _shape_problems(name: str, data: CommentedMap, exc: ValidationError) -> Iter
             if loc and loc[-1] == "[key]":
                 label = "state id" if len(loc) == 3 and loc[0] == "states" else "key"
                 path = f"{label} '{loc[-2]}'"
-            line, col = _pos(data, loc)
-            yield Problem(name, line, col, f"{path}: {message}")
+            yield _place(doc, loc, f"{path}: {message}")
 
 
-# ---------------------------------------------------------------- graph and check ids
+# ---------------------------------------------------------------- the machine
 
 
-def _graph_problems(name: str, data: CommentedMap, standard: Standard) -> Iterator[Problem]:
-    states = data.get("states")
-    if not isinstance(states, CommentedMap) or not states:
-        if "states" in data:
-            line, col = _pos(data, ("states",))
-            yield Problem(name, line, col, "states: give at least one state")
-        return
+@dataclass
+class _Salvaged:
+    """The machine of a file, whole or as much of it as validated.
+
+    `damaged`: states that did not validate as written (left out, or with their broken fields
+    or rules left out); `rule_index[state][i]`: where rule i stands in the file. Checks of the
+    whole graph (reachability, dead ends, patience) run only on a `complete` machine, so that a
+    shape problem is not reported a second time as a false graph problem.
+    """
+
+    flow: Flow | None
+    damaged: set[str] = field(default_factory=set)
+    rule_index: dict[str, list[int]] = field(default_factory=dict)
+    complete: bool = True
+
+
+def _salvage(data: dict[str, Any], errors: list[ErrorDetails]) -> _Salvaged:
+    broken_top = {e["loc"][0] for e in errors if e["loc"]}
+    raw_states = data.get("states")
+    if not isinstance(raw_states, dict) or not raw_states:
+        return _Salvaged(None, complete=False)
+    states: dict[str, State] = {}
+    out = _Salvaged(None)
+    for sid, raw in raw_states.items():
+        try:
+            _IDENTIFIER.validate_python(sid)
+        except ValidationError:
+            out.damaged.add(str(sid))
+            continue
+        state, index, damaged = _salvage_state(raw)
+        if damaged:
+            out.damaged.add(sid)
+        if state is not None:
+            states[sid] = state
+            out.rule_index[sid] = index
+    flow_fields = {
+        k: data[k]
+        for k in ("patience", "initial", "on_patience_lost")
+        if k in data and k not in broken_top
+    }
+    try:
+        out.flow = Flow.model_validate({**flow_fields, "states": states})
+    except ValidationError:
+        return _Salvaged(None, complete=False)
+    out.complete = not out.damaged and not broken_top & {
+        "patience",
+        "initial",
+        "on_patience_lost",
+        "states",
+    }
+    return out
+
+
+def _salvage_state(raw: object) -> tuple[State | None, list[int], bool]:
+    """The state as written, or without its broken fields and rules (then damaged: True);
+    and where each of its rules stands among the rules written."""
+    if not isinstance(raw, dict):
+        return None, [], True
+    rules = raw.get("transitions")
+    index = list(range(len(rules))) if isinstance(rules, list) else []
+    try:
+        return State.model_validate(raw), index, False
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+    bad_fields = {e["loc"][0] for e in errors if e["loc"]}
+    bad_rules = {
+        e["loc"][1]
+        for e in errors
+        if len(e["loc"]) > 1 and e["loc"][0] == "transitions" and isinstance(e["loc"][1], int)
+    }
+    kept = {k: v for k, v in raw.items() if k not in bad_fields or k == "transitions"}
+    if "transitions" in bad_fields:
+        if isinstance(rules, list) and bad_rules:
+            index = [i for i in range(len(rules)) if i not in bad_rules]
+            kept["transitions"] = [rules[i] for i in index]
+        else:
+            kept.pop("transitions", None)
+            index = []
+    try:
+        return State.model_validate(kept), index, True
+    except ValidationError:
+        return None, [], True
+
+
+def _flow_problems(doc: Document, salvaged: _Salvaged, standard: Standard) -> Iterator[Problem]:
+    flow = salvaged.flow
+    assert flow is not None
     kinds = {cid: spec.kind for cid, spec in standard.checks.items()}
-    names = set(states)
+    names = set(flow.states) | salvaged.damaged
+    finals = set(flow.final_states())
     edges: dict[str, list[str]] = {}
-    finals: set[str] = set()
 
-    def target(loc: tuple[str | int, ...], value: object, what: str) -> Iterator[Problem]:
-        if isinstance(value, str) and value not in names:
-            line, col = _pos(data, loc)
-            yield Problem(
-                name, line, col, f"{what} '{value}' does not exist{_suggest(value, names)}"
-            )
+    def target(loc: tuple[str | int, ...], value: str, what: str) -> Iterator[Problem]:
+        if value not in names:
+            yield doc.at(loc, f"{what} '{value}' does not exist{_suggest(value, names)}")
 
     def check_ids(
-        loc: tuple[str | int, ...], values: object, want: str, expected: set[str] | None = None
+        loc: tuple[str | int, ...],
+        values: Sequence[str],
+        want: str,
+        expected: set[str] | None = None,
     ) -> Iterator[Problem]:
-        if not isinstance(values, list):
-            return
+        where = _field_path(loc)
         for i, cid in enumerate(values):
-            if not isinstance(cid, str):
-                continue
-            line, col = _pos(data, (*loc, i))
-            where = _field_path(loc)
             if cid not in kinds:
-                yield Problem(
-                    name, line, col, f"{where}: unknown check id '{cid}'{_suggest(cid, kinds)}"
-                )
+                message = f"{where}: unknown check id '{cid}'{_suggest(cid, kinds)}"
             elif kinds[cid] != want:
-                yield Problem(
-                    name, line, col, f"{where}: '{cid}' is a {kinds[cid]} check, not a {want} check"
-                )
+                message = f"{where}: '{cid}' is a {kinds[cid]} check, not a {want} check"
             elif expected is not None and cid not in expected:
-                yield Problem(
-                    name,
-                    line,
-                    col,
-                    f"{where}: step '{cid}' is not in this state's expect, so it is never graded",
+                message = (
+                    f"{where}: step '{cid}' is not in this state's expect, so it is never graded"
                 )
+            else:
+                continue
+            yield doc.at((*loc, i), message)
 
-    for sid, state in states.items():
-        sid = str(sid)
+    for sid, state in flow.states.items():
         base: tuple[str | int, ...] = ("states", sid)
         edges[sid] = []
-        if not isinstance(state, CommentedMap):
-            continue
-        expect = state.get("expect")
-        yield from check_ids((*base, "expect"), expect, "step")
-        expected = {c for c in expect if isinstance(c, str)} if isinstance(expect, list) else set()
-        is_final = state.get("outcome") is not None
-        if is_final:
-            finals.add(sid)
-            for field in ("transitions", "else", "expect"):
-                if state.get(field):
-                    line, col = _pos(data, (*base, field), key=True)
-                    yield Problem(
-                        name,
-                        line,
-                        col,
-                        f"state '{sid}' is final (it has an outcome), so it cannot have '{field}'",
+        yield from check_ids((*base, "expect"), state.expect, "step")
+        if state.final:
+            present = {
+                "transitions": state.transitions,
+                "else": state.else_,
+                "expect": state.expect,
+            }
+            for name, value in present.items():
+                if value:
+                    yield doc.at(
+                        (*base, name),
+                        f"state '{sid}' is final (it has an outcome), so it cannot have '{name}'",
+                        key=True,
                     )
             continue
-        if not state.get("client"):
-            line, col = _pos(data, base, key=True)
-            yield Problem(
-                name, line, col, f"state '{sid}' has no client line: give 'client' variants"
-            )
-        if state.get("else") is None:
-            line, col = _pos(data, base, key=True)
-            yield Problem(
-                name,
-                line,
-                col,
-                f"state '{sid}' has no 'else': say where to go when no rule matches "
-                "(or give it an outcome to make it final)",
-            )
-        else:
-            yield from target((*base, "else"), state.get("else"), "else: state")
-            if isinstance(state.get("else"), str):
-                edges[sid].append(state["else"])
-        rules = state.get("transitions")
-        if isinstance(rules, list):
-            for i, rule in enumerate(rules):
-                if not isinstance(rule, CommentedMap):
-                    continue
-                rloc = (*base, "transitions", i)
-                yield from target((*rloc, "to"), rule.get("to"), "to: state")
-                if isinstance(rule.get("to"), str):
-                    edges[sid].append(rule["to"])
-                when = rule.get("when")
-                if isinstance(when, CommentedMap):
-                    yield from check_ids(
-                        (*rloc, "when", "passed"), when.get("passed"), "step", expected
-                    )
-                    yield from check_ids(
-                        (*rloc, "when", "missed"), when.get("missed"), "step", expected
-                    )
-                    yield from check_ids(
-                        (*rloc, "when", "violations"), when.get("violations"), "violation"
-                    )
+        if sid not in salvaged.damaged:
+            if not state.client:
+                yield doc.at(
+                    base, f"state '{sid}' has no client line: give 'client' variants", key=True
+                )
+            if state.else_ is None:
+                yield doc.at(
+                    base,
+                    f"state '{sid}' has no 'else': say where to go when no rule matches "
+                    "(or give it an outcome to make it final)",
+                    key=True,
+                )
+        if state.else_ is not None:
+            yield from target((*base, "else"), state.else_, "else: state")
+            edges[sid].append(state.else_)
+        index = salvaged.rule_index.get(sid, list(range(len(state.transitions))))
+        expected = set(state.expect)
+        for i, rule in zip(index, state.transitions, strict=True):
+            rloc = (*base, "transitions", i)
+            yield from target((*rloc, "to"), rule.to, "to: state")
+            edges[sid].append(rule.to)
+            when = rule.when
+            yield from check_ids((*rloc, "when", "passed"), when.passed, "step", expected)
+            yield from check_ids((*rloc, "when", "missed"), when.missed, "step", expected)
+            yield from check_ids((*rloc, "when", "violations"), when.violations, "violation")
 
-    if not finals:
-        line, col = _pos(data, ("states",), key=True)
-        yield Problem(
-            name,
-            line,
-            col,
-            "no final state: give at least one state an outcome (resolved, hung_up or escalated)",
-        )
-
-    initial = data.get("initial")
-    if initial is not None:
-        yield from target(("initial",), initial, "initial: state")
-    start = initial if isinstance(initial, str) and initial in names else str(next(iter(states)))
-
-    patience_state = _patience_state(data, states)
-    lost = data.get("on_patience_lost")
+    if flow.initial is not None:
+        yield from target(("initial",), flow.initial, "initial: state")
+    start = flow.initial_state
+    lost = flow.on_patience_lost
     if lost is not None:
         yield from target(("on_patience_lost",), lost, "on_patience_lost: state")
-        if isinstance(lost, str) and lost in names and lost not in finals:
-            line, col = _pos(data, ("on_patience_lost",))
-            yield Problem(
-                name, line, col, f"on_patience_lost: state '{lost}' must be a final state"
+        if lost in flow.states and lost not in finals:
+            yield doc.at(
+                ("on_patience_lost",), f"on_patience_lost: state '{lost}' must be a final state"
             )
-    elif data.get("patience", 3) is not None and patience_state is None and finals:
-        line, col = _pos(data, ("patience",), key=True) if "patience" in data else (1, 1)
-        yield Problem(
-            name,
-            line,
-            col,
+    if not salvaged.complete:
+        return
+    if not finals:
+        yield doc.at(
+            ("states",),
+            "no final state: give at least one state an outcome (resolved, hung_up or escalated)",
+            key=True,
+        )
+        return
+    patience_state = flow.patience_state
+    if lost is None and flow.patience is not None and patience_state is None:
+        yield doc.at(
+            ("patience",),
             "patience: no final state with outcome hung_up to go to when patience runs out "
             "(add one, set on_patience_lost, or set patience: null)",
+            key=True,
         )
-    if patience_state is not None and patience_state in names:
-        for sid in names - finals:
+    if patience_state is not None and patience_state in flow.states:
+        for sid in set(flow.states) - finals:
             edges[sid].append(patience_state)
+    if start not in flow.states:
+        return
 
     reachable = _reach(start, edges)
-    for sid in states:
-        if str(sid) not in reachable:
-            line, col = _pos(data, ("states", sid), key=True)
-            yield Problem(name, line, col, f"state '{sid}' cannot be reached from '{start}'")
+    for sid in flow.states:
+        if sid not in reachable:
+            yield doc.at(
+                ("states", sid), f"state '{sid}' cannot be reached from '{start}'", key=True
+            )
 
-    if finals:
-        backwards: dict[str, list[str]] = {sid: [] for sid in edges}
-        for src, dests in edges.items():
-            for dest in dests:
-                backwards.setdefault(dest, []).append(src)
-        can_finish: set[str] = set()
-        for final in finals:
-            can_finish |= _reach(final, backwards)
-        for sid in states:
-            if str(sid) in reachable and str(sid) not in can_finish:
-                line, col = _pos(data, ("states", sid), key=True)
-                yield Problem(
-                    name,
-                    line,
-                    col,
-                    f"state '{sid}' can never lead to a final state (a dead end loop)",
-                )
-
-
-def _patience_state(data: Mapping[str, Any], states: Mapping[str, Any]) -> str | None:
-    if data.get("patience", 3) is None:
-        return None
-    lost = data.get("on_patience_lost")
-    if isinstance(lost, str):
-        return lost
-    for sid, state in states.items():
-        if isinstance(state, Mapping) and state.get("outcome") == "hung_up":
-            return str(sid)
-    return None
+    backwards: dict[str, list[str]] = {sid: [] for sid in edges}
+    for src, dests in edges.items():
+        for dest in dests:
+            backwards.setdefault(dest, []).append(src)
+    can_finish: set[str] = set()
+    for final in finals:
+        can_finish |= _reach(final, backwards)
+    for sid in flow.states:
+        if sid in reachable and sid not in can_finish:
+            yield doc.at(
+                ("states", sid),
+                f"state '{sid}' can never lead to a final state (a dead end loop)",
+                key=True,
+            )
 
 
 def _reach(start: str, edges: Mapping[str, Sequence[str]]) -> set[str]:

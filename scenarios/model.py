@@ -1,8 +1,10 @@
 """The scenario format as pydantic models: what a trainer may write in a scenario YAML file.
 
-The models check the shape of one file (types, allowed fields, ranges). Whether the states form a
-sound machine and whether the check ids exist in the standard is checked by `scenarios.loader`,
-which knows the file positions and the standard.
+The models are the one source of every rule of the format: the shape of one file (types, allowed
+fields, ranges, limits) and the defaults (patience 3, the first state listed is the initial one,
+the first `hung_up` state is where the client goes when patience runs out). `scenarios.loader`
+validates a file against these models and then checks the machine they describe (`Flow`: targets,
+reachability, check ids of the standard), placing every problem at its file position.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ Identifier = Annotated[
 ]
 """Scenario ids, kinds and state ids: lowercase latin letters, digits and `_`."""
 
-NonEmptyText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MAX_TEXT = 4000
+"""Longest text a trainer may write in one field (a Telegram message holds 4,096 characters)."""
+MAX_STATES = 100
+DEFAULT_PATIENCE = 3
+
+NonEmptyText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)
+]
 
 
 class _Strict(BaseModel):
@@ -104,20 +113,28 @@ class State(_Strict):
 
     client: list[NonEmptyText] = Field(
         default_factory=list,
+        max_length=20,
         description="Variants of the client's line; one is picked per attempt, reproducibly.",
     )
     expect: list[Identifier] = Field(
         default_factory=list,
+        max_length=40,
         description="Step check ids the trainee is expected to perform in the reply.",
     )
     forbidden: list[NonEmptyText] = Field(
-        default_factory=list, description="Extra phrases forbidden in the reply to this state."
+        default_factory=list,
+        max_length=50,
+        description="Extra phrases forbidden in the reply to this state.",
     )
     hint: str | None = Field(
-        default=None, description="A tip shown to the trainee in training mode."
+        default=None,
+        max_length=MAX_TEXT,
+        description="A tip shown to the trainee in training mode.",
     )
     transitions: list[Rule] = Field(
-        default_factory=list, description="Rules tried in order after the reply is graded."
+        default_factory=list,
+        max_length=30,
+        description="Rules tried in order after the reply is graded.",
     )
     else_: Identifier | None = Field(
         default=None, alias="else", description="The state to go to when no rule matches."
@@ -138,7 +155,57 @@ class State(_Strict):
         return out
 
 
-class Scenario(_Strict):
+class Flow(_Strict):
+    """The state machine of a scenario: its states and how a run starts and runs out of patience.
+
+    Every default of the machine lives here, and the loader checks the machine on this model.
+    """
+
+    patience: int | None = Field(
+        default=DEFAULT_PATIENCE,
+        ge=1,
+        description="After this many bad replies the client hangs up (null: never).",
+    )
+    initial: Identifier | None = Field(
+        default=None, description="The first state (default: the first state listed)."
+    )
+    on_patience_lost: Identifier | None = Field(
+        default=None,
+        description="Final state when patience runs out (default: the first hung_up state).",
+    )
+    states: dict[Identifier, State] = Field(min_length=1, max_length=MAX_STATES)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_initial(cls, data: object) -> object:
+        """Without `initial`, the first state listed is the initial one."""
+        if isinstance(data, dict) and data.get("initial") is None:
+            states = data.get("states")
+            if isinstance(states, dict) and states:
+                data = {**data, "initial": next(iter(states))}
+        return data
+
+    @property
+    def initial_state(self) -> str:
+        return self.initial if self.initial is not None else next(iter(self.states))
+
+    @property
+    def patience_state(self) -> str | None:
+        """The final state the client goes to when patience runs out, if any."""
+        if self.patience is None:
+            return None
+        if self.on_patience_lost is not None:
+            return self.on_patience_lost
+        for name, state in self.states.items():
+            if state.outcome == "hung_up":
+                return name
+        return None
+
+    def final_states(self) -> list[str]:
+        return [name for name, state in self.states.items() if state.final]
+
+
+class Scenario(Flow):
     """One role-play scenario: a briefing, a context and a state machine of client lines."""
 
     model_config = ConfigDict(
@@ -158,34 +225,13 @@ class Scenario(_Strict):
     briefing: NonEmptyText = Field(description="What the trainee is told before the start.")
     context: ScenarioContext
     persona: str = Field(
-        default="", description="How the client talks; an LLM voice uses it to vary the lines."
+        default="",
+        max_length=MAX_TEXT,
+        description="How the client talks; an LLM voice uses it to vary the lines.",
     )
     mode: Mode = Field(default="training", description="training shows hints; exam does not.")
-    patience: int | None = Field(
-        default=3,
-        ge=1,
-        description="After this many bad replies the client hangs up (null: never).",
-    )
-    initial: Identifier | None = Field(
-        default=None, description="The first state (default: the first state listed)."
-    )
-    on_patience_lost: Identifier | None = Field(
-        default=None,
-        description="Final state when patience runs out (default: the first hung_up state).",
-    )
-    states: dict[Identifier, State] = Field(min_length=1)
 
     _version: str = PrivateAttr(default="")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _default_initial(cls, data: object) -> object:
-        """Without `initial`, the first state listed is the initial one."""
-        if isinstance(data, dict) and data.get("initial") is None:
-            states = data.get("states")
-            if isinstance(states, dict) and states:
-                data = {**data, "initial": next(iter(states))}
-        return data
 
     def model_post_init(self, context: object, /) -> None:
         canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
@@ -196,26 +242,7 @@ class Scenario(_Strict):
         """Content hash of the scenario (comments and formatting do not change it)."""
         return self._version
 
-    @property
-    def initial_state(self) -> str:
-        return self.initial if self.initial is not None else next(iter(self.states))
-
-    @property
-    def patience_state(self) -> str | None:
-        """The final state the client goes to when patience runs out, if any."""
-        if self.patience is None:
-            return None
-        if self.on_patience_lost is not None:
-            return self.on_patience_lost
-        for name, state in self.states.items():
-            if state.outcome == "hung_up":
-                return name
-        return None
-
     def mode_for(self, requested: str | None) -> Mode:
         """The mode a run is played in: an exam scenario, or an exam asked for, is an exam
         (no hints, feedback only on the card); anything else is training."""
         return "exam" if "exam" in (requested, self.mode) else "training"
-
-    def final_states(self) -> list[str]:
-        return [name for name, state in self.states.items() if state.final]

@@ -10,13 +10,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from scenarios.model import Scenario
+from scenarios.model import Flow, Scenario
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema.json"
 
 
 def schema() -> dict[str, Any]:
-    return Scenario.model_json_schema(by_alias=True)
+    out = Scenario.model_json_schema(by_alias=True)
+    # a scenario's own fields first, then the machine's (`Flow`), in the order a file is written
+    props = out["properties"]
+    order = [n for n in props if n not in Flow.model_fields] + [
+        n for n in props if n in Flow.model_fields
+    ]
+    out["properties"] = {name: props[name] for name in order}
+    return out
 
 
 def schema_text() -> str:

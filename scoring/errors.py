@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scoring.source import Problem
+
 
 class ScoringError(Exception):
     """Root of the scorer's exceptions."""
@@ -12,11 +18,12 @@ class PatternError(ScoringError):
 
 
 class StandardError(ScoringError):
-    """A standard file is broken. `problems` holds every `FILE:LINE:COL: message` line."""
+    """A standard file is broken. `problems` holds every problem (`str(p)` is
+    `FILE:LINE:COL: message`), the same `scoring.source.Problem` the scenario loader reports."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class UnknownCheckError(ScoringError, KeyError):

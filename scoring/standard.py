@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
 
 from scoring.errors import PatternError, StandardError
 from scoring.model import CheckKind
 from scoring.patterns import PatternCompiler, Phrase
+from scoring.source import Document, Limits, Problem, read_yaml
 from scoring.text import Lexicon, default_lexicon
 
 DEFAULT_PATH = Path(__file__).parent / "standards" / "default.yaml"
@@ -164,75 +163,40 @@ class Standard:
         return f"Standard({self.name!r}, {len(self.checks)} checks, version={self.version})"
 
 
-# --- YAML with positions ------------------------------------------------------------------
+# --- reading -----------------------------------------------------------------------------
 
-
-def _yaml() -> YAML:
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    return yaml
-
-
-def _position(root: Any, loc: tuple[int | str, ...]) -> tuple[int, int]:
-    """0-based (line, col) of the deepest node of `loc` that exists in the ruamel tree."""
-    node = root
-    line, col = getattr(getattr(root, "lc", None), "line", 0) or 0, 0
-    for key in loc:
-        lc = getattr(node, "lc", None)
-        try:
-            if isinstance(key, int) and isinstance(node, list):
-                if lc is not None:
-                    line, col = lc.item(key)
-                node = node[key]
-            elif isinstance(node, dict) and key in node:
-                if lc is not None:
-                    line, col = lc.key(key)
-                node = node[key]
-            else:
-                break
-        except (KeyError, IndexError, TypeError, AttributeError):
-            break
-    return line, col
-
-
-def _read(path: Path) -> tuple[Any, list[str]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [f"{path}:1:1: cannot read the file: {exc}"]
-    try:
-        return _yaml().load(text), []
-    except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or "YAML syntax error"
-        if exc.context and exc.context_mark:
-            problem += f" ({exc.context} started at line {exc.context_mark.line + 1})"
-        return None, [f"{path}:{line}:{col}: {problem}"]
+STANDARD_LIMITS = Limits(
+    max_bytes=1_000_000, max_depth=20, max_aliases=200, max_values=50_000, max_chars=5_000
+)
+"""The shipped default is about 110 KB and 2,600 values; a company file is much smaller."""
+MAX_EXTENDS = 5
+"""How many files deep `extends` may go (company → regional → default)."""
 
 
 def _loc_text(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc)
+    return ".".join(str(part) for part in loc) or "(top level)"
 
 
 def _compile_phrases(
     specs: list[PhraseSpec],
     compiler: PatternCompiler,
     where: tuple[int | str, ...],
-    root: Any,
-    path: Path,
-    problems: list[str],
+    doc: Document,
+    problems: list[Problem],
     known_checks: set[str],
     label: str | None = None,
     unless: bool = False,
 ) -> Iterator[tuple[Phrase, str]]:
     for i, spec in enumerate(specs):
-        line, col = _position(root, (*where, i))
+        loc = (*where, i)
         for required in spec.requires:
             if required not in known_checks:
                 problems.append(
-                    f"{path}:{line + 1}:{col + 1}: {_loc_text((*where, i))}: "
-                    f"`requires` names an unknown check {required!r}"
+                    doc.at(
+                        loc,
+                        f"{_loc_text(loc)}: `requires` names an unknown check {required!r}",
+                        key=True,
+                    )
                 )
         try:
             phrase = compiler.compile(
@@ -246,7 +210,7 @@ def _compile_phrases(
                 label=label,
             )
         except PatternError as exc:
-            problems.append(f"{path}:{line + 1}:{col + 1}: {_loc_text((*where, i))}: {exc}")
+            problems.append(doc.at(loc, f"{_loc_text(loc)}: {exc}", key=True))
             continue
         yield phrase, spec.scope
 
@@ -254,25 +218,29 @@ def _compile_phrases(
 def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None) -> Standard:
     """Load, validate and compile a standard file (None: the shipped default).
 
-    Raises `StandardError` listing every problem as `FILE:LINE:COL: message`. Writes nothing.
+    Raises `StandardError` listing every problem as `FILE:LINE:COL: message`. Reads files only.
     """
-    path = Path(path) if path is not None else DEFAULT_PATH
-    root, problems = _read(path)
-    if problems:
+    return _load(Path(path) if path is not None else DEFAULT_PATH, lexicon, ())
+
+
+def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Standard:
+    doc = read_yaml(path, STANDARD_LIMITS)
+    problems = list(doc.problems)
+    if doc.data is None and problems:
         raise StandardError(problems)
     try:
-        data = StandardFile.model_validate(root if root is not None else {})
+        data = StandardFile.model_validate(doc.data if doc.data is not None else {})
     except ValidationError as exc:
-        for err in exc.errors():
+        for err in exc.errors(include_url=False):
             loc = tuple(err["loc"])
-            line, col = _position(root, loc)
-            problems.append(f"{path}:{line + 1}:{col + 1}: {_loc_text(loc)}: {err['msg']}")
-        raise StandardError(problems) from exc
+            problems.append(doc.at(loc, f"{_loc_text(loc)}: {err['msg']}", key=True))
+        raise StandardError(sorted(problems)) from exc
+    if problems:
+        raise StandardError(problems)
 
     base: Standard | None = None
     if data.extends:
-        base_path = DEFAULT_PATH if data.extends == "default" else path.parent / data.extends
-        base = load_standard(base_path, lexicon)
+        base = _base(path, data.extends, doc, lexicon, (*chain, path))
     checks: dict[str, CheckSpec] = dict(base.checks) if base else {}
     checks.update(data.checks)
     compiler = PatternCompiler(lexicon or default_lexicon())
@@ -283,7 +251,7 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
         phrases = [
             p
             for p, _ in _compile_phrases(
-                spec.phrases, compiler, (*where, "phrases"), root, path, problems, known
+                spec.phrases, compiler, (*where, "phrases"), doc, problems, known
             )
         ]
         for j, period in enumerate(spec.periods):
@@ -293,8 +261,7 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
                     period.phrases,
                     compiler,
                     (*where, "periods", j, "phrases"),
-                    root,
-                    path,
+                    doc,
                     problems,
                     known,
                     label=period.label,
@@ -302,31 +269,30 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
             ]
         unless = list(
             _compile_phrases(
-                spec.unless, compiler, (*where, "unless"), root, path, problems, known, unless=True
+                spec.unless, compiler, (*where, "unless"), doc, problems, known, unless=True
             )
         )
         needs = [
             p
             for p, _ in _compile_phrases(
-                spec.needs, compiler, (*where, "needs"), root, path, problems, known
+                spec.needs, compiler, (*where, "needs"), doc, problems, known
             )
         ]
         for i, other in enumerate(spec.unless_checks):
             if other not in known:
-                line, col = _position(root, (*where, "unless_checks", i))
-                problems.append(
-                    f"{path}:{line + 1}:{col + 1}: checks.{check_id}.unless_checks.{i}: "
-                    f"unknown check {other!r}"
-                )
+                loc = (*where, "unless_checks", i)
+                problems.append(doc.at(loc, f"{_loc_text(loc)}: unknown check {other!r}"))
         if not spec.phrases and not spec.periods and spec.context is None:
-            line, col = _position(root, where)
             problems.append(
-                f"{path}:{line + 1}:{col + 1}: checks.{check_id}: a check needs `phrases` "
-                "or a `context` value to match"
+                doc.at(
+                    where,
+                    f"checks.{check_id}: a check needs `phrases` or a `context` value to match",
+                    key=True,
+                )
             )
         compiled[check_id] = CompiledCheck(spec, tuple(phrases), tuple(unless), tuple(needs))
     if problems:
-        raise StandardError(problems)
+        raise StandardError(sorted(problems))
     digest = hashlib.sha256(
         json.dumps(
             {k: v.model_dump(mode="json", by_alias=True) for k, v in sorted(checks.items())},
@@ -350,6 +316,24 @@ def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None
         if data.hint_penalty is not None
         else (base.hint_penalty if base else DEFAULT_HINT_PENALTY),
     )
+
+
+def _base(
+    path: Path, extends: str, doc: Document, lexicon: Lexicon | None, chain: tuple[Path, ...]
+) -> Standard:
+    """The standard a file `extends` (`default` or a file beside it). Raises `StandardError`."""
+    base_path = DEFAULT_PATH if extends == "default" else path.parent / extends
+    if base_path.resolve() in {p.resolve() for p in chain}:
+        raise StandardError(
+            [doc.at(("extends",), f"extends: '{extends}' leads back to this file (a loop)")]
+        )
+    if len(chain) >= MAX_EXTENDS:
+        raise StandardError(
+            [doc.at(("extends",), f"extends: more than {MAX_EXTENDS} files deep")]
+        )
+    if not base_path.is_file():
+        raise StandardError([doc.at(("extends",), f"extends: no such file '{extends}'")])
+    return _load(base_path, lexicon, chain)
 
 
 @lru_cache(maxsize=1)

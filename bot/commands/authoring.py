@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from bot.settings import Settings
-from scenarios import LIBRARY_PATH, Scenario, ScenarioError, load_library, validate_paths
+from scenarios import LIBRARY_PATH, Library, load_library, validate_paths
 from scenarios.diagram import to_dot, to_mermaid
 from scoring import Standard, StandardError, load_standard
 
@@ -31,11 +31,14 @@ def _standard() -> Standard | None:
         raise click.ClickException(f"the standard is invalid:\n{exc}") from exc
 
 
-def _library() -> dict[str, Scenario]:
-    try:
-        return load_library(library_path(), _standard())
-    except ScenarioError as exc:
-        raise click.ClickException(f"the scenario library is invalid:\n{exc}") from exc
+def _library() -> Library:
+    """The library; a broken file is reported on standard error and skipped, the rest loads."""
+    library = load_library(library_path(), _standard())
+    for problem in library.problems:
+        click.echo(str(problem), err=True)
+    for path in library.skipped:
+        click.echo(f"skipped: {path} (see `roleplay validate`)", err=True)
+    return library
 
 
 @click.command("list")
@@ -79,7 +82,7 @@ def validate(paths: tuple[Path, ...], standard_path: Path | None) -> None:
         try:
             standard: Standard | None = load_standard(standard_path)
         except StandardError as exc:
-            problems += exc.problems
+            problems += [str(p) for p in exc.problems]
             standard = None
     else:
         standard = _standard()

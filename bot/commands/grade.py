@@ -16,7 +16,7 @@ def _grader(standard: Path | None) -> Grader:
     try:
         return Grader(load_standard(standard) if standard else None)
     except StandardError as exc:
-        raise click.ClickException("\n".join(exc.problems)) from exc
+        raise click.ClickException(str(exc)) from exc
 
 
 def grade_line(grader: Grader, line: str, number: int) -> dict[str, Any]:

@@ -198,3 +198,38 @@ def test_patience_without_hung_up_state(write: Callable[[str, str], Path]) -> No
     path = write("patience.yaml", text)
     messages = [p.message for p in validate_paths([path])]
     assert any(m.startswith("patience: no final state with outcome hung_up") for m in messages)
+
+
+def test_a_broken_state_is_reported_once_not_again_as_a_graph_problem(
+    write: Callable[[str, str], Path],
+) -> None:
+    text = TINY.replace("outcome: resolved", "outcome: resolvd")
+    path = write("outcome.yaml", text)
+    line, col = line_of(text, "resolvd")
+    assert [str(p) for p in validate_paths([path])] == [
+        f"{path}:{line}:{col}: states.done.outcome: Input should be 'resolved', 'hung_up' or "
+        "'escalated'"
+    ]
+
+
+def test_the_rules_of_a_broken_state_are_still_checked_at_their_own_lines(
+    write: Callable[[str, str], Path],
+) -> None:
+    text = TINY.replace(
+        "        to: done\n",
+        "        to: done\n      - when: {score_below: 900}\n        to: done\n"
+        "      - when: {score_below: 10}\n        to: dnoe\n",
+    )
+    path = write("rules.yaml", text)
+    rendered = [str(p) for p in validate_paths([path])]
+    line, col = line_of(text, "900")
+    assert f"{path}:{line}:{col}: states.start.transitions[2].when.score_below: Input should be less than or equal to 100" in rendered
+    line, col = line_of(text, "dnoe")
+    assert f"{path}:{line}:{col}: to: state 'dnoe' does not exist (did you mean 'done'?)" in rendered
+    assert len(rendered) == 2, rendered
+
+
+def test_the_default_patience_needs_a_hung_up_state(write: Callable[[str, str], Path]) -> None:
+    text = TINY.replace("patience: 2\n", "").replace("outcome: hung_up", "outcome: escalated")
+    messages = [p.message for p in validate_paths([write("default.yaml", text)])]
+    assert any(m.startswith("patience: no final state with outcome hung_up") for m in messages)

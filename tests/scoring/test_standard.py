@@ -52,10 +52,10 @@ def _write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "where", "message"),
     [
-        (
+        (  # the unclosed bracket's own line and column, not the end of the file
             "checks:\n  greeting:\n    kind: step\n    title: x\n    phrases: [здравствуйте\n",
-            ":6:1:",
-            "flow sequence started at line 5",
+            ":5:14:",
+            "the list opened here with '[' is not closed",
         ),
         ("checks:\n  greeting:\n    kind: stepp\n    title: x\n    phrases: [a]\n", ":3:", "kind"),
         (
@@ -87,7 +87,7 @@ def test_errors_name_file_line_and_column(
     path = _write(tmp_path, text)
     with pytest.raises(StandardError) as info:
         load_standard(path)
-    problem = info.value.problems[0]
+    problem = str(info.value.problems[0])
     assert problem.startswith(str(path) + where), problem
     assert message in problem.lower() or message in problem
 
@@ -192,7 +192,7 @@ def test_a_misplaced_grammeme_list_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(StandardError) as info:
         load_standard(path)
-    assert "not a list of grammemes" in info.value.problems[0]
+    assert "not a list of grammemes" in str(info.value.problems[0])
 
 
 def test_needs_and_unless_checks_join_a_check_to_the_rest_of_the_reply(tmp_path: Path) -> None:
@@ -223,7 +223,7 @@ def test_new_fields_are_checked_when_loading(tmp_path: Path, phrases: str, messa
     path = _write(tmp_path, f"checks:\n  x:\n    kind: step\n    title: x\n    {phrases}\n")
     with pytest.raises(StandardError) as info:
         load_standard(path)
-    assert message in info.value.problems[0] and str(path) in info.value.problems[0]
+    assert message in str(info.value.problems[0]) and str(path) in str(info.value.problems[0])
 
 
 def test_a_context_token_class_matches_only_that_context(tmp_path: Path) -> None:
