@@ -108,7 +108,9 @@ def test_bad_run(env: dict[str, str], tmp_path: Path) -> None:
     end = events[-1]
     assert end["passed"] is False and end["abandoned"] is False
     assert end["steps"]["greeting"] is False
-    assert {"check": "forbidden_phrase", "quote": "Вы должны"} in end["violations"]
+    assert {"check": "forbidden_phrase", "quote": "Вы должны", "blocking": False, "turn": 1} in (
+        end["violations"]
+    )
     assert _attempts(env)[0]["outcome"] == "hung_up"
 
 
