@@ -297,8 +297,10 @@ class Engine:
         )
 
     def scripted_line(self, run: RunState) -> str:
-        """The scripted variant for the run's state, reproducible from seed and visit count."""
-        variants = self.scenario.states[run.state].client
+        """The scripted variant for the run's state, reproducible from seed and visit count: one
+        of the variants fitting the steps done so far (`State.lines_for`)."""
+        done = credit(self.scenario, run.history).done_at
+        variants = self.scenario.states[run.state].lines_for(done)
         if not variants:
             return ""
         visit = run.tries.get(run.state, 0)
