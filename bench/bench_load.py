@@ -137,7 +137,9 @@ async def trainee(
         window.append(time.monotonic())
 
 
-async def run(trainees: int, limits: bool, think: tuple[float, float], cap: float) -> dict[str, Any]:
+async def run(
+    trainees: int, limits: bool, think: tuple[float, float], cap: float
+) -> dict[str, Any]:
     library = load_library().scenarios
     texts = Texts()
     emulator = Emulator.start()
@@ -173,7 +175,7 @@ async def run(trainees: int, limits: bool, think: tuple[float, float], cap: floa
             )), timeout=cap * 4)
             elapsed = time.monotonic() - started
             own_after = resource.getrusage(resource.RUSAGE_SELF)
-            result = {
+            result: dict[str, Any] = {
                 "trainees": trainees,
                 "mode": "limits" if limits else "capacity",
                 "think_s": list(think),
