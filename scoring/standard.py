@@ -267,6 +267,12 @@ def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Stand
                 )
             )
         compiled[check_id] = CompiledCheck(spec, tuple(phrases), tuple(unless))
+    if not checks:
+        problems.append(
+            doc.at(
+                ("checks",), "the standard defines no checks: give `checks`, or `extends: default`"
+            )
+        )
     if problems:
         raise StandardError(sorted(problems))
     digest = hashlib.sha256(

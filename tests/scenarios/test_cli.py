@@ -57,8 +57,8 @@ def test_a_folder_holds_scenario_files_only(
     runner: CliRunner, write: Callable[[str, str], Path], tmp_path: Path,
     library: dict[str, Scenario],
 ) -> None:
-    """Every *.yaml / *.yml of the folder and its subfolders with an `id` or `states`; hidden
-    folders and node_modules are not read; other YAML (a standard, CI config) is ignored."""
+    """Every *.yaml / *.yml of the folder and its subfolders with a field of the scenario format;
+    hidden folders and node_modules are not read; other YAML (a standard, a list) is ignored."""
     write("lib/team/tiny.yml", TINY)
     write("lib/node_modules/pkg/tiny.yaml", TINY.replace("id: tiny", "id: from_npm"))
     write("lib/.git/tiny.yaml", TINY.replace("id: tiny", "id: from_git"))

@@ -186,3 +186,13 @@ def test_a_misplaced_grammeme_list_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(StandardError) as info:
         load_standard(path)
     assert "not a list of grammemes" in str(info.value.problems[0])
+
+
+def test_a_standard_without_checks_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "name: empty\npass_mark: 70\n")
+    with pytest.raises(StandardError) as info:
+        load_standard(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:1:1: the standard defines no checks: give `checks`, or `extends: default`"
+    ]
+    assert load_standard(_write(tmp_path, "extends: default\n")).checks
