@@ -29,6 +29,7 @@ lint: $(STAMP)
 bench: $(STAMP) tests/e2e/node_modules/.package-lock.json
 	$(PY) bench/bench_scoring.py
 	$(PY) bench/bench_telegram.py
+	$(PY) bench/bench_startup.py
 
 clean:
 	rm -rf $(VENV) tests/e2e/node_modules

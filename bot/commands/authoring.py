@@ -13,6 +13,7 @@ from bot.settings import Settings
 from scenarios import Library, library_paths, load_library, validate_paths
 from scenarios.diagram import to_dot, to_mermaid
 from scoring import Standard, StandardError, load_standard
+from scoring.cache import default_cache_dir
 
 
 def library_sources() -> list[Path]:
@@ -26,7 +27,7 @@ def _standard() -> Standard | None:
     if path is None:
         return None
     try:
-        return load_standard(path)
+        return load_standard(path, cache_dir=default_cache_dir())
     except StandardError as exc:
         raise click.ClickException(f"the standard is invalid:\n{exc}") from exc
 

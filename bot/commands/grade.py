@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from scoring import Context, Grader, GradeResult, ScoringError, StandardError, load_standard
+from scoring.cache import default_cache_dir
 
 MAX_LINE_BYTES = 1_000_000
 """A longer line is answered with an error (and skipped to its end without being kept)."""
@@ -38,7 +39,7 @@ _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 def _grader(standard: Path | None) -> Grader:
     try:
-        return Grader(load_standard(standard) if standard else None)
+        return Grader(load_standard(standard, cache_dir=default_cache_dir()) if standard else None)
     except StandardError as exc:
         raise click.ClickException(str(exc)) from exc
 
