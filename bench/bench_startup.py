@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -65,10 +66,24 @@ print(json.dumps(marks))
 """
 
 
+CPU: list[float] = []  # CPU seconds (user + system) of each process `timed` ran
+
+
 def timed(cmd: list[str], env: dict[str, str], stdin: bytes = b"") -> float:
+    """Wall seconds of one run of `cmd`; its CPU seconds are appended to CPU."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     subprocess.run(cmd, input=stdin, env=env, check=True, capture_output=True)
-    return time.perf_counter() - t0
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return wall
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def grade_runs(runs: int) -> dict[str, object]:
@@ -76,14 +91,19 @@ def grade_runs(runs: int) -> dict[str, object]:
     env = os.environ | {"XDG_CACHE_HOME": str(cache)}
     cmd = [str(ROLEPLAY), "grade", "--jsonl", "-"]
     cold = timed(cmd, env, CASE)
+    CPU.clear()
     warm = [timed(cmd, env, CASE) for _ in range(runs)]
+    warm_cpu = list(CPU)
     blocked = os.environ | {"XDG_CACHE_HOME": str(Path(tempfile.mkstemp()[1]) / "x")}
+    CPU.clear()
     uncached = [timed(cmd, blocked, CASE) for _ in range(max(2, runs // 2))]
     return {
         "cold (compiles, fills the cache)": round(cold, 3),
         "warm min": round(min(warm), 3),
         "warm median": round(statistics.median(warm), 3),
+        "warm, CPU seconds (median)": round(statistics.median(warm_cpu), 3),
         "no usable cache, median": round(statistics.median(uncached), 3),
+        "no usable cache, CPU seconds (median)": round(statistics.median(CPU), 3),
     }
 
 
@@ -107,6 +127,7 @@ async def bot_runs(runs: int) -> dict[str, object]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-start-"))
     token = "424242:bench-start"
     times: list[float] = []
+    cpu: list[float] = []
     try:
         async with httpx.AsyncClient(timeout=30) as http:
             for n in range(runs + 1):
@@ -116,16 +137,20 @@ async def bot_runs(runs: int) -> dict[str, object]:
                 try:
                     await bot.wait_ready(emulator, http)
                     times.append(time.monotonic() - started)
+                    assert bot.proc is not None
+                    cpu.append(process_cpu(bot.proc.pid))
                 finally:
                     bot.stop()
                 if n == 0:
                     first = times.pop()  # creates the database: not what a restart costs
+                    cpu.pop()
     finally:
         emulator.stop()
     return {
         "first start (new database)": round(first, 2),
         "restart min": round(min(times), 2),
         "restart median": round(statistics.median(times), 2),
+        "restart, CPU seconds of the bot until polling (median)": round(statistics.median(cpu), 2),
     }
 
 
