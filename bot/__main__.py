@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import signal
+import string
 from collections.abc import AsyncIterator
-from datetime import timedelta
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -24,8 +25,8 @@ from aiohttp import web
 
 from bot.app import App, build_app
 from bot.fsm_storage import SQLiteStorage
+from bot.service import TrainingService
 from bot.settings import Settings
-from bot.storage import Storage
 from bot.telegram import build_routers
 from bot.telegram.middlewares import Dedup, Identity, InFlight, UserLock
 from bot.telegram.ratelimit import FloodControl
@@ -34,7 +35,7 @@ from bot.texts import Texts
 logger = logging.getLogger("bot")
 
 COMMANDS = ("start", "progress", "cancel", "help")
-PROCESSED_TTL = timedelta(days=2)  # Telegram keeps undelivered updates for 24 hours
+PROCESSED_TTL_DAYS = 2.0  # Telegram keeps undelivered updates for 24 hours
 SHUTDOWN_GRACE = 20.0  # seconds to let turns in progress finish on shutdown
 
 
@@ -56,26 +57,23 @@ async def build_dispatcher(app: App) -> Dispatcher:
     """A Dispatcher wired to `app`: SQLite FSM storage, middlewares, routers, dependencies."""
     dp = Dispatcher(storage=SQLiteStorage(app.storage))
     dp["service"] = app.service
-    dp["storage"] = app.storage
-    dp["library"] = app.library
-    dp["standard"] = app.standard
     dp["texts"] = app.texts
     dp["settings"] = app.settings
     in_flight = InFlight()
     dp["in_flight"] = in_flight
     dp.update.outer_middleware(in_flight)
     dp.update.outer_middleware(UserLock())
-    dp.update.outer_middleware(Dedup(app.storage))
-    dp.update.outer_middleware(Identity(app.storage, app.settings.admin_ids))
+    dp.update.outer_middleware(Dedup(app.service))
+    dp.update.outer_middleware(Identity(app.service))
     dp.include_routers(*build_routers())
     dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
     return dp
 
 
-async def on_startup(bot: Bot, texts: Texts, storage: Storage) -> None:
+async def on_startup(bot: Bot, texts: Texts, service: TrainingService) -> None:
     """Register the commands (in Russian) shown in Telegram's menu; forget old update ids."""
-    storage.prune_processed(PROCESSED_TTL)
+    service.forget_receipts(PROCESSED_TTL_DAYS)
     commands = [BotCommand(command=c, description=texts(f"cmd.{c}")) for c in COMMANDS]
     await bot.set_my_commands(commands, scope=BotCommandScopeDefault())
     logger.info("bot started; commands registered")
@@ -93,11 +91,37 @@ async def run_polling(dp: Dispatcher, bot: Bot) -> None:
     await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
 
 
+MIN_SECRET_LENGTH = 32
+SECRET_ALPHABET = frozenset(string.ascii_letters + string.digits + "_-")
+
+
+def webhook_secret(configured: str | None) -> str:
+    """The secret Telegram must send with every update in webhook mode.
+
+    Without `WEBHOOK_SECRET` a random one is generated for this process (we register it with
+    `setWebhook` ourselves, so nothing else needs to know it). A configured secret shorter than
+    32 characters, or with characters Telegram does not allow (A–Z, a–z, 0–9, _ and -), is
+    refused: anyone who reaches the port could otherwise post updates as any user.
+    Raises `SystemExit` with the reason.
+    """
+    if not configured:
+        logger.warning("WEBHOOK_SECRET is empty: generated a random secret for this run")
+        return secrets.token_urlsafe(48)
+    if len(configured) < MIN_SECRET_LENGTH or not set(configured) <= SECRET_ALPHABET:
+        raise SystemExit(
+            f"WEBHOOK_SECRET must be at least {MIN_SECRET_LENGTH} characters of A-Z, a-z, 0-9, "
+            "_ and - (or empty, to generate one); refusing to start webhook mode"
+        )
+    return configured
+
+
 async def run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     """aiohttp server receiving updates; Telegram's secret-token header is checked."""
     if not settings.webhook_url:
         raise SystemExit("BOT_MODE=webhook needs WEBHOOK_URL")
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    secret = webhook_secret(
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    )
     async with webhook_server(dp, bot, settings.webhook_host, settings.webhook_port,
                               path=_webhook_path(settings.webhook_url), secret=secret):
         await bot.set_webhook(settings.webhook_url, secret_token=secret,
@@ -117,7 +141,7 @@ def _webhook_path(url: str) -> str:
 
 @contextlib.asynccontextmanager
 async def webhook_server(
-    dp: Dispatcher, bot: Bot, host: str, port: int, path: str, secret: str | None
+    dp: Dispatcher, bot: Bot, host: str, port: int, path: str, secret: str
 ) -> AsyncIterator[web.AppRunner]:
     """Serve `dp` over aiohttp at `path`; requests without the right
     X-Telegram-Bot-Api-Secret-Token header get 401. Startup/shutdown hooks run with the app."""

@@ -71,7 +71,8 @@ def build_app(settings: Settings) -> App:
             standard=standard,
         )
     service = TrainingService(
-        storage, library, Grader(standard), voice=voice, judge=judge, standard=standard
+        storage, library, Grader(standard), voice=voice, judge=judge, standard=standard,
+        llm_timeout=settings.llm_timeout, admin_ids=settings.admin_ids,
     )
     return App(settings, storage, library, standard, service, Texts(settings.language), http)
 

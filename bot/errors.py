@@ -7,6 +7,8 @@ the constructor is for logs and developers (English).
 
 from __future__ import annotations
 
+from scenarios.protocols import SeamUnavailable
+
 
 class BotError(Exception):
     """Root of the application's exceptions."""
@@ -42,9 +44,45 @@ class AttemptNotFound(NotFound):
 
 
 class DuplicateEvent(StorageError):
-    """The event (e.g. a Telegram update) was already recorded: its effect is already stored."""
+    """The event (e.g. a Telegram update) was already recorded: its effect is already stored
+    (a redelivered message is neither graded twice nor lost)."""
 
     key = "error.duplicate_event"
+
+
+class AttemptClosed(StorageError):
+    """The attempt is finished or abandoned: a reply, hint or abandon is refused, nothing is
+    written. Raised by storage, where the fact is known (`status` says which)."""
+
+    key = "error.attempt_closed"
+
+    def __init__(self, attempt_id: int, status: str) -> None:
+        super().__init__(f"attempt {attempt_id} is {status}")
+        self.attempt_id = attempt_id
+        self.status = status
+
+
+class AttemptAlreadyActive(StorageError):
+    """The person already has an active attempt (a double tap, or a run left open)."""
+
+    key = "error.attempt_active"
+
+    def __init__(self, attempt_id: int) -> None:
+        super().__init__(f"attempt {attempt_id} is still active")
+        self.attempt_id = attempt_id
+
+
+class StaleTurn(StorageError):
+    """Another writer answered the same attempt meanwhile (the turn count moved on); this reply
+    was not stored."""
+
+    key = "error.concurrent_turn"
+
+
+class InvalidMode(StorageError, ValueError):
+    """A mode or channel that is not one of the known values."""
+
+    key = "error.invalid_mode"
 
 
 # --- training service ------------------------------------------------------------------------
@@ -64,29 +102,16 @@ class UnknownScenario(ServiceError):
         self.scenario_id = scenario_id
 
 
-class InvalidMode(ServiceError):
-    key = "error.invalid_mode"
+class Forbidden(ServiceError):
+    """The acting person lacks the role, or the thing named by id is not theirs."""
+
+    key = "error.forbidden"
 
 
-class AttemptAlreadyActive(ServiceError):
-    """The person already has an active attempt (a double tap, or a run left open)."""
+class NotAMember(ServiceError):
+    """The acting person belongs to no team (an HR action needs their team)."""
 
-    key = "error.attempt_active"
-
-    def __init__(self, attempt_id: int) -> None:
-        super().__init__(f"attempt {attempt_id} is still active")
-        self.attempt_id = attempt_id
-
-
-class AttemptClosed(ServiceError):
-    """The attempt is finished or abandoned: a reply to it is refused, not graded again."""
-
-    key = "error.attempt_closed"
-
-    def __init__(self, attempt_id: int, status: str) -> None:
-        super().__init__(f"attempt {attempt_id} is {status}")
-        self.attempt_id = attempt_id
-        self.status = status
+    key = "error.no_team"
 
 
 class EmptyReply(ServiceError):
@@ -101,22 +126,12 @@ class HintUnavailable(ServiceError):
     key = "error.hint_unavailable"
 
 
-class AlreadyAnswered(ServiceError):
-    """This very message was already graded and stored (a redelivered update): nothing changes."""
-
-    key = "error.already_answered"
-
-
-class ConcurrentTurn(ServiceError):
-    """Another process answered the same attempt at the same time; this reply was not stored."""
-
-    key = "error.concurrent_turn"
-
-
 # --- LLM -------------------------------------------------------------------------------------
 
 
-class LLMUnavailable(BotError):
-    """The LLM did not answer usefully: transport error, timeout, HTTP error, or bad JSON."""
+class LLMUnavailable(BotError, SeamUnavailable):
+    """The LLM did not answer usefully: transport error, timeout, HTTP error, or bad JSON.
+
+    A `scenarios.SeamUnavailable`, so the engine falls back to scripted lines / rule grading."""
 
     key = "error.llm_unavailable"

@@ -11,6 +11,7 @@ Tables:
     scenario_versions   one row per (scenario id, content hash, standard version) with the
                         scenario's content, so an attempt points at exactly what it was played on
     attempts            one run of one scenario by one person, with the engine's RunState snapshot
+                        and when its current client line was shown (`line_shown_at`, m002)
     turns               one graded reply of an attempt (verdicts with evidence as JSON)
     fsm_states          aiogram FSM state and data per key (bot/fsm_storage.py)
     processed_events    idempotency record of handled Telegram update ids / callback ids
@@ -169,6 +170,13 @@ def m001_initial(db: Database) -> None:
         pk=("kind", "key"),
         not_null=["processed_at"],
     )
+
+
+@migrations()
+def m002_line_shown_at(db: Database) -> None:
+    """When the line awaiting an answer was shown (set with each turn): the answer time of the
+    next reply is measured from it, so no per-turn conversation state is written."""
+    db.table("attempts").add_column("line_shown_at", str)
 
 
 def apply(db: Database) -> list[str]:

@@ -4,17 +4,8 @@ Pure: imports `scoring`, pydantic, ruamel.yaml and transitions only (no aiogram,
 """
 
 from scenarios.diagram import to_dot, to_mermaid
-from scenarios.engine import (
-    ClientLine,
-    ClientVoice,
-    Engine,
-    FinalCard,
-    RunState,
-    Turn,
-    TurnResult,
-    machine_config,
-)
-from scenarios.errors import Problem, RunError, ScenarioError, ScenarioNotFound
+from scenarios.engine import Engine, machine_config
+from scenarios.errors import NoHint, Problem, RunError, ScenarioError
 from scenarios.loader import (
     LIBRARY_PATH,
     Library,
@@ -23,10 +14,23 @@ from scenarios.loader import (
     load_scenario,
     validate_paths,
 )
-from scenarios.model import Condition, Flow, Rule, Scenario, ScenarioContext, State
+from scenarios.model import (
+    Channel,
+    Condition,
+    Flow,
+    Mode,
+    Outcome,
+    Rule,
+    Scenario,
+    ScenarioContext,
+    State,
+)
+from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
+from scenarios.run import ClientLine, FinalCard, Hint, RunState, Turn, TurnResult
 
 __all__ = [
     "LIBRARY_PATH",
+    "Channel",
     "ClientLine",
     "ClientVoice",
     "Condition",
@@ -34,6 +38,11 @@ __all__ = [
     "FinalCard",
     "Flow",
     "Library",
+    "Hint",
+    "Judge",
+    "Mode",
+    "NoHint",
+    "Outcome",
     "Problem",
     "Rule",
     "RunError",
@@ -41,7 +50,7 @@ __all__ = [
     "Scenario",
     "ScenarioContext",
     "ScenarioError",
-    "ScenarioNotFound",
+    "SeamUnavailable",
     "State",
     "Turn",
     "TurnResult",

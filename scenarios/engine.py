@@ -10,20 +10,21 @@ conditions hold), reads the new state and removes the cursor again.
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
 from transitions import EventData, Machine
 
-from scenarios.errors import RunError, ScenarioError
-from scenarios.model import Condition, Outcome, Scenario
+from scenarios.errors import NoHint, RunError, ScenarioError
+from scenarios.model import Condition, Mode, Scenario
+from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
+from scenarios.run import ClientLine, FinalCard, Hint, RunState, Turn, TurnResult
 from scoring import (
     Context,
     Grader,
     GradeResult,
-    Judge,
     ScoreResult,
     Standard,
     default_standard,
@@ -33,85 +34,7 @@ from scoring import (
 TRIGGER = "reply"
 DEFAULT_TIMEOUT = 10.0
 T = TypeVar("T")
-
-
-# ---------------------------------------------------------------- run data
-
-
-class Turn(BaseModel):
-    """One answered client line: what was said, how it was graded, where the run went."""
-
-    state: str
-    client: str | None = None
-    reply: str
-    grade: GradeResult
-    score: ScoreResult
-    next_state: str
-    degraded: bool = False
-    judge: dict[str, bool] = Field(default_factory=dict)
-
-
-class RunState(BaseModel):
-    """A JSON-serialisable snapshot of one run; store it, restore it, continue identically."""
-
-    scenario_id: str
-    scenario_version: str
-    seed: int
-    state: str
-    agent_name: str | None = None
-    tries: dict[str, int] = Field(default_factory=dict)
-    strikes: int = 0
-    patience: int | None = None
-    history: list[Turn] = Field(default_factory=list)
-    line: str | None = None
-    line_degraded: bool = False
-    finished: bool = False
-    abandoned: bool = False
-    outcome: Outcome | None = None
-    score: int = 0
-
-
-class ClientLine(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    state: str
-    text: str
-    expect: list[str]
-    hint: str | None = None
-    final: bool = False
-    degraded: bool = False
-
-
-class TurnResult(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    state: str
-    grade: GradeResult
-    score: ScoreResult
-    next_state: str
-    finished: bool
-    outcome: Outcome | None = None
-    degraded: bool = False
-
-
-class FinalCard(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    score: int
-    passed: bool
-    outcome: Outcome | None
-    steps: dict[str, bool]
-    violations: list[tuple[str, str]]
-    missed_recommended: dict[str, list[str]]
-    turns: int
-
-
-class ClientVoice(Protocol):
-    """An LLM that says the scripted client line in the scenario persona's own words."""
-
-    async def line(
-        self, scenario: Scenario, state_id: str, scripted: str, history: Sequence[Turn]
-    ) -> str: ...
+logger = logging.getLogger(__name__)
 
 
 # ---------------------------------------------------------------- machine
@@ -246,11 +169,12 @@ def machine_config(scenario: Scenario) -> dict[str, Any]:
 
 
 class Engine:
-    """Runs one scenario: client lines, grading, moving the machine, the final card.
+    """Runs one scenario: client lines, grading, hints, moving the machine, the final card.
 
-    `voice` (a `ClientVoice`) and `judge` (scoring's `Judge`) are optional LLM seams; when one
-    raises or takes longer than `timeout` seconds, the scripted line / rule grade is used and the
-    turn is marked `degraded`.
+    `voice` (a `ClientVoice`) and `judge` (a `Judge`) are optional LLM seams; when one raises
+    `SeamUnavailable` or takes longer than `timeout` seconds, the scripted line / rule grade is
+    used and the turn is marked `degraded`. Any other exception from a seam is a bug: it is logged
+    (scenario and state, never the reply) and the run degrades the same way.
     """
 
     def __init__(
@@ -281,13 +205,21 @@ class Engine:
 
     # -- lifecycle
 
-    def start(self, seed: int | None = None, agent_name: str | None = None) -> RunState:
-        """A new run at the initial state. Without a seed, a random one is drawn (and kept)."""
+    def start(
+        self, seed: int | None = None, agent_name: str | None = None, mode: Mode | None = None
+    ) -> RunState:
+        """A new run at the initial state. Without a seed, a random one is drawn (and kept).
+
+        `mode` None = the scenario's mode; an exam scenario is always played as an exam
+        (`Scenario.mode_for`); the run's mode then decides hints and per-reply feedback.
+        """
+        effective = self.scenario.mode_for(mode)
         return RunState(
             scenario_id=self.scenario.id,
             scenario_version=self.scenario.version,
             seed=seed if seed is not None else random.SystemRandom().randrange(2**31),
             state=self.scenario.initial_state,
+            mode=effective,
             agent_name=agent_name,
             patience=self.scenario.patience,
         )
@@ -299,13 +231,14 @@ class Engine:
             company=ctx.company,
             client_name=ctx.client_name,
             agent_name=run.agent_name,
+            third_party=ctx.third_party,
         )
 
     async def client_line(self, run: RunState) -> ClientLine:
         """The client's line for the current state; the same line again until the trainee replies.
 
         Scripted variant picked by seed (and how often the state was visited), or the voice's
-        rewording of it. Updates `run.line`.
+        rewording of it. Updates `run.line`. The hint is given only in training runs.
         """
         self._check(run)
         state = self.scenario.states[run.state]
@@ -313,23 +246,21 @@ class Engine:
             scripted = self.scripted_line(run)
             text, degraded = scripted, False
             if self.voice is not None:
-                voice = self.voice
-                try:
-                    said = await self._guarded(
-                        voice.line(self.scenario, run.state, scripted, list(run.history))
-                    )
-                    if isinstance(said, str) and said.strip():
-                        text = said.strip()
-                    else:
-                        degraded = True
-                except Exception:
+                said, failed = await self._seam(
+                    "voice", run, self.voice.line(self.scenario, run.state, scripted, run.history)
+                )
+                if not failed and said is not None and said.strip():
+                    text = said.strip()
+                else:
                     degraded = True
             run.line, run.line_degraded = text, degraded
+        hint = self.hint_text(run) if run.mode == "training" and not state.final else None
         return ClientLine(
             state=run.state,
             text=run.line,
             expect=list(state.expect),
-            hint=state.hint if self.scenario.mode == "training" else None,
+            hint=hint,
+            hint_cost=self.standard.hint_penalty if hint else 0,
             final=state.final,
             degraded=run.line_degraded,
         )
@@ -342,6 +273,35 @@ class Engine:
         visit = run.tries.get(run.state, 0)
         rng = random.Random(f"{run.seed}:{run.state}:{visit}")
         return rng.choice(variants)
+
+    def hint_text(self, run: RunState) -> str | None:
+        """The state's own hint, else the standard's recommended wording of its expected steps."""
+        state = self.scenario.states[run.state]
+        if state.hint:
+            return state.hint
+        phrases = []
+        for step in state.expect:
+            spec = self.standard.checks.get(step)
+            if spec is not None and spec.recommended:
+                phrases.append(f"{spec.title}: «{spec.recommended[0]}»")
+        return "\n".join(phrases) or None
+
+    def hint(self, run: RunState) -> Hint:
+        """Take a hint for the current line: counted on the run, it costs the standard's
+        `hint_penalty` points on the final score. Updates `run`; writes nothing else.
+
+        Raises `NoHint` in an exam run or when the state has none, `RunError` after the end.
+        """
+        self._check(run)
+        if run.finished:
+            raise RunError(f"run of '{run.scenario_id}' is already finished")
+        text = self.hint_text(run)
+        if run.mode != "training" or text is None:
+            raise NoHint(f"no hint for state '{run.state}' in a {run.mode} run")
+        run.hints += 1
+        return Hint(
+            state=run.state, text=text, cost=self.standard.hint_penalty, hints_used=run.hints
+        )
 
     async def reply(self, run: RunState, text: str) -> TurnResult:
         """Grade the trainee's reply, move the run to the next state, append the turn.
@@ -364,20 +324,15 @@ class Engine:
         degraded = run.line_degraded
         opinion: dict[str, bool] = {}
         if self.judge is not None:
-            judge = self.judge
-            try:
-                answer = await self._guarded(judge.review(text, grade, context))
-                if answer is not None:
-                    if not isinstance(answer, dict):
-                        raise TypeError("judge answer is not a mapping")
-                    opinion = {
-                        k: v
-                        for k, v in answer.items()
-                        if k in grade.verdicts and isinstance(v, bool)
-                    }
-            except Exception:
-                degraded, opinion = True, {}
-            grade = _apply_opinion(grade, opinion)
+            answer, failed = await self._seam(
+                "judge", run, self.judge.review(text, grade, context)
+            )
+            degraded = degraded or failed
+            if answer is not None:
+                opinion = {
+                    k: v for k, v in answer.items() if k in grade.verdicts and isinstance(v, bool)
+                }
+                grade = _apply_opinion(grade, opinion)
         score = score_reply(grade, state.expect, self.standard)
         tries = run.tries.get(sid, 0) + 1
         strikes = run.strikes + (0 if score.passed else 1)
@@ -428,7 +383,8 @@ class Engine:
             run.finished, run.abandoned = True, True
 
     def final(self, run: RunState) -> FinalCard:
-        """The score card of a finished run. Raises `RunError` while the run goes on."""
+        """The score card of a finished run (hint costs included). Raises `RunError` while the
+        run goes on."""
         self._check(run)
         if not run.finished:
             raise RunError(f"run of '{run.scenario_id}' is not finished yet")
@@ -448,20 +404,24 @@ class Engine:
             for step, done in steps.items()
             if not done and step in self.standard.checks
         }
+        hint_cost = run.hints * self.standard.hint_penalty
+        score = max(0, run.score - hint_cost)
         passed = (
             run.outcome == "resolved"
             and not run.abandoned
             and not blocking
-            and run.score >= self.standard.pass_mark
+            and score >= self.standard.pass_mark
         )
         return FinalCard(
-            score=run.score,
+            score=score,
             passed=passed,
             outcome=run.outcome,
             steps=steps,
             violations=violations,
             missed_recommended=missed,
             turns=len(run.history),
+            hints=run.hints,
+            hint_cost=hint_cost,
         )
 
     # -- helpers
@@ -477,8 +437,20 @@ class Engine:
         if run.state not in self.scenario.states:
             raise RunError(f"run is at unknown state '{run.state}'")
 
-    async def _guarded(self, call: Awaitable[T]) -> T:
-        return await asyncio.wait_for(call, timeout=self.timeout)
+    async def _seam(self, name: str, run: RunState, call: Awaitable[T]) -> tuple[T | None, bool]:
+        """Await a seam within `timeout`: (its answer, False), or (None, True) when it failed.
+
+        `SeamUnavailable` and timeouts are expected (an outage); anything else is a bug in the
+        seam, logged with the scenario and state only (no reply text, no tokens).
+        """
+        try:
+            return await asyncio.wait_for(call, timeout=self.timeout), False
+        except (SeamUnavailable, TimeoutError) as exc:
+            what = type(exc).__name__
+            logger.info("%s unavailable for %s/%s: %s", name, self.scenario.id, run.state, what)
+        except Exception:
+            logger.exception("%s failed unexpectedly in %s/%s", name, self.scenario.id, run.state)
+        return None, True
 
 
 def _apply_opinion(grade: GradeResult, opinion: dict[str, bool]) -> GradeResult:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from scoring.source import Problem
 
-__all__ = ["Problem", "RunError", "ScenarioError", "ScenarioNotFound"]
+__all__ = ["NoHint", "Problem", "RunError", "ScenarioError"]
 
 
 class ScenarioError(Exception):
@@ -18,9 +18,9 @@ class ScenarioError(Exception):
         super().__init__(text)
 
 
-class ScenarioNotFound(ScenarioError):
-    """No scenario with that id in the library."""
-
-
 class RunError(ScenarioError):
     """A run was used wrongly: a reply after the end, a snapshot of another scenario version, ..."""
+
+
+class NoHint(RunError):
+    """No hint can be given for the current line (an exam run, or the state has none)."""

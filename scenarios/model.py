@@ -60,6 +60,11 @@ class ScenarioContext(_Strict):
     agent_role: str | None = Field(
         default=None, description="Who the trainee plays, e.g. «оператор контакт-центра»."
     )
+    third_party: list[NonEmptyText] = Field(
+        default_factory=list,
+        description="Names or facts of another person whose data must not be disclosed in this "
+        "scene, e.g. [«Сериков Бахыт», «ул. Абая, 15»] (read by `data_disclosure`).",
+    )
 
 
 class Condition(_Strict):
@@ -236,3 +241,8 @@ class Scenario(Flow):
     def version(self) -> str:
         """Content hash of the scenario (comments and formatting do not change it)."""
         return self._version
+
+    def mode_for(self, requested: str | None) -> Mode:
+        """The mode a run is played in: an exam scenario, or an exam asked for, is an exam
+        (no hints, feedback only on the card); anything else is training."""
+        return "exam" if "exam" in (requested, self.mode) else "training"

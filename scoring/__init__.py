@@ -1,29 +1,16 @@
 """The scorer: Russian replies graded against a service standard kept as data (pure package).
 
-No aiogram, httpx or sqlite here: an LLM second opinion comes in through the `Judge` protocol.
+No aiogram, httpx or sqlite here. An LLM second opinion reaches a run through the `Judge`
+protocol of `scenarios.protocols`; the scorer itself never calls out.
 """
 
 from __future__ import annotations
-
-from typing import Protocol
 
 from scoring.errors import PatternError, ScoringError, StandardError, UnknownCheckError
 from scoring.grader import Grader
 from scoring.model import CheckKind, Context, Evidence, GradeResult, ScoreResult, Verdict
 from scoring.score import score_reply
 from scoring.standard import CheckSpec, Standard, default_standard, load_standard
-
-
-class Judge(Protocol):
-    """An LLM second opinion on a graded reply; `bot/` implements it over HTTP.
-
-    Returns verdicts to override (check id → value), or None when it has no opinion.
-    """
-
-    async def review(
-        self, text: str, result: GradeResult, context: Context
-    ) -> dict[str, bool] | None: ...
-
 
 __all__ = [
     "CheckKind",
@@ -32,7 +19,6 @@ __all__ = [
     "Evidence",
     "GradeResult",
     "Grader",
-    "Judge",
     "PatternError",
     "ScoreResult",
     "ScoringError",

@@ -70,10 +70,15 @@ class Grader:
         self._literals: dict[str, Phrase | None] = {}
         self._fuzzy: dict[str, frozenset[str]] = {}
         vocab: set[str] = set()
+        self._marked: set[str] = set()  # context keys some phrase refers to as `$key`
+        self._people: dict[str, bool] = {}
         for check in self.standard.compiled.values():
-            for phrase in (*check.phrases, *(p for p, _ in check.unless)):
+            for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs):
                 for element in phrase.elements:
                     for alt in element.alts:
+                        if alt.special == "context":
+                            self._marked.update(k[1:] for k in alt.keys)
+                            continue
                         vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
         self._vocab = sorted(vocab)
         # a check that does not match has the same verdict every time: build it once
@@ -117,7 +122,9 @@ class Grader:
                 raise UnknownCheckError(check)
         doc = self._lexicon.analyse(text)
         ctx = Context.coerce(context)
-        reply = _Reply(doc, self._index(doc), ctx)
+        positions = self._index(doc)
+        self._mark_context(doc, positions, ctx)
+        reply = _Reply(doc, positions, ctx)
         numbers = set(self._always)
         for key in reply.bag:
             numbers.update(self._trigger.get(key, ()))
@@ -172,6 +179,72 @@ class Grader:
                 for token in reply.doc.tokens[match.start : match.end]:
                     token.reserved = True
 
+    def _mentions(self, key: str, ctx: Context) -> list[Phrase]:
+        """Phrases that find a mention of the context value `key` (a `$key` token class)."""
+        value = getattr(ctx, key, None)
+        if not value:
+            return []
+        if key == "company":
+            sources = [value, *self.standard.companies.get(value, [])]
+        elif key == "third_party":  # a person by any word of the name; a fact as a whole
+            sources = []
+            for item in value:
+                sources += item.split() if self._is_person(item) else [item]
+        else:
+            sources = value.split()
+        return [p for source in sources if (p := self._literal(source)) is not None]
+
+    def _mark_context(self, doc: Analysed, positions: dict[str, list[int]], ctx: Context) -> None:
+        """Mark the tokens of every mention of a context value that phrases refer to as `$key`."""
+        for key in self._marked:
+            mark = f"${key}"
+            bag = frozenset(positions)
+            for phrase in self._mentions(key, ctx):
+                for match in find(phrase, doc, bag, False, positions):
+                    for i in range(match.start, match.end):
+                        token = doc.tokens[i]
+                        if mark not in token.marks:
+                            token.marks = token.marks | {mark}
+                            positions.setdefault(mark, []).append(i)
+
+    def _is_person(self, value: str) -> bool:
+        """A third party given as a person («Сериков Бахыт», «соседка»), not a fact
+        («ул. Абая, 15», a phone): no digits, and every word a name, an animate noun or unknown."""
+        cached = self._people.get(value)
+        if cached is not None:
+            return cached
+        words = [t for t in self._lexicon.analyse(value).tokens]
+        person = bool(words) and all(
+            t.info is not None
+            and (
+                not t.info.known
+                or not {"Name", "Surn", "Patr"}.isdisjoint(t.info.tags)
+                or {"NOUN", "anim"} <= t.info.first_grams
+            )
+            for t in words
+        )
+        if len(self._people) < 10_000:
+            self._people[value] = person
+        return person
+
+    def _fact(self, value: str) -> Phrase | None:
+        """A third-party fact said as a statement: its words in order, its numbers as any number
+        (the same street with another house number is still an address), or exactly the number
+        when the fact is only a number (a phone)."""
+        tokens = self._lexicon.analyse(value).tokens
+        words = [t.form for t in tokens if t.info is not None]
+        if words:
+            long = [t for t in tokens if t.info is None or len(t.form) >= 3] or tokens
+            source = " ".join("#" if t.info is None else t.form for t in long)
+        else:
+            source = " ".join(f"={t.form}" for t in tokens)
+        if not source:
+            return None
+        try:
+            return self._compiler.compile(source, statement=True, negation_allowed=True)
+        except PatternError:
+            return None
+
     def _literal(self, source: str) -> Phrase | None:
         if source not in self._literals:
             self._literals[source] = self._compiler.literal(source)
@@ -185,11 +258,12 @@ class Grader:
         found: set[str] = set()
         for candidate in {form, *lemmas}:
             limit = 1 if len(candidate) < 8 else 2
-            best = process.extractOne(
-                candidate, self._vocab, scorer=OSA.distance, score_cutoff=limit
+            near = process.extract(
+                candidate, self._vocab, scorer=OSA.distance, score_cutoff=limit, limit=None
             )
-            if best is not None:
-                found.add(best[0])
+            if near:  # every word at the smallest distance: «извенения» is «извинения» or
+                best = min(score for _, score, _ in near)  # «извещения», not whichever sorts first
+                found.update(word for word, score, _ in near if score == best)
         result = frozenset(found)
         if len(self._fuzzy) < 100_000:
             self._fuzzy[form] = result
@@ -205,13 +279,21 @@ class Grader:
 
     def _context_value(self, check: CompiledCheck, context: Context) -> str | None:
         key = check.spec.context
-        return getattr(context, key) if key else None
+        value = getattr(context, key) if key else None
+        if isinstance(value, list):  # third_party: the facts among the values, as one key
+            facts = [v for v in value if not self._is_person(v)]
+            return "\n".join(facts) or None
+        return value
 
     def _phrases_for_context(self, check: CompiledCheck, value: str) -> tuple[Phrase, ...]:
         key = (check.spec.id, check.spec.context_match, value)
         cached = self._context_phrases.get(key)
         if cached is not None:
             return cached
+        if check.spec.context == "third_party":
+            facts = tuple(p for fact in value.split("\n") if (p := self._fact(fact)) is not None)
+            self._context_phrases[key] = facts
+            return facts
         sources = [value]
         if check.spec.context == "company":
             sources += self.standard.companies.get(value, [])
@@ -329,13 +411,27 @@ class Grader:
                 found = [m for m in found if not self._other_patronymic(m, doc, context_phrases)]
             matches += found
         unless = reply.unless.get(spec.id)
-        if not matches or not unless:
-            return matches
+        if matches and unless:
+            matches = self._unless(matches, unless, reply, spec.fuzzy)
+        if matches and check.needs and not any(
+            find(p, doc, bag, spec.fuzzy, reply.positions) for p in check.needs
+        ):
+            return []
+        if matches and any(self._value(other, reply) for other in spec.unless_checks):
+            return []
+        return matches
+
+    @staticmethod
+    def _unless(
+        matches: list[Match], unless: list[tuple[Phrase, str]], reply: _Reply, fuzzy: bool
+    ) -> list[Match]:
+        """The matches no `unless` phrase cancels (by overlap, or anywhere in the sentence)."""
+        doc, bag = reply.doc, reply.bag
         kept = []
         blockers = [
             (m, scope)
             for p, scope in unless
-            for m in find(p, doc, bag, spec.fuzzy, reply.positions)
+            for m in find(p, doc, bag, fuzzy, reply.positions)
         ]
         for match in matches:
             if not any(

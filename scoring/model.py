@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 CheckKind = Literal["step", "violation"]
 
@@ -19,15 +19,32 @@ class Context(BaseModel):
     company: str | None = None
     agent_name: str | None = None
     client_name: str | None = None
+    #: Names or facts of another person whose data must not be disclosed in this scene
+    #: (e.g. ["Сериков Бахыт", "ул. Абая, 15"]); read by `data_disclosure`.
+    third_party: list[str] = Field(default_factory=list)
 
     @classmethod
     def coerce(cls, value: Context | Mapping[str, object] | None) -> Context:
-        """Accept a Context, a mapping (unknown keys ignored, non-strings dropped) or None."""
+        """Accept a Context, a mapping or None; never raises on the mapping's values.
+
+        Unknown keys are ignored; a value that is not a non-blank string is dropped, except
+        `third_party`, which takes a list (non-string and blank items dropped) or one string.
+        """
         if value is None:
             return cls()
         if isinstance(value, Context):
             return value
-        clean = {k: v for k, v in value.items() if isinstance(v, str) and v.strip()}
+        clean: dict[str, object] = {
+            k: v for k, v in value.items() if isinstance(v, str) and v.strip()
+        }
+        people = value.get("third_party")
+        if isinstance(people, str):
+            people = [people]
+        clean["third_party"] = (
+            [p.strip() for p in people if isinstance(p, str) and p.strip()]
+            if isinstance(people, list | tuple)
+            else []
+        )
         return cls.model_validate(clean)
 
 

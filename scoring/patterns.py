@@ -11,7 +11,10 @@ Syntax of one phrase (words separated by spaces):
     [x]         optional element (x is any of the above)
     *           any one word
     #           a number (digits or a numeral)
+    #phone      a number in phone shape: «8 701 555 12 34», «+7 (912) 404-77-18», «22-15-40»
     ^           a name: a capitalised word inside a sentence, or one pymorphy3 tags as a name
+    $key        a word of a mention of the context value `key` (e.g. `$third_party`: another
+                person named in the context, in any case); never matches without that context
     ~N          up to N other words in between (…, the same as ~3)
 
 A phrase matches inside one sentence. Unless the phrase says `negation: allow`, a match is
@@ -29,6 +32,8 @@ from scoring.errors import PatternError
 from scoring.text import NEGATIONS, Analysed, Lexicon, Token
 
 _GAP = re.compile(r"^~(\d+)$")
+#: Context values a phrase may refer to as `$key` (their mentions are marked by the grader).
+CONTEXT_MARKS = frozenset({"third_party", "client_name", "agent_name", "company"})
 _NUMERAL_LEMMAS = frozenset(
     {"пара", "несколько", "полтора", "пол", "пару", "пол-минуты", "полминуты", "один", "два"}
 )
@@ -50,7 +55,7 @@ class Alt:
     regex: re.Pattern[str] | None = None
     grams_any: frozenset[frozenset[str]] = frozenset()  # one of these sets must be all present
     grams_none: frozenset[str] = frozenset()
-    special: str | None = None  # "any" | "num" | "name"
+    special: str | None = None  # "any" | "num" | "phone" | "name" | "context" (keys: {"$key"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +124,10 @@ def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
         return info is not None or token.is_number
     if alt.special == "num":
         return token.is_number or (info is not None and not info.lemmas.isdisjoint(_NUMERAL_LEMMAS))
+    if alt.special == "phone":
+        return token.phone
+    if alt.special == "context":
+        return not alt.keys.isdisjoint(token.marks)
     if alt.special == "name":
         if info is None or token.reserved or token.form in _PRONOUNS:
             return False
@@ -177,6 +186,17 @@ class PatternCompiler:
             return Alt(special="any", grams_any=grams_any, grams_none=grams_none, keys=index_keys)
         if text == "#":
             return Alt(special="num")
+        if text == "#phone":
+            return Alt(special="phone")
+        if text.startswith("$"):
+            if text[1:] not in CONTEXT_MARKS:
+                raise PatternError(
+                    f"«{text}» names no context value (one of: "
+                    + ", ".join(f"${k}" for k in sorted(CONTEXT_MARKS))
+                    + ")"
+                )
+            # filed under "$key": the grader adds that key to the tokens of a mention
+            return Alt(special="context", keys=frozenset({text}))
         if text == "^":
             return Alt(special="name")
         if len(text) > 2 and text.startswith("/") and text.endswith("/"):

@@ -25,7 +25,8 @@ from scoring.source import Document, Limits, Problem, read_yaml
 from scoring.text import Lexicon, default_lexicon
 
 DEFAULT_PATH = Path(__file__).parent / "standards" / "default.yaml"
-ContextKey = Literal["time", "company", "agent_name", "client_name"]
+DEFAULT_HINT_PENALTY = 5
+ContextKey = Literal["time", "company", "agent_name", "client_name", "third_party"]
 
 
 class PhraseSpec(BaseModel):
@@ -84,6 +85,13 @@ class CheckSpec(BaseModel):
     fuzzy: bool = Field(True, description="Tolerate small typos in longer words.")
     phrases: list[PhraseSpec] = Field(default_factory=list)
     unless: list[PhraseSpec] = Field(default_factory=list)
+    needs: list[PhraseSpec] = Field(
+        default_factory=list,
+        description="The check is true only if one of these phrases also matches in the reply.",
+    )
+    unless_checks: list[str] = Field(
+        default_factory=list, description="The check is false whenever one of these is true."
+    )
     context: ContextKey | None = Field(None, description="The context value this check reads.")
     context_match: Literal["all", "any_word"] = "all"
     context_required: bool = Field(
@@ -99,6 +107,9 @@ class StandardFile(BaseModel):
     language: str = "ru"
     extends: str | None = None
     pass_mark: int | None = Field(None, ge=0, le=100)
+    hint_penalty: int | None = Field(
+        None, ge=0, le=100, description="Points a hint takes off the run's score (default 5)."
+    )
     companies: dict[str, list[str]] = Field(default_factory=dict)
     checks: dict[str, CheckSpec] = Field(default_factory=dict)
 
@@ -115,6 +126,7 @@ class CompiledCheck:
     spec: CheckSpec
     phrases: tuple[Phrase, ...]
     unless: tuple[tuple[Phrase, str], ...]  # (phrase, scope)
+    needs: tuple[Phrase, ...] = ()
 
 
 class Standard:
@@ -129,6 +141,7 @@ class Standard:
         companies: dict[str, list[str]],
         version: str,
         source: Path | None = None,
+        hint_penalty: int = 5,
     ) -> None:
         self.name = name
         self.checks = checks
@@ -137,6 +150,7 @@ class Standard:
         self.companies = companies
         self.version = version
         self.source = source
+        self.hint_penalty = hint_penalty
 
     @property
     def steps(self) -> list[str]:
@@ -278,6 +292,16 @@ def _load(
                 spec.unless, compiler, (*where, "unless"), doc, problems, known, unless=True
             )
         )
+        needs = [
+            p
+            for p, _ in _compile_phrases(
+                spec.needs, compiler, (*where, "needs"), doc, problems, known
+            )
+        ]
+        for i, other in enumerate(spec.unless_checks):
+            if other not in known:
+                loc = (*where, "unless_checks", i)
+                problems.append(doc.at(loc, f"{_loc_text(loc)}: unknown check {other!r}"))
         if not spec.phrases and not spec.periods and spec.context is None:
             problems.append(
                 doc.at(
@@ -286,7 +310,7 @@ def _load(
                     key=True,
                 )
             )
-        compiled[check_id] = CompiledCheck(spec, tuple(phrases), tuple(unless))
+        compiled[check_id] = CompiledCheck(spec, tuple(phrases), tuple(unless), tuple(needs))
     if not checks:
         problems.append(
             doc.at(
@@ -314,6 +338,9 @@ def _load(
         companies=companies,
         version=digest,
         source=path,
+        hint_penalty=data.hint_penalty
+        if data.hint_penalty is not None
+        else (base.hint_penalty if base else DEFAULT_HINT_PENALTY),
     )
 
 

@@ -24,7 +24,7 @@ _TOKEN = re.compile(
     r"[^\W\d_]+(?:[-'’][^\W\d_]+)*(?:\.(?:ру|рф|ru|kz|com|net|org|су|уз)\b)?"
     r"|\d+(?:[.,:\-]\d+)*|[?!.…;]|[,:—–()«»\"]|(?<!\S)-(?!\S)"
 )
-_REPEATS = re.compile(r"(.)\1{2,}")
+_REPEATS = re.compile(r"([^\W\d_])\1{2,}")  # letters only: «спасиииибо», never «1000»
 _CYRILLIC = re.compile(r"[а-я]")
 _LATIN = re.compile(r"[a-z]")
 _LOOKALIKES = str.maketrans("aeopcxykmthb", "аеорсхукмтнв")
@@ -32,6 +32,13 @@ _SENTENCE_END = frozenset(".!?…;")
 _CLAUSE_MARKS = frozenset(',:—–()«»"-')
 
 _PARTICLES = frozenset({"то", "нибудь", "либо", "таки", "ка", "де", "тка", "с"})
+
+# «ул. Абая», «пр. Мира», «д. 12, кв. 40»: a period after these abbreviations ends no sentence
+# (street words always; house, flat and phone words only before a number; «г.» not after one).
+_STREET_ABBREVIATIONS = frozenset({"ул", "пр", "просп", "пер", "мкр", "пл", "наб", "ш", "б-р"})
+_NUMBER_ABBREVIATIONS = frozenset({"д", "кв", "корп", "стр", "тел", "оф", "зд", "вл"})
+# what may stand between the digit groups of one number: «8 701 555 12 34», «+7 (912) 404-77-18»
+_NUMBER_JOINT = re.compile(r"[ \t\u00a0]*(?:[-–(][ \t\u00a0]*|\)[ \t\u00a0]*-?[ \t\u00a0]*)?")
 
 #: Words that negate what follows them.
 NEGATIONS = frozenset({"не", "ни", "нет", "без"})
@@ -61,6 +68,8 @@ class Token:
     sentence_start: bool = False
     clause_start: bool = False  # preceded by a comma, dash, colon, bracket or quote
     reserved: bool = False  # part of the company's or the client's name (never a self-intro name)
+    phone: bool = False  # a number in phone shape («8 701 555 12 34», «22-15-40»)
+    marks: frozenset[str] = frozenset()  # "$key": part of a mention of a context value
     fuzzy: frozenset[str] = field(default_factory=frozenset)  # lemmas reached by typo tolerance
 
     @property
@@ -85,6 +94,17 @@ class Analysed:
     tokens: list[Token]  # word and number tokens only
     sentences: list[Sentence]
     too_long: bool
+
+
+def _phone_shape(span: str) -> bool:
+    """Digit groups shaped like a phone number: four groups or more, three joined by hyphens
+    («22-15-40»), or eleven digits starting with 7 or 8; never a date, time or decimal."""
+    if any(mark in span for mark in ".,:"):
+        return False
+    groups = re.findall(r"\d+", span)
+    if len(groups) == 1:
+        return len(span) == 11 and span[0] in "78"
+    return len(groups) >= 4 or (len(groups) == 3 and "-" in span)
 
 
 def sanitise(text: object) -> str:
@@ -160,7 +180,7 @@ class Lexicon:
     def lemma(self, word: str) -> str:
         """The most likely lemma of a normalised word (used to compile patterns)."""
         try:
-            return self._morph.parse(word)[0].normal_form.replace("ё", "е")
+            return str(self._morph.parse(word)[0].normal_form).replace("ё", "е")
         except (KeyError, ValueError, IndexError):
             return word
 
@@ -181,6 +201,8 @@ class Lexicon:
             if raw in _CLAUSE_MARKS:
                 clause = True
                 continue
+            if raw == "." and self._abbreviation(tokens, norm, match.start()):
+                continue
             if raw[0] in _SENTENCE_END:
                 if len(tokens) > sentence_first:
                     sentences.append(Sentence(sentence_first, len(tokens), raw == "?"))
@@ -192,6 +214,12 @@ class Lexicon:
                 continue
             form = normalise_word(raw)
             start, end = match.span()
+            if form[0].isdigit() and self._joins_number(tokens, norm, start, sentence_first):
+                last = tokens[-1]  # one number: «8 701 555 12 34» → «8-701-555-12-34»
+                last.form, last.end = f"{last.form}-{form}", end
+                last.phone = _phone_shape(norm[last.start : end])
+                at_start = clause = False
+                continue
             info = None if form[0].isdigit() else self.info(form)
             tokens.append(
                 Token(
@@ -203,12 +231,39 @@ class Lexicon:
                     capitalised=graded[start].isupper(),
                     sentence_start=at_start,
                     clause_start=clause,
+                    phone=info is None and _phone_shape(raw),
                 )
             )
             at_start = clause = False
         if len(tokens) > sentence_first:
             sentences.append(Sentence(sentence_first, len(tokens), False))
         return Analysed(original, tokens, sentences, too_long)
+
+    @staticmethod
+    def _abbreviation(tokens: list[Token], norm: str, end: int) -> bool:
+        """The «.» at `end` follows an address abbreviation («ул.», «д. 12»): no sentence end."""
+        if not tokens or tokens[-1].end != end or tokens[-1].info is None:
+            return False
+        word = tokens[-1].form
+        rest = norm[end + 1 : end + 4].lstrip()
+        if word in _STREET_ABBREVIATIONS:
+            return bool(rest)
+        if word in _NUMBER_ABBREVIATIONS:
+            return rest[:1].isdigit()
+        if word == "г":  # «в г. Алматы», but not «в 2024 г. Она…»
+            return len(tokens) > 1 and not tokens[-2].is_number and bool(rest)
+        return False
+
+    @staticmethod
+    def _joins_number(tokens: list[Token], norm: str, start: int, sentence_first: int) -> bool:
+        """The digit group at `start` continues the number token before it («8 701 555 12 34»)."""
+        if len(tokens) <= sentence_first:
+            return False
+        last = tokens[-1]
+        if not last.form[:1].isdigit() or not last.form[-1:].isdigit():
+            return False
+        gap = norm[last.end : start]
+        return len(gap) <= 4 and _NUMBER_JOINT.fullmatch(gap) is not None
 
 
 @lru_cache(maxsize=1)

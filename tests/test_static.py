@@ -31,3 +31,17 @@ def test_ruff_is_clean() -> None:
 def test_mypy_is_clean() -> None:
     out = subprocess.run([_tool("mypy")], cwd=ROOT, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_mypy_strict_is_clean_on_the_pure_packages() -> None:
+    """`scoring` and `scenarios` are the seams everything builds on: no untyped or `Any` holes."""
+    out = subprocess.run([_tool("mypy"), "--strict", "-p", "scoring", "-p", "scenarios"],
+                         cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_no_any_in_the_llm_seams() -> None:
+    """The LLM implementations are typed against the protocols they implement."""
+    for path in sorted((ROOT / "bot" / "llm").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert ": Any" not in text and "-> Any" not in text, path.name

@@ -21,6 +21,7 @@ import click
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     StrictFloat,
     StrictInt,
@@ -64,8 +65,16 @@ def _time(value: str) -> str:
     return value
 
 
+def _fact(value: object) -> object:
+    """A third party's fact may be written as a number (a house or phone number): read as text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
 Text = Annotated[StrictStr, AfterValidator(_text)]
 Time = Annotated[StrictStr, AfterValidator(_time)]
+Fact = Annotated[Text, BeforeValidator(_fact)]
 
 
 class CaseContext(BaseModel):
@@ -77,7 +86,7 @@ class CaseContext(BaseModel):
     company: Text | None = None
     agent_name: Text | None = None
     client_name: Text | None = None
-    third_party: list[Text] | None = None
+    third_party: list[Fact] | None = None
 
 
 class Case(BaseModel):
@@ -97,7 +106,7 @@ _FIELD_RULES = {
     "checks": "must be a list of check ids (strings)",
     "context": "must be an object",
     "time": 'must be "HH:MM" between 00:00 and 23:59',
-    "third_party": "must be a list of strings",
+    "third_party": "must be a list of strings (names or facts)",
 }
 
 
@@ -270,6 +279,12 @@ def _render(result: GradeResult, grader: Grader) -> str:
 @click.option("--company", help="The organisation's name (for company_name).")
 @click.option("--client-name", help="How the client wants to be addressed (for use_client_name).")
 @click.option("--agent-name", help="The trainee's own name.")
+@click.option(
+    "--third-party",
+    "third_party",
+    multiple=True,
+    help="A name or fact of another person that must not be disclosed (repeatable).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option(
     "--standard",
@@ -284,6 +299,7 @@ def grade(
     company: str | None,
     client_name: str | None,
     agent_name: str | None,
+    third_party: tuple[str, ...],
     as_json: bool,
     standard: Path | None,
 ) -> None:
@@ -299,11 +315,12 @@ def grade(
         return
     if text is None:
         raise click.UsageError("give a TEXT to grade, or --jsonl FILE")
-    context = {
+    context: dict[str, object] = {
         "time": time_,
         "company": company,
         "client_name": client_name,
         "agent_name": agent_name,
+        "third_party": list(third_party),
     }
     try:
         result = grader.grade(text, checks or None, {k: v for k, v in context.items() if v})

@@ -14,7 +14,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from types import FrameType
 from typing import IO, Any, Protocol
@@ -23,10 +23,20 @@ import click
 
 from bot.app import open_app
 from bot.errors import EmptyReply, HintUnavailable, StorageError, UnknownScenario
-from bot.service import ActiveRun, StartView, TrainingService, TurnView, violation_quotes
+from bot.feedback import GAP_BEFORE, Kind, Line, score_card, turn_feedback
+from bot.service import (
+    AbandonView,
+    ActiveRun,
+    CardView,
+    StartView,
+    TrainingService,
+    TurnView,
+    violation_quotes,
+)
 from bot.settings import Settings
-from bot.storage import Person, Storage
-from bot.terminal_texts import TerminalTexts
+from bot.storage import Person
+from bot.texts import Texts
+from scenarios import ClientLine
 
 HINT_COMMANDS = ("/hint", "/подсказка")
 QUIT_COMMANDS = ("/quit", "/exit", "/выход")
@@ -42,32 +52,31 @@ async def open_service(settings: Settings) -> AsyncIterator[TrainingService]:
         yield app.service
 
 
-def terminal_person(storage: Storage, name: str | None) -> Person:
+def terminal_person(service: TrainingService, name: str | None) -> Person:
     """The person who plays in this terminal (by OS login), created on first use."""
     try:
         login = getpass.getuser()
     except (KeyError, OSError):
         login = "terminal"
-    person = storage.terminal_person(login, name)
-    if name and person.display_name != name:
-        person = storage.update_person(person.id, display_name=name)
-    return person
+    return service.people.terminal_person(login, name)
 
 
 # --- frontends ---------------------------------------------------------------------------------
 
 
 class Frontend(Protocol):
+    """How one run is shown and read: JSON events for scripts, or a readable role-play."""
+
     def start(self, view: StartView) -> None: ...
-    def client(self, view: StartView, line: Any) -> None: ...
+    def client(self, view: StartView, line: ClientLine) -> None: ...
     def read(self) -> str | None: ...
     def feedback(self, view: StartView, turn: TurnView) -> None: ...
     def notice(self, text: str) -> None: ...
     def end(self, view: StartView, turn: TurnView, duration: float) -> None: ...
-    def abandoned(self, view: StartView, turns: int, card: Any) -> None: ...
+    def abandoned(self, view: StartView, closed: AbandonView) -> None: ...
 
 
-class JsonlFrontend:
+class JsonlFrontend(Frontend):
     """Machine interface: replies one a line in, JSON events one a line out."""
 
     def __init__(self, out: IO[str], inp: IO[str]) -> None:
@@ -90,7 +99,7 @@ class JsonlFrontend:
             }
         )
 
-    def client(self, view: StartView, line: Any) -> None:
+    def client(self, view: StartView, line: ClientLine) -> None:
         self.emit(
             {"event": "client", "state": line.state, "text": line.text, "expect": line.expect}
         )
@@ -136,7 +145,8 @@ class JsonlFrontend:
             }
         )
 
-    def abandoned(self, view: StartView, turns: int, card: Any) -> None:
+    def abandoned(self, view: StartView, closed: AbandonView) -> None:
+        card = closed.card
         self.emit(
             {
                 "event": "end",
@@ -146,64 +156,74 @@ class JsonlFrontend:
                 "outcome": None,
                 "steps": card.steps,
                 "violations": [{"check": c, "quote": q} for c, q in card.violations],
-                "turns": turns,
+                "turns": closed.turns,
                 "attempt_id": view.attempt_id,
             }
         )
 
 
-class InteractiveFrontend:
-    """A readable, coloured role-play for a person at a terminal."""
+STYLES: dict[Kind, dict[str, Any]] = {
+    "title": {"bold": True},
+    "good": {"fg": "green", "bold": True},
+    "bad": {"fg": "red", "bold": True},
+    "outcome": {},
+    "section": {"bold": True},
+    "step_ok": {"fg": "green"},
+    "step_missed": {"fg": "red"},
+    "example": {"dim": True},
+    "violation": {"fg": "magenta"},
+    "note": {"fg": "yellow"},
+    "footer": {"dim": True},
+}
 
-    def __init__(
-        self,
-        texts: TerminalTexts,
-        title_of: Callable[[str], str],
-        recommended_of: Callable[[str], list[str]],
-        hint_penalty: int,
-        inp: IO[str],
-    ) -> None:
+
+class InteractiveFrontend(Frontend):
+    """A readable, coloured role-play for a person at a terminal (the texts and the feedback
+    are the ones Telegram shows, composed by `bot.feedback`)."""
+
+    def __init__(self, service: TrainingService, texts: Texts, inp: IO[str]) -> None:
+        self.service = service
         self.t = texts
-        self.title_of = title_of
-        self.recommended_of = recommended_of
-        self.hint_penalty = hint_penalty
         self.inp = inp
 
     def echo(self, text: str = "", **style: Any) -> None:
         click.echo(click.style(text, **style) if style else text)
 
+    def lines(self, lines: list[Line]) -> None:
+        previous: str = ""
+        for line in lines:
+            if line.kind in GAP_BEFORE and not (line.kind == "footer" and previous == "footer"):
+                self.echo()
+            self.echo(line.text, **STYLES[line.kind])
+            previous = line.kind
+
     def start(self, view: StartView) -> None:
         s, t = view.scenario, self.t
         ctx = s.context
         self.echo()
-        self.echo(t("play.header", title=s.title), bold=True)
+        self.echo(t("term.header", title=s.title), bold=True)
         self.echo(
-            t("play.meta", kind=s.kind, difficulty="★" * s.difficulty, mode=t(f"mode.{view.mode}")),
+            t("term.meta", kind=t.kind(s.kind), difficulty="★" * s.difficulty,
+              mode=t(f"mode.{view.mode}")),
             dim=True,
         )
         self.echo(
-            t(
-                "play.context",
-                company=ctx.company,
-                client=ctx.client_name or "—",
-                time=ctx.time or "—",
-            ),
+            t("term.context", company=ctx.company, client=ctx.client_name or "—",
+              time=ctx.time or "—"),
             dim=True,
         )
-        self.echo(t("play.briefing", briefing=s.briefing))
-        usage = (
-            t("play.usage", penalty=self.hint_penalty)
-            if view.mode == "training"
-            else t("play.usage_exam")
-        )
+        self.echo(t("term.briefing", briefing=s.briefing))
+        penalty = self.service.standard.hint_penalty
+        usage = t("term.usage", penalty=penalty) if view.mode == "training" else (
+            t("term.usage_exam"))
         self.echo(usage, fg="yellow")
         self.echo()
 
-    def client(self, view: StartView, line: Any) -> None:
-        click.echo(click.style(self.t("play.client"), fg="cyan", bold=True) + line.text)
+    def client(self, view: StartView, line: ClientLine) -> None:
+        click.echo(click.style(self.t("term.client"), fg="cyan", bold=True) + line.text)
 
     def read(self) -> str | None:
-        click.echo(click.style(self.t("play.prompt"), fg="green", bold=True), nl=False)
+        click.echo(click.style(self.t("term.prompt"), fg="green", bold=True), nl=False)
         try:
             raw = self.inp.readline()
         except KeyboardInterrupt:  # Ctrl-C at the prompt: leave the scenario (abandoned)
@@ -214,32 +234,12 @@ class InteractiveFrontend:
         return raw.rstrip("\r\n")
 
     def feedback(self, view: StartView, turn: TurnView) -> None:
-        if turn.degraded:
-            self.echo(self.t("play.degraded"), fg="yellow", dim=True)
-        if not turn.show_feedback:
-            self.echo()
-            return
-        self.render_grade(turn)
+        if turn.show_feedback:
+            self.lines(turn_feedback(self.t, self.service.standard, turn.result,
+                                     degraded=turn.degraded))
+        elif turn.degraded:
+            self.echo(self.t("fb.degraded"), fg="yellow", dim=True)
         self.echo()
-
-    def render_grade(self, turn: TurnView) -> None:
-        result, t = turn.result, self.t
-        score = result.score
-        color = "green" if score.passed else "red"
-        self.echo(t("fb.score", score=score.score), fg=color, bold=True)
-        for step in score.passed_steps:
-            self.echo(t("fb.passed", title=self.title_of(step)), fg="green")
-        for step in score.missed_steps:
-            self.echo(t("fb.missed", title=self.title_of(step)), fg="red")
-            phrases = self.recommended_of(step)
-            if phrases:
-                self.echo(t("fb.recommended", phrase=phrases[0]), dim=True)
-        for item in violation_quotes(result):
-            self.echo(t("fb.violation", title=self.title_of(item["check"])), fg="magenta")
-            if item["quote"]:
-                self.echo(t("fb.quote", quote=item["quote"]), fg="magenta")
-        if result.grade.too_long:
-            self.echo(t("fb.too_long"), fg="yellow")
 
     def notice(self, text: str) -> None:
         self.echo(text, fg="yellow")
@@ -247,51 +247,16 @@ class InteractiveFrontend:
     def end(self, view: StartView, turn: TurnView, duration: float) -> None:
         if turn.line is not None and turn.line.text:
             self.client(view, turn.line)
-        card = turn.card
-        assert card is not None
-        self.render_card(card, duration)
+        assert turn.final is not None
+        self.card(turn.final)
 
-    def render_card(self, card: Any, duration: float | None) -> None:
-        t = self.t
-        self.echo()
+    def card(self, view: CardView) -> None:
         self.echo("═" * 40, dim=True)
-        self.echo(t("card.title"), bold=True)
-        self.echo(t("card.score", score=card.score), bold=True)
-        if card.passed:
-            self.echo(t("card.passed"), fg="green", bold=True)
-        else:
-            self.echo(t("card.failed"), fg="red", bold=True)
-        self.echo(t("card.outcome", outcome=t(f"outcome.{card.outcome or 'none'}")))
-        minutes, seconds = divmod(int(duration or 0), 60)
-        self.echo(
-            t(
-                "card.turns",
-                turns=card.turns,
-                duration=t("duration", minutes=minutes, seconds=seconds),
-            )
-        )
-        if card.steps:
-            self.echo(t("card.steps"))
-            for step, done in card.steps.items():
-                key = "fb.passed" if done else "fb.missed"
-                self.echo(t(key, title=self.title_of(step)), fg="green" if done else "red")
-        if card.violations:
-            self.echo(t("card.violations"))
-            for check, quote in card.violations:
-                self.echo(t("fb.violation", title=self.title_of(check)), fg="magenta")
-                if quote:
-                    self.echo(t("fb.quote", quote=quote), fg="magenta")
-        if card.missed_recommended:
-            self.echo(t("card.recommended"))
-            for step, phrases in card.missed_recommended.items():
-                if phrases:
-                    self.echo(
-                        t("card.recommended_item", title=self.title_of(step), phrase=phrases[0])
-                    )
+        self.lines(score_card(self.t, self.service.standard, view))
         self.echo("═" * 40, dim=True)
 
-    def abandoned(self, view: StartView, turns: int, card: Any) -> None:
-        self.echo(self.t("play.abandoned"), fg="yellow")
+    def abandoned(self, view: StartView, closed: AbandonView) -> None:
+        self.echo(self.t("term.abandoned"), fg="yellow")
 
 
 # --- the loop ------------------------------------------------------------------------------------
@@ -302,12 +267,12 @@ async def play_session(
     person: Person,
     scenario_id: str,
     frontend: Frontend,
+    texts: Texts,
     *,
     mode: str | None = None,
     seed: int | None = None,
     agent_name: str | None = None,
     allow_commands: bool = True,
-    texts: TerminalTexts | None = None,
     resume: ActiveRun | None = None,
 ) -> int:
     """Play one attempt to its end (or to end of input: abandoned); return the attempt id.
@@ -316,48 +281,42 @@ async def play_session(
     starting a new one; otherwise a new attempt replaces any attempt left active.
     Writes: the attempt and its turns. Raises `UnknownScenario` and other `BotError`s.
     """
-    t = texts or TerminalTexts()
+    t = texts
     if resume is not None:
         view = StartView(resume.attempt.id, resume.attempt.mode, resume.line, resume.scenario)
     else:
         view = await service.start(
-            person.id,
-            scenario_id,
-            mode,
-            "terminal",
-            seed,
-            agent_name=agent_name,
+            person.id, scenario_id, mode, "terminal", seed, agent_name=agent_name,
             replace_active=True,
         )
     frontend.start(view)
     if resume is not None:
-        frontend.notice(t("play.resumed", turns=len(resume.history)))
+        frontend.notice(t("term.resumed", turns=len(resume.history)))
     line = view.line
     started = time.monotonic()
     while True:
         if line.degraded:
-            frontend.notice(t("play.degraded"))
+            frontend.notice(t("fb.degraded"))
         frontend.client(view, line)
-        shown = time.monotonic()
         while True:
             text = frontend.read()
             if text is None or (allow_commands and text.strip().lower() in QUIT_COMMANDS):
-                closed = await service.abandon(view.attempt_id)
-                frontend.abandoned(view, closed.turns, closed.card)
+                closed = await service.abandon(view.attempt_id, person_id=person.id)
+                frontend.abandoned(view, closed)
                 return view.attempt_id
             if allow_commands and text.strip().lower() in HINT_COMMANDS:
                 try:
-                    hint = await service.hint(view.attempt_id)
+                    hint = await service.hint(view.attempt_id, person_id=person.id)
                 except HintUnavailable:
-                    frontend.notice(t("play.usage_exam"))
+                    frontend.notice(t("term.usage_exam"))
                     continue
-                frontend.notice(t("play.hint", text=hint.text))
-                frontend.notice(t("play.hint_cost", penalty=hint.penalty, used=hint.hints_used))
+                frontend.notice(t("term.hint", text=hint.text))
+                frontend.notice(t("term.hint_cost", penalty=hint.penalty, used=hint.hints_used))
                 continue
             try:
-                turn = await service.answer(view.attempt_id, text, time.monotonic() - shown)
+                turn = await service.answer(view.attempt_id, text, person_id=person.id)
             except EmptyReply:
-                frontend.notice(t("play.empty"))
+                frontend.notice(t("term.empty"))
                 continue
             break
         frontend.feedback(view, turn)
@@ -366,20 +325,6 @@ async def play_session(
             return view.attempt_id
         assert turn.line is not None
         line = turn.line
-
-
-def make_interactive(service: TrainingService, scenario_id: str, texts: TerminalTexts) -> Frontend:
-    standard = service.engine(service.scenario(scenario_id)).standard
-
-    def title_of(check: str) -> str:
-        spec = standard.checks.get(check)
-        return spec.title if spec is not None else check
-
-    def recommended_of(check: str) -> list[str]:
-        spec = standard.checks.get(check)
-        return list(spec.recommended) if spec is not None else []
-
-    return InteractiveFrontend(texts, title_of, recommended_of, service.hint_penalty, sys.stdin)
 
 
 @click.command()
@@ -398,7 +343,7 @@ def make_interactive(service: TrainingService, scenario_id: str, texts: Terminal
 def play(scenario: str, jsonl: bool, mode: str | None, seed: int | None, name: str | None) -> None:
     """Play one scenario in the terminal (the attempt is stored in DB_PATH)."""
     settings = Settings()
-    texts = TerminalTexts(settings.language)
+    texts = Texts(settings.language)
     with interrupt_raises(), user_errors(texts):
         asyncio.run(_play(settings, texts, scenario, jsonl, mode, seed, name))
 
@@ -422,7 +367,7 @@ def interrupt_raises() -> Iterator[None]:
 
 
 @contextmanager
-def user_errors(texts: TerminalTexts) -> Iterator[None]:
+def user_errors(texts: Texts) -> Iterator[None]:
     """Turn content, storage and service errors into a clear message and exit code 1."""
     from scenarios import ScenarioError
     from scoring import ScoringError
@@ -431,19 +376,19 @@ def user_errors(texts: TerminalTexts) -> Iterator[None]:
         yield
     except UnknownScenario as exc:
         raise click.ClickException(
-            texts("error.unknown_scenario", scenario=exc.scenario_id)
+            texts("term.error.unknown_scenario", scenario=exc.scenario_id)
         ) from exc
     except StorageError as exc:
-        raise click.ClickException(texts("error.storage", detail=exc)) from exc
+        raise click.ClickException(texts("term.error.storage", detail=exc)) from exc
     except (ScenarioError, ScoringError) as exc:
         problems = getattr(exc, "problems", None) or [exc]
         detail = "\n".join(str(p) for p in problems)
-        raise click.ClickException(texts("error.content", detail=detail)) from exc
+        raise click.ClickException(texts("term.error.content", detail=detail)) from exc
 
 
 async def _play(
     settings: Settings,
-    texts: TerminalTexts,
+    texts: Texts,
     scenario: str,
     jsonl: bool,
     mode: str | None,
@@ -452,30 +397,22 @@ async def _play(
 ) -> None:
     async with open_service(settings) as service:
         service.scenario(scenario)  # UnknownScenario before anything is written
-        person = terminal_person(service.storage, name)
+        person = terminal_person(service, name)
         frontend: Frontend
         resume: ActiveRun | None = None
         if jsonl:
             frontend = JsonlFrontend(sys.stdout, sys.stdin)
         else:
-            frontend = make_interactive(service, scenario, texts)
+            frontend = InteractiveFrontend(service, texts, sys.stdin)
             resume = await resumable(service, person, scenario, texts)
         await play_session(
-            service,
-            person,
-            scenario,
-            frontend,
-            mode=mode,
-            seed=seed,
-            agent_name=name,
-            allow_commands=not jsonl,
-            texts=texts,
-            resume=resume,
+            service, person, scenario, frontend, texts, mode=mode, seed=seed, agent_name=name,
+            allow_commands=not jsonl, resume=resume,
         )
 
 
 async def resumable(
-    service: TrainingService, person: Person, scenario_id: str, texts: TerminalTexts
+    service: TrainingService, person: Person, scenario_id: str, texts: Texts
 ) -> ActiveRun | None:
     """The person's unfinished terminal attempt of this scenario if they choose to continue it
     (asked on the terminal; end of input = no). Writes: no."""
@@ -485,7 +422,7 @@ async def resumable(
     if active.attempt.channel != "terminal":
         return None
     try:
-        answer = click.confirm(texts("play.continue", turns=len(active.history)), default=True)
+        answer = click.confirm(texts("term.continue", turns=len(active.history)), default=True)
     except click.Abort:
         return None
     return active if answer else None

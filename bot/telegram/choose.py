@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from aiogram import F, Router
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.keyboard import InlineKeyboardBuilder
@@ -15,18 +13,16 @@ from bot.telegram import render
 from bot.telegram.callbacks import KindCb, MenuCb, ScenarioCb, StartCb
 from bot.telegram.filters import Registered
 from bot.texts import Texts
-from scenarios import Scenario
-from scoring import Standard
 
 MODES = {"train": "training", "exam": "exam"}
 
 
 async def choose_kind(
-    call: CallbackQuery, callback_data: MenuCb, library: Mapping[str, Scenario], texts: Texts
+    call: CallbackQuery, callback_data: MenuCb, service: TrainingService, texts: Texts
 ) -> None:
     await call.answer()
     mode = MODES[callback_data.action]
-    kinds = sorted({s.kind for s in library.values()})
+    kinds = sorted({s.kind for s in service.scenarios()})
     kb = InlineKeyboardBuilder()
     for kind in kinds:
         kb.button(text=render.kind_label(texts, kind), callback_data=KindCb(mode=mode, kind=kind))
@@ -38,13 +34,12 @@ async def choose_kind(
 
 
 async def choose_scenario(
-    call: CallbackQuery, callback_data: KindCb, library: Mapping[str, Scenario],
-    service: TrainingService, person: Person, texts: Texts,
+    call: CallbackQuery, callback_data: KindCb, service: TrainingService, person: Person,
+    texts: Texts,
 ) -> None:
     await call.answer()
     best = service.best_scores(person.id)
-    chosen = sorted((s for s in library.values() if s.kind == callback_data.kind),
-                    key=lambda s: (s.difficulty, s.title))
+    chosen = sorted(service.scenarios(callback_data.kind), key=lambda s: (s.difficulty, s.title))
     kb = InlineKeyboardBuilder()
     for scenario in chosen:
         kb.button(text=render.scenario_button(texts, scenario, best.get(scenario.id)),
@@ -58,19 +53,18 @@ async def choose_scenario(
 
 
 async def briefing(
-    call: CallbackQuery, callback_data: ScenarioCb, service: TrainingService, texts: Texts,
-    standard: Standard,
+    call: CallbackQuery, callback_data: ScenarioCb, service: TrainingService, texts: Texts
 ) -> None:
     await call.answer()
     scenario = service.scenario(callback_data.id)
-    mode = "exam" if "exam" in (callback_data.mode, scenario.mode) else "training"
+    mode = scenario.mode_for(callback_data.mode)
     kb = InlineKeyboardBuilder()
     kb.button(text=texts("brief.start"), callback_data=StartCb(mode=mode, id=scenario.id))
     kb.button(text=texts("brief.back"),
               callback_data=KindCb(mode=callback_data.mode, kind=scenario.kind))
     kb.adjust(1)
     if isinstance(call.message, Message):
-        await call.message.answer(render.briefing(texts, standard, scenario, mode),
+        await call.message.answer(render.briefing(texts, service.standard, scenario, mode),
                                   reply_markup=kb.as_markup())
 
 

@@ -11,6 +11,7 @@ from bot.texts import Texts
 # command -> roles that may use it (the refusal names them)
 PRIVILEGED: dict[str, tuple[str, ...]] = {
     "grant": ("admin",),
+    "revoke": ("admin",),
     "scenarios": ("trainer", "admin"),
     "team_report": ("hr", "admin"),
     "invite": ("hr", "admin"),
@@ -20,7 +21,6 @@ PRIVILEGED: dict[str, tuple[str, ...]] = {
 async def denied(message: Message, command: CommandObject, texts: Texts) -> None:
     roles = PRIVILEGED.get(command.command, ("admin",))
     await message.answer(texts("roles.denied", roles=", ".join(roles)))
-
 
 
 def make_router() -> Router:

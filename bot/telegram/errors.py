@@ -9,7 +9,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent
 
 from bot.errors import BotError
-from bot.telegram.split import split_text
+from bot.telegram.split import send_long
 from bot.texts import Texts
 
 logger = logging.getLogger(__name__)
@@ -24,8 +24,7 @@ async def on_bot_error(event: ErrorEvent, texts: Texts) -> bool:
     if update.callback_query is not None:
         await update.callback_query.answer(text[:200], show_alert=True)
     elif update.message is not None:
-        for chunk in split_text(text):
-            await update.message.answer(chunk)
+        await send_long(update.message, text)
     return True
 
 

@@ -32,6 +32,7 @@ def skip_team(texts: Texts) -> InlineKeyboardMarkup:
 
 
 def hint(texts: Texts, attempt_id: int, cost: int) -> InlineKeyboardMarkup:
+    """The hint button under a client line (its cost comes with the line)."""
     kb = InlineKeyboardBuilder()
     kb.button(text=texts("play.hint_button", cost=cost), callback_data=HintCb(attempt=attempt_id))
     return kb.as_markup()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
@@ -14,10 +12,8 @@ from bot.storage import Person
 from bot.telegram import keyboards, render
 from bot.telegram.callbacks import MenuCb
 from bot.telegram.filters import Registered
-from bot.telegram.split import split_text
+from bot.telegram.split import send_long
 from bot.texts import Texts
-from scenarios import Scenario
-from scoring import Standard
 
 
 async def help_command(message: Message, texts: Texts) -> None:
@@ -25,12 +21,10 @@ async def help_command(message: Message, texts: Texts) -> None:
 
 
 async def progress_command(
-    message: Message, service: TrainingService, person: Person, texts: Texts,
-    standard: Standard, library: Mapping[str, Scenario],
+    message: Message, service: TrainingService, person: Person, texts: Texts
 ) -> None:
-    text = render.progress(texts, standard, service.progress(person.id), library)
-    for chunk in split_text(text):
-        await message.answer(chunk)
+    text = render.progress(texts, service.standard, service.progress(person.id))
+    await send_long(message, text)
 
 
 async def cancel_command(
@@ -42,13 +36,13 @@ async def cancel_command(
     if active is None:
         await message.answer(texts("cancel.nothing"), reply_markup=keyboards.main_menu(texts))
         return
-    await service.abandon(active.attempt.id)
+    await service.abandon(active.attempt.id, person_id=person.id)
     await message.answer(texts("cancel.done"), reply_markup=keyboards.main_menu(texts))
 
 
 async def menu_button(
     call: CallbackQuery, callback_data: MenuCb, service: TrainingService, person: Person,
-    texts: Texts, standard: Standard, library: Mapping[str, Scenario],
+    texts: Texts,
 ) -> None:
     await call.answer()
     if not isinstance(call.message, Message):
@@ -56,9 +50,8 @@ async def menu_button(
     if callback_data.action == "help":
         await call.message.answer(texts("help.text"), reply_markup=keyboards.back_to_menu(texts))
     elif callback_data.action == "progress":
-        text = render.progress(texts, standard, service.progress(person.id), library)
-        for chunk in split_text(text):
-            await call.message.answer(chunk, reply_markup=keyboards.back_to_menu(texts))
+        text = render.progress(texts, service.standard, service.progress(person.id))
+        await send_long(call.message, text, reply_markup=keyboards.back_to_menu(texts))
     else:
         await call.message.answer(texts("menu.title"), reply_markup=keyboards.main_menu(texts))
 

@@ -1,20 +1,22 @@
-"""Per-update middlewares: skip duplicates, serialise one user's updates, load who is writing.
+"""Per-update middlewares: count updates in flight, serialise one user's updates, skip updates
+already handled, load who is writing.
 
 All are outer middlewares on `dp.update`, installed by `bot.__main__.build_dispatcher` in this
-order: `InFlight` → `UserLock` → `Dedup` → `Identity`.
+order: `InFlight` → `UserLock` → `Dedup` → `Identity`. They reach the data only through
+`TrainingService`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update, User
 
-from bot.storage import Storage
+from bot.service import TrainingService
 
 logger = logging.getLogger(__name__)
 
@@ -52,28 +54,30 @@ class Dedup(BaseMiddleware):
     """Handle every update once, across restarts, and lose none.
 
     Telegram (and the emulator) delivers an update again until the bot confirms it with the next
-    `getUpdates` offset. An update already recorded in SQLite (`processed_events`) is skipped;
-    otherwise it is handled and recorded afterwards. A bot killed mid-turn therefore handles the
-    redelivered reply again — and the turn itself records its update id in the same transaction
-    as the graded turn (`TrainingService.answer(event=...)`), so a reply is graded exactly once.
-    Runs inside `UserLock`, so a duplicate waits for the original and then sees it recorded.
+    `getUpdates` offset. An update already handled is skipped; otherwise the handler gets a
+    `receipt` for it. A graded reply records the receipt in the same transaction as its turn
+    (`TrainingService.answer(receipt=...)`), anything else is recorded when the handler is done
+    (`TrainingService.settle`) — so a reply is graded exactly once even if the bot is killed
+    mid-turn. Runs inside `UserLock`, so a duplicate waits for the original and then sees it.
     """
 
-    def __init__(self, storage: Storage) -> None:
-        self.storage = storage
+    def __init__(self, service: TrainingService) -> None:
+        self.service = service
         self.skipped = 0
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, Update):
             return await handler(event, data)
-        if self.storage.is_processed("update", event.update_id):
+        receipt = self.service.receipt("update", event.update_id)
+        if receipt is None:
             self.skipped += 1
             logger.info("update %s was already handled; skipped", event.update_id)
             return None
+        data["receipt"] = receipt
         try:
             return await handler(event, data)
         finally:
-            self.storage.mark_processed("update", event.update_id)
+            self.service.settle(receipt)
 
 
 class UserLock(BaseMiddleware):
@@ -104,26 +108,16 @@ class UserLock(BaseMiddleware):
 
 
 class Identity(BaseMiddleware):
-    """Put `person` (the registered `Person` or None) and `roles` (a frozenset) into the data.
+    """Put `who` (`bot.service.Who`), `person` (the registered `Person` or None) and `roles`
+    (a frozenset) into the data, as `TrainingService.people` tells."""
 
-    Everyone is a trainee; admins are the people granted "admin" plus the Telegram ids in
-    `ADMIN_IDS` (they need not be registered to be admins).
-    """
-
-    def __init__(self, storage: Storage, admin_ids: Collection[int]) -> None:
-        self.storage = storage
-        self.admin_ids = frozenset(admin_ids)
+    def __init__(self, service: TrainingService) -> None:
+        self.service = service
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        person = self.storage.person_by_telegram(user.id) if user is not None else None
-        roles = {"trainee"}
-        if person is not None:
-            roles.update(person.roles)
-        if user is not None and user.id in self.admin_ids:
-            roles.add("admin")
-        if "admin" in roles:
-            roles.update({"trainer", "hr"})
-        data["person"] = person
-        data["roles"] = frozenset(roles)
+        who = self.service.people.identify(user.id if user is not None else None)
+        data["who"] = who
+        data["person"] = who.person
+        data["roles"] = who.roles
         return await handler(event, data)

@@ -8,7 +8,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from bot.service import TrainingService
-from bot.storage import Person, Storage
+from bot.storage import Person
 from bot.telegram import keyboards
 from bot.telegram.callbacks import MenuCb
 from bot.telegram.render import esc
@@ -20,17 +20,17 @@ NAME_LIMITS = (2, 64)
 
 
 async def start(
-    message: Message, command: CommandObject, state: FSMContext, storage: Storage,
+    message: Message, command: CommandObject, state: FSMContext, service: TrainingService,
     texts: Texts, person: Person | None,
 ) -> None:
     """`/start` or `/start team_<code>`; a running scenario is not touched (see /cancel)."""
     invite = (command.args or "").strip()
-    team = storage.team_by_invite(invite.removeprefix(INVITE_PREFIX)) if invite else None
+    team = service.people.team_by_invite(invite.removeprefix(INVITE_PREFIX)) if invite else None
     if invite and team is None:
         await message.answer(texts("start.invite_unknown"))
     if person is not None:
         if team is not None:
-            storage.update_person(person.id, team_id=team.id)
+            service.people.join_team(person.id, team)
             await message.answer(texts("start.invite_joined", team=esc(team.name)))
         await message.answer(texts("start.welcome_back", name=esc(person.display_name)))
         await message.answer(texts("menu.title"), reply_markup=keyboards.main_menu(texts))
@@ -88,7 +88,7 @@ async def _finish(
 ) -> None:
     sender = message.from_user.id if message.from_user is not None else message.chat.id
     telegram_id = user_id if user_id is not None else sender
-    service.register(
+    service.people.register(
         telegram_id, name, team_id=team_id, team_name=team_name, language=texts.language
     )
     await state.clear()

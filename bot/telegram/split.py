@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from aiogram.types import InlineKeyboardMarkup, Message
+
 TELEGRAM_LIMIT = 4096
 
 
@@ -33,3 +35,13 @@ def split_text(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
         rest = rest[cut:].lstrip("\n ")
     chunks.append(rest)
     return [c for c in chunks if c] or [""]
+
+
+async def send_long(
+    message: Message, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Answer `message` with `text` in ≤ 4096-character parts; a keyboard goes with the last
+    part only. The one way the bot sends a text that may be long."""
+    chunks = split_text(text)
+    for i, chunk in enumerate(chunks):
+        await message.answer(chunk, reply_markup=reply_markup if i == len(chunks) - 1 else None)

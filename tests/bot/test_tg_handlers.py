@@ -43,7 +43,7 @@ def client_text(sent: Sent) -> str:
 
 
 def final_score(sent: Sent) -> int:
-    match = re.search(r"Результат: <b>(\d+)/100", sent.text)
+    match = re.search(r"Результат: (\d+)/100", sent.text)
     assert match, sent.text
     return int(match.group(1))
 
@@ -276,3 +276,73 @@ async def test_unregistered_user_is_sent_to_start(chat: ChatFactory) -> None:
     stranger = chat(1602)
     answer = await stranger.send("привет")
     assert "/start" in answer[0].text
+
+
+class _StorageCalls:
+    """Counts calls of `Storage`'s public methods made on one instance (a real database)."""
+
+    def __init__(self, storage: object, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+        self.calls: list[str] = []
+        for name in dir(type(storage)):
+            if name.startswith("_") or not callable(getattr(type(storage), name)):
+                continue
+            method = getattr(storage, name)
+
+            def counted(*args, __name=name, __method=method, **kwargs):  # type: ignore[no-untyped-def]
+                self.calls.append(__name)
+                return __method(*args, **kwargs)
+
+            monkeypatch.setattr(storage, name, counted)
+
+
+async def test_one_graded_reply_costs_few_database_calls_and_is_graded_once(
+    chat: ChatFactory, app: App, dp, bot, monkeypatch
+) -> None:
+    """An ordinary graded reply through the real Dispatcher: its update id is written with the
+    turn (one owner, one transaction), and a redelivery of the same update changes nothing."""
+    user = chat(404)
+    await register(user)
+    await user.press(await open_briefing(user, app), "Начать")
+    counter = _StorageCalls(app.storage, monkeypatch)
+    update = user.update(text="Здравствуйте! Почта России, меня зовут Мария.")
+    await dp.feed_update(bot, update)
+    assert len(counter.calls) < 10, counter.calls
+    assert counter.calls.count("record_turn") == 1 and "mark_processed" not in counter.calls
+    assert "is_processed" in counter.calls  # the redelivery guard is still there
+    await dp.feed_update(bot, update)  # Telegram delivers it again (e.g. after a crash)
+    person = app.storage.person_by_telegram(404)
+    assert person is not None
+    [attempt] = app.storage.list_attempts(person.id)
+    assert len(app.storage.turns(attempt.id)) == 1 and attempt.turn_count == 1
+
+
+async def test_another_trainees_hint_button_is_refused(chat: ChatFactory, app: App) -> None:
+    """Crafted callback data naming someone else's attempt: refused, their run untouched."""
+    owner, intruder = chat(405), chat(406)
+    await register(owner)
+    await register(intruder)
+    line = (await owner.press(await open_briefing(owner, app), "Начать"))[-1]
+    forged = owner.press_update(line, "Подсказка")
+    assert forged.callback_query is not None
+    call = forged.callback_query.model_copy(update={"from_user": intruder._user()})
+    await intruder.feed(forged.model_copy(update={"callback_query": call}))
+    person = app.storage.person_by_telegram(405)
+    assert person is not None
+    [attempt] = app.storage.list_attempts(person.id)
+    assert attempt.hints_used == 0
+    alerts = [a for a in intruder.session.answers() if a.show_alert]
+    assert alerts and "Не нашёл" in (alerts[-1].text or "")
+
+
+async def test_a_malformed_or_unknown_button_is_answered(chat: ChatFactory, app: App) -> None:
+    """Forged or stale callback data never leaves the button spinning."""
+    user = chat(407)
+    await register(user)
+    menu = user.find("Главное меню")
+    for data in ("h:not-a-number", "zz:whatever", "go:training"):
+        update = user.press_update(menu, "Тренировка")
+        assert update.callback_query is not None
+        call = update.callback_query.model_copy(update={"data": data})
+        before = len(user.session.answers())
+        await user.feed(update.model_copy(update={"callback_query": call}))
+        assert len(user.session.answers()) == before + 1, data

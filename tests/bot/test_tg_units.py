@@ -148,7 +148,7 @@ async def test_shutdown_waits_for_the_update_in_progress() -> None:
 
 
 def test_team_report_escapes_names_and_shows_averages() -> None:
-    from bot.service import MemberSummary
+    from bot.service import MemberSummary, TeamSummary
     from bot.storage import Person, Team
     from bot.telegram.render import team_report
     from bot.texts import Texts
@@ -156,8 +156,8 @@ def test_team_report_escapes_names_and_shows_averages() -> None:
     team = Team(id=1, name="<Отдел>", invite_code="x", created_at="2026-01-01")
     person = Person(id=1, display_name="<b>Вася</b>", telegram_id=1, terminal_login=None,
                     team_id=1, roles=("trainee",), language="ru", created_at="2026-01-01")
-    text = team_report(Texts(), team, [MemberSummary(person, 3, 2, 85),
-                                       MemberSummary(person, 0, 0, None)])
+    text = team_report(Texts(), TeamSummary(team, [MemberSummary(person, 3, 2, 85),
+                                                   MemberSummary(person, 0, 0, None)]))
     assert "&lt;b&gt;Вася&lt;/b&gt;" in text and "<b>Вася" not in text
     assert "&lt;Отдел&gt;" in text and "85" in text
 

@@ -61,6 +61,7 @@ BAD: dict[str, tuple[bytes, str]] = {
     "checks-numbers": (case(checks=[1, 2]), "`checks` must be a list of check ids"),
     "company-number": (case(context={"company": 5}), "`context.company` must be a string"),
     "third-party-string": (case(context={"third_party": "Сериков"}), "`context.third_party`"),
+    "third-party-object": (case(context={"third_party": [{"name": "x"}]}), "`context.third_party`"),
     "id-object": (b'{"id": {"a": 1}, "text": "hi"}', "`id` must be a string or a number"),
     "not-an-object": (b"[1, 2, 3]", "a case must be a JSON object"),
     "not-json": (b"{nope", "invalid JSON"),
@@ -109,8 +110,8 @@ def test_blank_lines_are_no_cases() -> None:
     assert [json.loads(x)["id"] for x in result.stdout.splitlines()] == ["ok"]
 
 
-def test_third_party_is_accepted_as_a_list_of_strings() -> None:
-    out = run([case(context={"third_party": ["Сериков Бахыт", "ул. Абая, 15"]})])
+def test_third_party_is_accepted_as_a_list_of_strings_or_numbers() -> None:
+    out = run([case(context={"third_party": ["Сериков Бахыт", "ул. Абая, 15", 15]})])
     assert out[0] == {"id": "x", "verdicts": {"greeting": True}}
 
 

@@ -192,9 +192,9 @@ def test_interactive_play_shows_feedback_and_card(env: dict[str, str], tmp_path:
     out = proc.stdout
     assert "Мини-звонок" in out and "Клиент:" in out
     assert "✅" in out and "❌" in out
-    assert "Вы сказали: „Вы должны“" in out
-    assert "Рекомендуемая фраза" in out
-    assert "ИТОГ" in out and "Баллы:" in out
+    assert "⛔ Запрещённая фраза: «Вы должны»" in out
+    assert "Например: «" in out
+    assert "Мини-звонок — итог" in out and "Результат:" in out
     assert "\x1b[" not in out  # no colour codes when the output is not a terminal
 
 
@@ -246,6 +246,6 @@ def test_kill_9_mid_run_then_continue_in_the_terminal(env: dict[str, str], tmp_p
     again = _run(["play", "mini_call"], env, tmp_path, "y\n" + GOOD[1] + "\n")
     assert again.returncode == 0, again.stderr
     assert "Продолжаем с того же места (ответов уже: 1)" in again.stdout
-    assert "Спасибо, всё понятно." in again.stdout and "ИТОГ" in again.stdout
+    assert "Спасибо, всё понятно." in again.stdout and "— итог" in again.stdout
     (attempt,) = _attempts(env)
     assert (attempt["status"], attempt["turn_count"], attempt["passed"]) == ("finished", 2, 1)

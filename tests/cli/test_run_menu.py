@@ -49,7 +49,7 @@ def test_without_token_the_menu_plays_a_scenario(tmp_path: Path) -> None:
     assert "BOT_TOKEN не задан" in out
     assert f"{number}. Мини-звонок" in out and "ещё не пробовали" in out
     assert "Нет такого номера" in out  # "70" is refused, nothing started
-    assert "ИТОГ" in out and "До встречи!" in out
+    assert "Мини-звонок — итог" in out and "До встречи!" in out
     db = Database(tmp_path / "roleplay.db")
     try:
         (attempt,) = db.table("attempts").rows

@@ -57,7 +57,7 @@ def client_text(m: BotMessage) -> str:
 
 
 def score_of(card: BotMessage) -> int:
-    match = re.search(r"Результат: <b>(\d+)/100", card.text)
+    match = re.search(r"Результат: (\d+)/100", card.text)
     assert match, card.text
     return int(match.group(1))
 

@@ -94,25 +94,18 @@ async def test_without_cooldown_the_next_call_reaches_the_server(
     assert len(fake_llm.requests) == 2
 
 
-async def test_voice_speaks_in_persona_with_history(
+async def test_voice_strips_quotes_and_keeps_the_scripted_meaning(
     fake_llm: FakeLLM, http: httpx.AsyncClient
 ) -> None:
-    class Scenario:
-        title = "Потерянная посылка"
-        context = {"client_name": "Ирина", "mood": "раздражена"}
+    from scenarios import load_library
 
+    scenario = load_library()["hold_request"]
     fake_llm.voice_reply = "«Где моя посылка?!»"
     voice = LLMVoice(_client(http, fake_llm.base_url))
-    history = [
-        {"role": "client", "text": "Алло"},
-        {"role": "agent", "text": "Здравствуйте"},
-    ]
-    text = await voice.line(Scenario(), "opening", "Я жду посылку уже месяц.", history)
+    text = await voice.line(scenario, "opening", "Я жду посылку уже месяц.", [])
     assert text == "Где моя посылка?!"
     messages = fake_llm.requests[0]["messages"]
-    assert "Ирина" in messages[0]["content"] and "раздражена" in messages[0]["content"]
-    assert messages[1] == {"role": "assistant", "content": "Алло"}
-    assert messages[2] == {"role": "user", "content": "Здравствуйте"}
+    assert messages[0]["role"] == "system" and scenario.context.company in messages[0]["content"]
     assert "Я жду посылку уже месяц." in messages[-1]["content"]
     assert "response_format" not in fake_llm.requests[0]
 

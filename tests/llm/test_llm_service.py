@@ -52,7 +52,7 @@ async def test_healthy_llm_voices_the_client_and_judges(
     fake_llm.judge_reply = {"company_name": False}  # the judge disagrees with the rules
     attempt_id, line = await started(service, person.id, "mini_call", seed=1)
     assert line.text == "Алло, это почта? Я насчёт посылки звоню." and not line.degraded
-    view = await service.answer(attempt_id, GOOD[0])
+    view = await service.answer(attempt_id, GOOD[0], person_id=person.id)
     assert view.degraded is False
     assert view.result.grade.verdicts["company_name"].value is False
     assert "company_name" in view.result.score.missed_steps
@@ -77,10 +77,41 @@ async def test_outage_degrades_and_the_turn_is_still_graded_and_saved(
     person = storage.create_person("Борис")
     attempt_id, line = await started(service, person.id, "mini_call", seed=1)
     assert line.text in SCRIPTED_OPENING and line.degraded is True
-    view = await service.answer(attempt_id, GOOD[0])
+    view = await service.answer(attempt_id, GOOD[0], person_id=person.id)
     assert view.degraded is True
     assert view.result.score.passed and view.result.grade.verdicts["greeting"].value is True
     assert view.line is not None and view.line.text == "Спасибо, всё понятно."
     (turn,) = storage.turns(attempt_id)
     assert turn.degraded is True and turn.score == view.result.score.score
     assert storage.get_attempt(attempt_id).turn_count == 1
+
+
+async def test_the_voice_gets_the_library_scenarios_persona_and_mood(
+    fake_llm: FakeLLM, http: httpx.AsyncClient, storage: Storage
+) -> None:
+    """The request the engine really sends: the persona sheet and the client's mood of a
+    library scenario reach the system prompt; the rubric (expected steps, hints) does not."""
+    from scenarios import load_library
+    from scoring import Grader, default_standard
+
+    standard = default_standard()
+    library = load_library(None, standard)
+    scenario = library["complaint"]
+    llm = LLMClient(http, base_url=fake_llm.base_url, model="fake", timeout=1.0, cooldown=0.0)
+    service = TrainingService(storage, library, Grader(standard), LLMVoice(llm), None,
+                              standard=standard)
+    person = storage.create_person("Вика")
+    attempt_id, _ = await started(service, person.id, "complaint", seed=1)
+    await service.answer(attempt_id, "Здравствуйте! Понимаю, приношу извинения.",
+                         person_id=person.id)
+    system = fake_llm.requests[-1]["messages"][0]["content"]
+    assert " ".join(scenario.persona.split()) in system
+    assert scenario.context.client_mood and scenario.context.client_mood in system
+    assert scenario.context.client_name and scenario.context.client_name in system
+    opening = scenario.states["opening"]
+    assert opening.hint and opening.hint not in system
+    everything = str(fake_llm.requests)
+    for check in opening.expect:
+        assert check not in everything
+    history = fake_llm.requests[-1]["messages"][1:-1]
+    assert {"role": "user", "content": "Здравствуйте! Понимаю, приношу извинения."} in history

@@ -15,6 +15,7 @@ from scenarios import (
     RunError,
     RunState,
     Scenario,
+    SeamUnavailable,
     Turn,
     load_scenario,
     machine_config,
@@ -144,7 +145,14 @@ class RaisingVoice:
     async def line(
         self, scenario: Scenario, state_id: str, scripted: str, history: Sequence[Turn]
     ) -> str:
-        raise ConnectionError("LLM is down")
+        raise SeamUnavailable("LLM is down")
+
+
+class BuggyVoice:
+    async def line(
+        self, scenario: Scenario, state_id: str, scripted: str, history: Sequence[Turn]
+    ) -> str:
+        return {}["persona"]  # a bug in our own seam code
 
 
 class SlowVoice:
@@ -190,6 +198,22 @@ async def test_failing_voice_falls_back_to_the_scripted_line(tiny: Scenario, voi
     turn = await engine.reply(run, "Здравствуйте!")
     assert turn.degraded and turn.grade.value("greeting") and turn.finished
     assert run.history[0].degraded and run.history[0].client == line.text
+
+
+@pytest.mark.seam_bug_expected
+async def test_a_bug_in_a_seam_degrades_and_is_logged_with_scenario_and_state(
+    tiny: Scenario, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = Engine(tiny, voice=BuggyVoice())
+    run = engine.start(seed=2)
+    line = await engine.client_line(run)
+    assert line.degraded and line.text == engine.scripted_line(run)
+    (record,) = [r for r in caplog.records if r.name == "scenarios.engine"]
+    assert record.levelname == "ERROR" and record.exc_info is not None
+    assert tiny.id in record.getMessage() and run.state in record.getMessage()
+    turn = await engine.reply(run, "Здравствуйте, это секретный ответ!")
+    assert turn.finished
+    assert "секретный" not in caplog.text
 
 
 async def test_working_voice_rewords_and_sees_history(tiny: Scenario) -> None:

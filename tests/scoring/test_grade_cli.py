@@ -80,3 +80,27 @@ def test_console_script_reads_standard_input() -> None:
         check=True,
     )
     assert json.loads(out.stdout) == {"id": "s", "verdicts": {"thank_for_waiting": True}}
+
+
+def test_jsonl_passes_a_list_of_third_parties_to_the_grader() -> None:
+    case = {
+        "id": "t",
+        "text": "Да, на Жумабаеву пришёл перевод.",
+        "checks": ["data_disclosure"],
+        "context": {"third_party": ["Жумабаева Сауле", 12]},
+    }
+    without = {**case, "id": "u", "context": {}}
+    out = run_jsonl([json.dumps(case, ensure_ascii=False), json.dumps(without, ensure_ascii=False)])
+    assert out == [
+        {"id": "t", "verdicts": {"data_disclosure": True}},
+        {"id": "u", "verdicts": {"data_disclosure": False}},
+    ]
+
+
+def test_single_text_takes_third_parties() -> None:
+    args = ["grade", "Жумабаевой пришла посылка.", "--check", "data_disclosure"]
+    plain = CliRunner().invoke(cli, args)
+    named = CliRunner().invoke(cli, [*args, "--third-party", "Жумабаева Сауле"])
+    assert plain.exit_code == named.exit_code == 0
+    assert "data_disclosure" in plain.output and " false" in plain.output
+    assert " true" in named.output and "«Жумабаевой пришла посылка»" in named.output

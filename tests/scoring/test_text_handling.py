@@ -201,3 +201,40 @@ def test_dotted_company_names_stay_one_word(grader: Grader, text: str, company: 
 def test_a_missing_space_after_a_full_stop_still_ends_the_sentence(grader: Grader) -> None:
     result = grader.grade("Спасибо за ожидание.Всего доброго", ["thank_for_waiting", "farewell"])
     assert result.value("thank_for_waiting") and result.value("farewell")
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "phone"),
+    [
+        ("8 701 555 12 34", "8-701-555-12-34", True),
+        ("+7 (912) 404-77-18", "7-912-404-77-18", True),
+        ("22-15-40", "22-15-40", True),
+        ("87015551234", "87015551234", True),
+        ("1 500 000", "1-500-000", False),  # an amount: one number, not a phone
+        ("45 09 771203", "45-09-771203", False),
+        ("14.03.2024", "14.03.2024", False),
+        ("10-15", "10-15", False),
+    ],
+)
+def test_digit_groups_are_one_number(text: str, form: str, phone: bool) -> None:
+    doc = default_lexicon().analyse(f"Номер {text} есть")
+    assert [t.form for t in doc.tokens] == ["номер", form, "есть"]
+    assert doc.tokens[1].phone is phone
+    assert doc.text[doc.tokens[1].start : doc.tokens[1].end] == text.lstrip("+")
+
+
+def test_repeated_digits_are_kept() -> None:
+    assert [t.form for t in default_lexicon().analyse("1000 и 555").tokens] == ["1000", "и", "555"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Живёт на ул. Абая, д. 5, кв. 12.", 1),
+        ("Это в г. Алматы. Да.", 2),
+        ("Пришло в 2024 г. Она знает.", 2),
+        ("Бланки, квитанции и т. д. Потом подпишите.", 3),  # «т.» and «д.» here do end a sentence
+    ],
+)
+def test_an_address_abbreviation_does_not_end_a_sentence(text: str, sentences: int) -> None:
+    assert len(default_lexicon().analyse(text).sentences) == sentences

@@ -9,7 +9,17 @@ import pytest
 from sqlite_utils import Database
 
 import migrations
-from bot.errors import AttemptNotFound, PersonNotFound, StorageError, TeamNotFound
+from bot.errors import (
+    AttemptAlreadyActive,
+    AttemptClosed,
+    AttemptNotFound,
+    DuplicateEvent,
+    InvalidMode,
+    PersonNotFound,
+    StaleTurn,
+    StorageError,
+    TeamNotFound,
+)
 from bot.storage import Finish, NewTurn, Storage
 
 EXPECTED_TABLES = {
@@ -182,8 +192,9 @@ def test_attempt_points_at_its_version_after_edit(storage: Storage) -> None:
 def test_one_active_attempt_per_person(storage: Storage) -> None:
     person = storage.create_person("Ева")
     first = _attempt(storage, person.id)
-    with pytest.raises(StorageError):
+    with pytest.raises(AttemptAlreadyActive) as active:
         _attempt(storage, person.id)
+    assert active.value.attempt_id == first
     second = _attempt(storage, person.id, abandon=True)
     assert storage.get_attempt(first).status == "abandoned"
     assert storage.active_attempt(person.id).id == second  # type: ignore[union-attr]
@@ -206,7 +217,7 @@ def test_create_attempt_rejects_unknown_mode_and_channel(
         "current_line": None,
     }
     kwargs[field] = value
-    with pytest.raises(ValueError):
+    with pytest.raises(InvalidMode):
         storage.create_attempt(**kwargs)  # type: ignore[arg-type]
 
 
@@ -236,7 +247,7 @@ def test_record_turn_with_stale_count_writes_nothing(storage: Storage) -> None:
     storage.record_turn(
         attempt_id, expected_turn_count=0, turn=_turn(), run_state="{}", current_line=None
     )
-    with pytest.raises(StorageError):
+    with pytest.raises(StaleTurn):
         storage.record_turn(
             attempt_id, expected_turn_count=0, turn=_turn(), run_state="{}", current_line=None
         )
@@ -258,13 +269,15 @@ def test_finished_attempt_refuses_more_turns(storage: Storage) -> None:
     attempt = storage.get_attempt(attempt_id)
     assert (attempt.status, attempt.score, attempt.passed) == ("finished", 90, True)
     assert attempt.card == {"score": 90} and attempt.finished_at
-    with pytest.raises(StorageError):
+    with pytest.raises(AttemptClosed) as closed:
         storage.record_turn(
             attempt_id, expected_turn_count=1, turn=_turn(), run_state="{}", current_line=None
         )
-    assert storage.abandon_attempt(attempt_id) is False
-    with pytest.raises(StorageError):
-        storage.add_hint(attempt_id)
+    assert closed.value.status == "finished"
+    with pytest.raises(AttemptClosed):
+        storage.abandon_attempt(attempt_id)
+    with pytest.raises(AttemptClosed):
+        storage.record_hint(attempt_id, hints_used=1, run_state="{}")
 
 
 def test_progress_queries(storage: Storage) -> None:
@@ -316,3 +329,23 @@ def test_unopenable_path_raises_storage_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(StorageError):
         Storage(blocker / "sub" / "roleplay.db")
+
+
+def test_record_turn_with_a_recorded_event_writes_nothing(storage: Storage) -> None:
+    person = storage.create_person("Юля")
+    attempt_id = _attempt(storage, person.id)
+    storage.record_turn(attempt_id, expected_turn_count=0, turn=_turn(), run_state="{}",
+                        current_line=None, event=("update", 77))
+    with pytest.raises(DuplicateEvent):
+        storage.record_turn(attempt_id, expected_turn_count=1, turn=_turn(), run_state="{}",
+                            current_line=None, event=("update", 77))
+    assert storage.get_attempt(attempt_id).turn_count == 1 and storage.is_processed("update", 77)
+
+
+def test_revoke_role_takes_one_role_away(storage: Storage) -> None:
+    person = storage.grant_role(storage.create_person("Яна").id, "trainer")
+    person = storage.grant_role(person.id, "hr")
+    assert storage.revoke_role(person.id, "trainer").roles == ("hr",)
+    assert storage.revoke_role(person.id, "trainer").roles == ("hr",)
+    with pytest.raises(ValueError, match="unknown role"):
+        storage.revoke_role(person.id, "boss")

@@ -1,14 +1,11 @@
-"""Every user-facing string of the Telegram bot, keyed, per language.
+"""Every user-facing Russian string, keyed (both doors: Telegram and the terminal).
 
-Add a language by adding a dict under its code in `TEXTS` with the same keys (a test checks that
-every language has every key and the same placeholders). Code looks texts up through `Texts`,
-never by literal strings.
+Keys are grouped by prefix: `fb.*` / `card.*` are shared by both doors (plain text; a door adds its
+own formatting), `term.*` belong to the terminal, the rest to Telegram. Telegram texts may hold
+HTML (`<b>`); values put into them are escaped by the caller.
 """
 
 from __future__ import annotations
-
-import string
-from collections.abc import Mapping
 
 RU: dict[str, str] = {
     # --- registration ---
@@ -75,14 +72,6 @@ RU: dict[str, str] = {
     "play.hint_button": "💡 Подсказка (−{cost} балл.)",
     "play.hint": "💡 Подсказка: {hint}",
     "play.no_hint": "Для этой реплики подсказки нет.",
-    "play.feedback_ok": "✅ Хорошо — {score}/100.",
-    "play.feedback_bad": "⚠️ {score}/100.",
-    "play.step_ok": "✅ {title}",
-    "play.step_missed": "❌ {title}",
-    "play.violation": "⛔ {title}: «{quote}»",
-    "play.recommended": "   Например: «{phrase}»",
-    "play.too_long": "Ответ очень длинный — в разговоре лучше короче.",
-    "play.degraded": "(Связь с языковой моделью недоступна: использован сценарий и правила.)",
     "play.text_only": (
         "Пожалуйста, ответьте текстом — так я смогу оценить ответ. "
         "Стикеры, фото, голосовые и файлы я пока не разбираю."
@@ -90,22 +79,66 @@ RU: dict[str, str] = {
     "play.no_active": "Сейчас нет начатого сценария. Откройте меню: /start",
     "play.already_running": "Сценарий уже идёт — ответьте клиенту или отмените его: /cancel",
     "play.busy": "Секунду, ещё обрабатываю предыдущее сообщение…",
-    # --- final card ---
-    "final.title": "🏁 <b>{title}</b> — итог",
-    "final.score_passed": "Результат: <b>{score}/100</b> — зачёт ✅",
-    "final.score_failed": "Результат: <b>{score}/100</b> — незачёт ❌",
-    "final.outcome.resolved": "Клиент доволен, вопрос решён.",
-    "final.outcome.hung_up": "Клиент положил трубку.",
-    "final.outcome.escalated": "Обращение передано дальше.",
-    "final.steps": "<b>Шаги стандарта:</b>",
-    "final.violations": "<b>Нарушения:</b>",
-    "final.missed": "<b>Как можно было сказать:</b>",
-    "final.missed_item": "• {title}: «{phrase}»",
-    "final.time": "Время: {minutes} мин {seconds} с, реплик: {turns}.",
-    "final.hints": "Подсказок: {hints}.",
+    # --- after the run (Telegram) ---
     "final.again": "🔁 Ещё раз",
     "final.other": "📋 Другой сценарий",
     "final.already": "Этот сценарий уже завершён; ответ не оценивается. Начните новый: /start",
+    # --- feedback after a reply and the score card (both doors; plain text, a door formats) ---
+    "fb.score_ok": "✅ Хорошо — {score}/100.",
+    "fb.score_bad": "⚠️ {score}/100.",
+    "fb.step_ok": "✅ {title}",
+    "fb.step_missed": "❌ {title}",
+    "fb.example": "   Например: «{phrase}»",
+    "fb.violation": "⛔ {title}: «{quote}»",
+    "fb.violation_bare": "⛔ {title}",
+    "fb.too_long": "✂️ Ответ очень длинный — в разговоре лучше короче.",
+    "fb.degraded": "(Языковая модель недоступна: реплика из сценария, оценка по правилам.)",
+    "card.title": "🏁 {title} — итог",
+    "card.score_passed": "Результат: {score}/100 — зачёт ✅",
+    "card.score_failed": "Результат: {score}/100 — незачёт ❌",
+    "card.outcome.resolved": "Клиент доволен, вопрос решён.",
+    "card.outcome.hung_up": "Клиент прервал разговор.",
+    "card.outcome.escalated": "Обращение передано руководителю.",
+    "card.outcome.abandoned": "Сценарий прерван.",
+    "card.steps": "Шаги стандарта:",
+    "card.violations": "Нарушения:",
+    "card.missed": "Как можно было сказать:",
+    "card.missed_item": "• {title}: «{phrase}»",
+    "card.time": "Время: {minutes} мин {seconds} с, реплик: {turns}.",
+    "card.hints": "Подсказок: {hints} (−{cost} балл.).",
+    # --- the terminal door (`roleplay play`, `roleplay run`) ---
+    "term.header": "Сценарий: {title}",
+    "term.meta": "Тип: {kind} · Сложность: {difficulty} · Режим: {mode}",
+    "term.context": "Компания: {company} · Клиент: {client} · Время: {time}",
+    "term.briefing": "Задача: {briefing}",
+    "term.usage": (
+        "Пишите ответ сотрудника и нажимайте Enter. /hint — подсказка (−{penalty} баллов), "
+        "/quit — прервать сценарий."
+    ),
+    "term.usage_exam": "Экзамен: оценка только в конце, без подсказок. /quit — прервать сценарий.",
+    "term.client": "Клиент: ",
+    "term.prompt": "Вы › ",
+    "term.empty": "Напишите, пожалуйста, ответ текстом.",
+    "term.hint": "Подсказка: {text}",
+    "term.hint_cost": "(−{penalty} баллов к итогу; подсказок: {used})",
+    "term.abandoned": "Сценарий прерван. Попытка сохранена как незавершённая.",
+    "term.continue": "Есть незавершённая попытка этого сценария (ответов: {turns}). Продолжить?",
+    "term.resumed": "Продолжаем с того же места (ответов уже: {turns}).",
+    "term.menu.title": "Тренажёр клиентского сервиса — сценарии:",
+    "term.menu.item": "{n:>3}. {title} [{kind}, {difficulty}] {best}",
+    "term.menu.best": "лучший результат: {score}",
+    "term.menu.not_tried": "ещё не пробовали",
+    "term.menu.prompt": "Номер сценария (q — выход)",
+    "term.menu.bad_choice": "Нет такого номера. Введите число от 1 до {count} или q.",
+    "term.menu.bye": "До встречи!",
+    "term.menu.no_token": (
+        "BOT_TOKEN не задан — запускаю тренажёр в терминале. Чтобы запустить Telegram-бота, "
+        "укажите BOT_TOKEN в .env (см. .env.example)."
+    ),
+    "term.menu.empty": "В библиотеке нет сценариев.",
+    "term.error.unknown_scenario": "Сценарий «{scenario}» не найден. Список: roleplay list",
+    "term.error.storage": "Не удалось открыть базу данных: {detail}",
+    "term.error.content": "Ошибка в сценариях или стандарте:\n{detail}",
     # --- cancel / help ---
     "cancel.done": "Сценарий прерван и записан как незавершённый.",
     "cancel.nothing": "Отменять нечего.",
@@ -128,6 +161,8 @@ RU: dict[str, str] = {
     "roles.denied": "Эта команда доступна только ролям: {roles}.",
     "grant.usage": "Использование: /grant &lt;telegram_id&gt; &lt;роль&gt;. Роли: {roles}.",
     "grant.done": "Готово: {name} теперь {role}.",
+    "revoke.usage": "Использование: /revoke &lt;telegram_id&gt; &lt;роль&gt;. Роли: {roles}.",
+    "revoke.done": "Готово: у {name} больше нет роли {role}.",
     "grant.unknown_person": "Пользователь с Telegram id {telegram_id} ещё не регистрировался.",
     "grant.unknown_role": "Неизвестная роль «{role}». Роли: {roles}.",
     "trainer.scenarios_title": "<b>Сценарии библиотеки</b>",
@@ -160,43 +195,9 @@ RU: dict[str, str] = {
     "error.empty_reply": "Пожалуйста, ответьте текстом.",
     "error.hint_unavailable": "Подсказки в этом режиме недоступны.",
     "error.concurrent_turn": "Этот ответ пришёл одновременно с другим и не был засчитан.",
-    "error.already_answered": "Этот ответ уже засчитан.",
+    "error.forbidden": "Это действие вам недоступно.",
+    "error.stale_button": "Эта кнопка устарела. Откройте меню: /start",
+    "error.no_team": "Вы не состоите в команде — отчёт строится по вашей команде.",
     "error.duplicate_event": "Это сообщение уже обработано.",
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",
 }
-
-TEXTS: dict[str, dict[str, str]] = {"ru": RU}
-DEFAULT_LANGUAGE = "ru"
-
-
-class Texts:
-    """Texts of one language (falls back to Russian for a key a language lacks).
-
-    `texts("key", name=...)` formats the text; a missing key raises KeyError (a bug, not input).
-    """
-
-    def __init__(self, language: str = DEFAULT_LANGUAGE,
-                 table: Mapping[str, Mapping[str, str]] = TEXTS) -> None:
-        self.language = language if language in table else DEFAULT_LANGUAGE
-        self._own = table[self.language]
-        self._fallback = table[DEFAULT_LANGUAGE]
-
-    def __call__(self, key: str, **values: object) -> str:
-        template = self._own.get(key)
-        if template is None:
-            template = self._fallback[key]
-        return template.format(**values) if values else template
-
-    def get(self, key: str, default: str, **values: object) -> str:
-        """Like calling, but `default` (a key) is used when `key` is not defined."""
-        if key in self._own or key in self._fallback:
-            return self(key, **values)
-        return self(default, **values)
-
-    def has(self, key: str) -> bool:
-        return key in self._own or key in self._fallback
-
-
-def placeholders(template: str) -> set[str]:
-    """The `{name}` fields of a template (used by the test that compares languages)."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}

@@ -1,0 +1,119 @@
+"""Feedback after a reply and the score card, composed once for both doors.
+
+The result is a list of `Line`s: plain text (from `bot.texts`) plus what the line is, so each door
+formats it its own way (Telegram: HTML, bold headers; the terminal: colours) without composing the
+content again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from bot.service import CardView
+from bot.texts import Texts
+from scenarios import TurnResult
+from scoring import Standard
+
+Kind = Literal[
+    "title", "good", "bad", "outcome", "section", "step_ok", "step_missed", "example",
+    "violation", "note", "footer",
+]
+GAP_BEFORE: frozenset[Kind] = frozenset({"section", "footer"})
+"""Kinds that start a block: a door leaves a blank line before them (once per run of footers)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    kind: Kind
+    text: str
+
+
+def check_title(standard: Standard, check_id: str) -> str:
+    spec = standard.checks.get(check_id)
+    return spec.title if spec is not None else check_id
+
+
+def first_recommended(standard: Standard, check_id: str) -> str | None:
+    spec = standard.checks.get(check_id)
+    return spec.recommended[0] if spec is not None and spec.recommended else None
+
+
+def violation_lines(texts: Texts, standard: Standard, check: str, quote: str) -> Line:
+    title = check_title(standard, check)
+    if quote:
+        return Line("violation", texts("fb.violation", title=title, quote=quote))
+    return Line("violation", texts("fb.violation_bare", title=title))
+
+
+def turn_feedback(
+    texts: Texts, standard: Standard, turn: TurnResult, *, degraded: bool = False
+) -> list[Line]:
+    """Per-reply feedback (training mode): the score, each expected step ✅/❌ with the
+    standard's wording for the missed ones, every violation quoted."""
+    score = turn.score
+    lines = [
+        Line("good", texts("fb.score_ok", score=score.score))
+        if score.passed
+        else Line("bad", texts("fb.score_bad", score=score.score))
+    ]
+    for step in score.passed_steps:
+        lines.append(Line("step_ok", texts("fb.step_ok", title=check_title(standard, step))))
+    for step in score.missed_steps:
+        title = check_title(standard, step)
+        lines.append(Line("step_missed", texts("fb.step_missed", title=title)))
+        phrase = first_recommended(standard, step)
+        if phrase:
+            lines.append(Line("example", texts("fb.example", phrase=phrase)))
+    for verdict in score.violations:
+        for quote in verdict.quotes or [""]:
+            lines.append(violation_lines(texts, standard, verdict.check, quote))
+    if turn.grade.too_long:
+        lines.append(Line("note", texts("fb.too_long")))
+    if degraded or turn.degraded:
+        lines.append(Line("note", texts("fb.degraded")))
+    return lines
+
+
+def duration(started_at: str | None, finished_at: str | None) -> tuple[int, int]:
+    """(minutes, seconds) between two ISO timestamps; (0, 0) if either is missing."""
+    if not started_at or not finished_at:
+        return 0, 0
+    seconds = max(0, int((datetime.fromisoformat(finished_at)
+                          - datetime.fromisoformat(started_at)).total_seconds()))
+    return divmod(seconds, 60)
+
+
+def score_card(texts: Texts, standard: Standard, view: CardView) -> list[Line]:
+    """The score card: total, outcome, per-step ✅/❌, quoted violations, the standard phrases
+    for what was missed, time taken and hints."""
+    card = view.card
+    key = "card.score_passed" if card.passed else "card.score_failed"
+    lines = [
+        Line("title", texts("card.title", title=view.title)),
+        Line("good" if card.passed else "bad", texts(key, score=card.score)),
+    ]
+    outcome = card.outcome or "abandoned"
+    lines.append(Line("outcome", texts.get(f"card.outcome.{outcome}", "card.outcome.abandoned")))
+    if card.steps:
+        lines.append(Line("section", texts("card.steps")))
+        for step, ok in card.steps.items():
+            kind: Kind = "step_ok" if ok else "step_missed"
+            lines.append(Line(kind, texts(f"fb.{kind}", title=check_title(standard, step))))
+    if card.violations:
+        lines.append(Line("section", texts("card.violations")))
+        lines += [violation_lines(texts, standard, c, q) for c, q in card.violations]
+    missed = {k: v for k, v in card.missed_recommended.items() if v}
+    if missed:
+        lines.append(Line("section", texts("card.missed")))
+        for check, phrases in missed.items():
+            lines.append(Line("example", texts(
+                "card.missed_item", title=check_title(standard, check), phrase=phrases[0]
+            )))
+    minutes, seconds = duration(view.started_at, view.finished_at)
+    lines.append(Line("footer", texts("card.time", minutes=minutes, seconds=seconds,
+                                      turns=card.turns)))
+    if card.hints:
+        lines.append(Line("footer", texts("card.hints", hints=card.hints, cost=card.hint_cost)))
+    return lines

@@ -1,0 +1,415 @@
+"""The training service: the one door to the data for both doors (Telegram and terminal).
+
+Framework-free (no aiogram). State lives in SQLite, not in this object: every call loads the
+attempt's `RunState` snapshot and every graded reply writes the turn and the new snapshot in one
+transaction, so a new `TrainingService` over a new `Storage` on the same file (after a restart,
+`kill -9` included) continues a run from the same state with the same history.
+
+Every action that names an attempt by id takes the acting person and refuses an attempt that is
+not theirs (as if it did not exist). Every exception raised on purpose derives from
+`bot.errors.BotError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Collection, Mapping
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+
+from bot.errors import (
+    AttemptAlreadyActive,
+    AttemptClosed,
+    AttemptNotFound,
+    EmptyReply,
+    HintUnavailable,
+    InvalidMode,
+    UnknownScenario,
+)
+from bot.service.people import PeopleService
+from bot.service.views import (
+    AbandonView,
+    ActiveRun,
+    CardView,
+    HintView,
+    Progress,
+    Receipt,
+    StartView,
+    TurnView,
+)
+from bot.storage import MODES, Attempt, Channel, Finish, NewTurn, Storage, Turn
+from scenarios import (
+    ClientLine,
+    ClientVoice,
+    Engine,
+    Judge,
+    NoHint,
+    RunState,
+    Scenario,
+    TurnResult,
+)
+from scoring import Grader, Standard
+
+
+class TrainingService:
+    """Starts and runs attempts on the scenario library, graded by `grader`, stored in `storage`.
+
+    `voice` / `judge` are the optional LLM seams (`bot.llm`); when they fail, the engine uses
+    scripted lines and rule grading and marks the turn degraded. `people` is the part of the
+    door for registration, teams and roles.
+    """
+
+    def __init__(
+        self,
+        storage: Storage,
+        library: Mapping[str, Scenario],
+        grader: Grader,
+        voice: ClientVoice | None = None,
+        judge: Judge | None = None,
+        *,
+        standard: Standard | None = None,
+        llm_timeout: float | None = None,
+        admin_ids: Collection[int] = (),
+    ) -> None:
+        self.storage = storage
+        self.library = dict(library)
+        self.grader = grader
+        self.voice = voice
+        self.judge = judge
+        self.standard: Standard = standard or grader.standard
+        self.llm_timeout = llm_timeout
+        self.people = PeopleService(storage, admin_ids)
+        self._engines: dict[tuple[str, str], Engine] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    def close(self) -> None:
+        """Close the database connection. Writes: no."""
+        self.storage.close()
+
+    # --- scenarios ----------------------------------------------------------------------------
+
+    def scenario(self, scenario_id: str) -> Scenario:
+        """The library scenario with this id. Writes: no. Raises `UnknownScenario`."""
+        try:
+            return self.library[scenario_id]
+        except KeyError:
+            raise UnknownScenario(scenario_id) from None
+
+    def scenarios(self, kind: str | None = None) -> list[Scenario]:
+        """The library (one kind of it), by id. Writes: no."""
+        return [s for s in self.library.values() if kind is None or s.kind == kind]
+
+    def engine(self, scenario: Scenario) -> Engine:
+        """The (cached) engine for this exact scenario version."""
+        key = (scenario.id, scenario.version)
+        engine = self._engines.get(key)
+        if engine is None:
+            engine = Engine(
+                scenario, self.grader, self.voice, self.judge, standard=self.standard,
+                **({} if self.llm_timeout is None else {"timeout": self.llm_timeout}),
+            )
+            self._engines[key] = engine
+        return engine
+
+    def _restore(self, attempt: Attempt) -> tuple[Scenario, Engine, RunState]:
+        """The attempt's run, on the scenario exactly as it was started (the stored version if
+        the library file has been edited since) and that scenario's engine. Writes: no."""
+        run = RunState.model_validate_json(attempt.run_state)
+        if "mode" not in run.model_fields_set:  # a snapshot from before runs kept their mode
+            run.mode = attempt.mode
+        scenario = self.library.get(attempt.scenario_id)
+        if scenario is None or scenario.version != run.scenario_version:
+            stored = self.storage.get_scenario_version(attempt.scenario_version_id)
+            scenario = Scenario.model_validate_json(stored.content)
+        return scenario, self.engine(scenario), run
+
+    @asynccontextmanager
+    async def _lock(self, attempt_id: int) -> AsyncIterator[None]:
+        """One call at a time per attempt within this process (storage's optimistic check
+        guards against other processes); the lock is forgotten when nobody waits for it."""
+        lock = self._locks.setdefault(attempt_id, asyncio.Lock())
+        self._waiting[attempt_id] = self._waiting.get(attempt_id, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._waiting[attempt_id] -= 1
+            if not self._waiting[attempt_id]:
+                del self._waiting[attempt_id], self._locks[attempt_id]
+
+    def _own_attempt(self, attempt_id: int, person_id: int) -> Attempt:
+        """The attempt, if it belongs to `person_id`. Raises `AttemptNotFound` otherwise (another
+        person's attempt is indistinguishable from a missing one). Writes: no."""
+        attempt = self.storage.get_attempt(attempt_id)
+        if attempt.person_id != person_id:
+            raise AttemptNotFound(f"attempt {attempt_id} not found for person {person_id}")
+        return attempt
+
+    # --- attempts -----------------------------------------------------------------------------
+
+    async def start(
+        self,
+        person_id: int,
+        scenario_id: str,
+        mode: str | None = None,
+        channel: Channel = "telegram",
+        seed: int | None = None,
+        *,
+        agent_name: str | None = None,
+        replace_active: bool = False,
+    ) -> StartView:
+        """Start an attempt; return its id, the client's first line, the effective mode and the
+        scenario (`StartView`).
+
+        `mode` None = the scenario's mode; an exam scenario is always played as an exam.
+        Writes: yes (the scenario version if new, the attempt). Raises `UnknownScenario`,
+        `InvalidMode`, `PersonNotFound`, `AttemptAlreadyActive` if the person has an active
+        attempt (unless `replace_active`, which abandons it).
+        """
+        scenario = self.scenario(scenario_id)
+        if mode is not None and mode not in MODES:
+            raise InvalidMode(f"unknown mode {mode!r}")
+        self.storage.get_person(person_id)
+        if not replace_active and (active := self.storage.active_attempt(person_id)) is not None:
+            raise AttemptAlreadyActive(active.id)  # a double tap: no LLM call, nothing written
+        engine = self.engine(scenario)
+        run = engine.start(seed=seed, agent_name=agent_name, mode=scenario.mode_for(mode))
+        line = await engine.client_line(run)
+        version_id = self.storage.ensure_scenario_version(
+            scenario.id,
+            scenario.version,
+            engine.standard.version,
+            scenario.model_dump_json(by_alias=True),
+            scenario.title,
+        )
+        attempt_id = self.storage.create_attempt(
+            person_id=person_id,
+            scenario_version_id=version_id,
+            scenario_id=scenario.id,
+            mode=run.mode,
+            channel=channel,
+            seed=run.seed,
+            run_state=run.model_dump_json(),
+            current_line=line.model_dump(mode="json"),
+            abandon_active=replace_active,
+        )
+        return StartView(attempt_id, run.mode, line, scenario)
+
+    async def answer(
+        self,
+        attempt_id: int,
+        text: str,
+        *,
+        person_id: int,
+        sent_at: datetime | None = None,
+        receipt: Receipt | None = None,
+    ) -> TurnView:
+        """Grade the trainee's reply, move the run on, and store the turn with the new snapshot
+        in one transaction.
+
+        `sent_at` is when the reply was written (Telegram's message date; default now): the
+        answer time is measured from when the client's line was shown. `receipt` names the
+        incoming event; it is recorded in the same transaction (and marked `recorded`), so a
+        redelivered message is neither graded twice nor lost.
+
+        Writes: yes. Raises `AttemptNotFound` (also for another person's attempt),
+        `AttemptClosed` if the attempt is finished or abandoned (the reply is not graded again),
+        `EmptyReply` for a reply without text (nothing stored), `DuplicateEvent` if the receipt's
+        event was already recorded, `StaleTurn` if another process answered meanwhile.
+        """
+        if not text or not text.strip():
+            raise EmptyReply("the reply has no text")
+        async with self._lock(attempt_id):
+            attempt = self._own_attempt(attempt_id, person_id)
+            if attempt.status != "active":
+                raise AttemptClosed(attempt_id, attempt.status)
+            scenario, engine, run = self._restore(attempt)
+            asked = await engine.client_line(run)
+            result = await engine.reply(run, text)
+            line: ClientLine | None = None
+            final: CardView | None = None
+            finish: Finish | None = None
+            if not result.finished or scenario.states[run.state].client:
+                line = await engine.client_line(run)
+            if result.finished:
+                card = engine.final(run)
+                finish = Finish(card.score, card.passed, card.outcome, card.model_dump(mode="json"))
+                final = CardView(
+                    card, scenario.id, scenario.title, attempt.started_at, _iso_now()
+                )
+            self.storage.record_turn(
+                attempt_id,
+                expected_turn_count=attempt.turn_count,
+                turn=_new_turn(result, asked.text, text, _elapsed(attempt, sent_at)),
+                run_state=run.model_dump_json(),
+                current_line=None if line is None else line.model_dump(mode="json"),
+                finish=finish,
+                event=None if receipt is None else receipt.event,
+            )
+        if receipt is not None:
+            receipt.recorded = True
+        return TurnView(
+            attempt_id=attempt_id,
+            turn_index=attempt.turn_count,
+            result=result,
+            line=line,
+            final=final,
+            mode=attempt.mode,
+            degraded=result.degraded or bool(line is not None and line.degraded),
+        )
+
+    async def abandon(self, attempt_id: int, *, person_id: int) -> AbandonView:
+        """Close an active attempt as abandoned (e.g. `/cancel`, end of input in the terminal).
+
+        Writes: yes. Raises `AttemptNotFound` (also for another person's attempt),
+        `AttemptClosed` if it is not active.
+        """
+        async with self._lock(attempt_id):
+            attempt = self._own_attempt(attempt_id, person_id)
+            if attempt.status != "active":
+                raise AttemptClosed(attempt_id, attempt.status)
+            _, engine, run = self._restore(attempt)
+            engine.abandon(run)
+            card = engine.final(run)
+            self.storage.abandon_attempt(
+                attempt_id,
+                score=card.score if run.history else None,
+                run_state=run.model_dump_json(),
+                card=card.model_dump(mode="json"),
+            )
+        return AbandonView(attempt_id, len(run.history), card)
+
+    async def active_attempt(self, person_id: int) -> ActiveRun | None:
+        """The person's attempt in progress with the line awaiting an answer, or None.
+
+        Writes: no (the line is taken from the snapshot; no LLM call when it is there).
+        """
+        attempt = self.storage.active_attempt(person_id)
+        if attempt is None:
+            return None
+        scenario, engine, run = self._restore(attempt)
+        line = await engine.client_line(run)
+        return ActiveRun(attempt, scenario, line, self.storage.turns(attempt.id))
+
+    async def hint(self, attempt_id: int, *, person_id: int) -> HintView:
+        """A hint for the line awaiting an answer; it costs the standard's `hint_penalty` points
+        on the final score (counted in the run). Writes: yes (the run's snapshot).
+
+        Raises `AttemptNotFound` (also for another person's attempt), `AttemptClosed`,
+        `HintUnavailable` in exam mode or when the line has no hint.
+        """
+        async with self._lock(attempt_id):
+            attempt = self._own_attempt(attempt_id, person_id)
+            if attempt.status != "active":
+                raise AttemptClosed(attempt_id, attempt.status)
+            _, engine, run = self._restore(attempt)
+            try:
+                hint = engine.hint(run)
+            except NoHint as exc:
+                raise HintUnavailable(str(exc)) from exc
+            self.storage.record_hint(
+                attempt_id, hints_used=hint.hints_used, run_state=run.model_dump_json()
+            )
+        return HintView(text=hint.text, penalty=hint.cost, hints_used=hint.hints_used)
+
+    # --- the trainee's own results ------------------------------------------------------------
+
+    def progress(self, person_id: int, *, recent: int = 10, missed: int = 5) -> Progress:
+        """Recent attempts, best and latest score per scenario, the most-missed step checks.
+
+        Writes: no. Raises `PersonNotFound`.
+        """
+        self.storage.get_person(person_id)
+        stats = self.storage.scenario_stats(person_id)
+        return Progress(
+            attempts=self.storage.list_attempts(person_id, limit=recent),
+            scenarios=stats,
+            most_missed=self.storage.missed_checks(person_id, missed),
+            titles={s.scenario_id: self._title(s.scenario_id) for s in stats},
+        )
+
+    def _title(self, scenario_id: str) -> str:
+        found = self.library.get(scenario_id)
+        if found is not None:
+            return found.title
+        versions = self.storage.scenario_versions(scenario_id)
+        return (versions[-1].title if versions else None) or scenario_id
+
+    def attempts(self, person_id: int, scenario_id: str | None = None) -> list[Attempt]:
+        """A person's attempts, newest first. Writes: no."""
+        return self.storage.list_attempts(person_id, scenario_id=scenario_id)
+
+    def best_scores(self, person_id: int) -> dict[str, int]:
+        """Scenario id -> the person's best finished score (for the scenario menu). Writes: no."""
+        return {
+            s.scenario_id: s.best_score
+            for s in self.storage.scenario_stats(person_id)
+            if s.best_score is not None
+        }
+
+    def turns(self, attempt_id: int, *, person_id: int) -> list[Turn]:
+        """The stored turns of the person's own attempt, in order. Writes: no.
+        Raises `AttemptNotFound` (also for another person's attempt)."""
+        self._own_attempt(attempt_id, person_id)
+        return self.storage.turns(attempt_id)
+
+    # --- handled events -----------------------------------------------------------------------
+
+    def receipt(self, kind: str, key: str | int) -> Receipt | None:
+        """A receipt for an incoming event, or None if it was handled before (skip it).
+        Writes: no."""
+        return None if self.storage.is_processed(kind, key) else Receipt(kind, str(key))
+
+    def settle(self, receipt: Receipt) -> None:
+        """Record the event as handled unless its turn already did. Writes: when not recorded."""
+        if not receipt.recorded:
+            self.storage.mark_processed(*receipt.event)
+            receipt.recorded = True
+
+    def forget_receipts(self, older_than_days: float = 2.0) -> int:
+        """Drop records of events handled long ago (Telegram redelivers for 24 hours); return
+        how many. Writes: yes."""
+        return self.storage.prune_processed(timedelta(days=older_than_days))
+
+
+def _iso_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _elapsed(attempt: Attempt, sent_at: datetime | None) -> float | None:
+    """Seconds from showing the client's line to the reply (never negative)."""
+    if attempt.line_shown_at is None:
+        return None
+    shown = datetime.fromisoformat(attempt.line_shown_at)
+    sent = sent_at or datetime.now(UTC)
+    if sent.tzinfo is None:
+        sent = sent.replace(tzinfo=UTC)
+    return max(0.0, round((sent - shown).total_seconds(), 3))
+
+
+def _new_turn(result: TurnResult, client_line: str, text: str, elapsed: float | None) -> NewTurn:
+    return NewTurn(
+        state=result.state,
+        next_state=result.next_state,
+        client_line=client_line,
+        reply_text=text,
+        verdicts={c: v.model_dump(mode="json") for c, v in result.grade.verdicts.items()},
+        passed_steps=result.score.passed_steps,
+        missed_steps=result.score.missed_steps,
+        violations=violation_quotes(result),
+        score=result.score.score,
+        passed=result.score.passed,
+        too_long=result.grade.too_long,
+        elapsed_seconds=elapsed,
+        degraded=result.degraded,
+    )
+
+
+def violation_quotes(result: TurnResult) -> list[dict[str, str]]:
+    """The violations of a graded turn as `{"check", "quote"}` (quote "" if there is no span)."""
+    return [
+        {"check": v.check, "quote": quote}
+        for v in result.score.violations
+        for quote in v.quotes or [""]
+    ]

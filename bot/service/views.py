@@ -1,0 +1,128 @@
+"""What the service hands to the doors: complete, frozen views (a door never re-reads storage)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage import Attempt, Mode, Person, ScenarioStats, Team, Turn
+from scenarios import ClientLine, FinalCard, Scenario, TurnResult
+
+
+@dataclass(slots=True)
+class Receipt:
+    """One incoming event (e.g. a Telegram update) being handled.
+
+    It is recorded as handled exactly once: by the turn it produced, in the turn's own
+    transaction (`TrainingService.answer(receipt=...)` sets `recorded`), or else by
+    `TrainingService.settle(receipt)` once the handler is done.
+    """
+
+    kind: str
+    key: str
+    recorded: bool = False
+
+    @property
+    def event(self) -> tuple[str, str]:
+        return self.kind, self.key
+
+
+@dataclass(frozen=True, slots=True)
+class StartView:
+    """A started attempt: its id, effective mode, the scenario and the client's first line."""
+
+    attempt_id: int
+    mode: Mode
+    line: ClientLine
+    scenario: Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """A finished attempt's score card with what a door shows around it."""
+
+    card: FinalCard
+    scenario_id: str
+    title: str
+    started_at: str
+    finished_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TurnView:
+    """What one answered reply produced.
+
+    `result` is the graded turn; `line` is the client's next line (or the closing line of a final
+    state, if it has one); `final` is the score card once the run is over. `show_feedback` is
+    False in exam mode (feedback only on the card).
+    """
+
+    attempt_id: int
+    turn_index: int
+    result: TurnResult
+    line: ClientLine | None
+    final: CardView | None
+    mode: Mode
+    degraded: bool
+
+    @property
+    def card(self) -> FinalCard | None:
+        return self.final.card if self.final is not None else None
+
+    @property
+    def finished(self) -> bool:
+        return self.final is not None
+
+    @property
+    def show_feedback(self) -> bool:
+        return self.mode == "training"
+
+
+@dataclass(frozen=True, slots=True)
+class HintView:
+    text: str
+    penalty: int
+    hints_used: int
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveRun:
+    """An attempt in progress and the line awaiting an answer (shown again after a restart)."""
+
+    attempt: Attempt
+    scenario: Scenario
+    line: ClientLine
+    history: list[Turn]
+
+
+@dataclass(frozen=True, slots=True)
+class AbandonView:
+    attempt_id: int
+    turns: int
+    card: FinalCard
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A person's progress: recent attempts, per-scenario best/latest, the most-missed checks."""
+
+    attempts: list[Attempt]
+    scenarios: list[ScenarioStats]
+    most_missed: list[tuple[str, int]]
+    titles: dict[str, str]
+    """Scenario id -> its title (as in the library now, else as it was played)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MemberSummary:
+    """One team member for HR: attempts, finished ones, the average finished score."""
+
+    person: Person
+    attempts: int
+    finished: int
+    average: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSummary:
+    team: Team
+    members: list[MemberSummary]

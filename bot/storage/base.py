@@ -1,0 +1,73 @@
+"""The connection every store shares: one SQLite file (sqlite-utils), WAL, migrated on open."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlite_utils import Database
+from sqlite_utils.db import Table
+
+import migrations
+from bot.errors import StorageError
+
+
+class Connection:
+    """One connection to one database file (WAL mode, foreign keys on, migrations applied).
+
+    Creates the parent folder and the file if needed. Raises `StorageError` if the file cannot
+    be opened or migrated. Use as a context manager or call `close()`.
+    """
+
+    def __init__(self, db_path: str | Path, *, busy_timeout_ms: int = 5000) -> None:
+        self.path = Path(db_path)
+        try:
+            if str(db_path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(db_path), check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StorageError(f"cannot open database {db_path}: {exc}") from exc
+        self._lock = threading.RLock()
+        try:
+            self.db = Database(conn)
+            self.db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if str(db_path) != ":memory:":
+                self.db.enable_wal()
+            self.applied_migrations = migrations.apply(self.db)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StorageError(f"cannot prepare database {db_path}: {exc}") from exc
+
+    def close(self) -> None:
+        """Close the connection. Writes: no. Safe to call twice."""
+        self.db.close()
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One transaction (nested calls become savepoints); rolled back on any exception."""
+        with self._lock, self.db.atomic() as db:
+            yield db
+
+    @property
+    def journal_mode(self) -> str:
+        """`wal` for a file database. Writes: no."""
+        return str(self.db.journal_mode)
+
+    def _table(self, name: str) -> Table:
+        return self.db.table(name)
+
+    @staticmethod
+    def _last_id(table: Table) -> int:
+        if table.last_pk is None:
+            raise StorageError(f"insert into {table.name} returned no id")
+        return int(table.last_pk)

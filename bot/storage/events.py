@@ -1,0 +1,74 @@
+"""Idempotency records of handled events, and aiogram's FSM rows (used by bot/fsm_storage.py)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.storage.base import Connection
+from bot.storage.rows import dumps, loads, utcnow
+
+
+class EventStore(Connection):
+    """Which incoming events were handled, and the conversation state of each chat."""
+
+    # --- idempotency -------------------------------------------------------------------------
+
+    def mark_processed(self, kind: str, key: str | int) -> bool:
+        """Record that an event (e.g. kind "update", key = update_id; kind "callback", key =
+        callback query id) is being handled. Return True the first time, False if it was
+        already recorded — the caller then skips it. Writes: yes (first time only).
+        """
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT OR IGNORE INTO processed_events (kind, key, processed_at) VALUES (?, ?, ?)",
+                [kind, str(key), utcnow()],
+            )
+            return cursor.rowcount == 1
+
+    def is_processed(self, kind: str, key: str | int) -> bool:
+        """Whether the event was recorded by `mark_processed`. Writes: no."""
+        rows = self.db.query(
+            "SELECT 1 FROM processed_events WHERE kind = ? AND key = ?", [kind, str(key)]
+        )
+        return any(True for _ in rows)
+
+    def prune_processed(self, older_than: timedelta) -> int:
+        """Forget idempotency records older than `older_than`; return how many. Writes: yes."""
+        cutoff = (datetime.now(UTC) - older_than).isoformat(timespec="microseconds")
+        with self.transaction() as db:
+            cursor = db.execute("DELETE FROM processed_events WHERE processed_at < ?", [cutoff])
+            return cursor.rowcount
+
+    # --- aiogram FSM rows (used by bot/fsm_storage.py) ---------------------------------------
+
+    def fsm_get(self, key: str) -> tuple[str | None, dict[str, Any]]:
+        """The FSM state and data stored under `key` ((None, {}) if none). Writes: no."""
+        rows = list(self._table("fsm_states").rows_where("key = ?", [key], limit=1))
+        if not rows:
+            return None, {}
+        return rows[0]["state"], loads(rows[0]["data"], {})
+
+    def fsm_set_state(self, key: str, state: str | None) -> None:
+        """Set the FSM state under `key` (data kept). Writes: yes."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO fsm_states (key, state, data, updated_at) VALUES (?, ?, '{}', ?) "
+                "ON CONFLICT(key) DO UPDATE SET state = excluded.state, "
+                "updated_at = excluded.updated_at",
+                [key, state, utcnow()],
+            )
+
+    def fsm_set_data(self, key: str, data: dict[str, Any]) -> None:
+        """Replace the FSM data under `key` (state kept). Writes: yes.
+
+        Raises `TypeError` if the data is not JSON-serialisable.
+        """
+        payload = dumps(data)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO fsm_states (key, state, data, updated_at) VALUES (?, NULL, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET data = excluded.data, "
+                "updated_at = excluded.updated_at",
+                [key, payload, utcnow()],
+            )
