@@ -62,6 +62,9 @@ load_library(); mark("the scenario library (8 files)")
 app = main.build_app(settings); mark("build_app (storage, migrations, service)")
 import asyncio
 dp = asyncio.run(main.build_dispatcher(app)); mark("the dispatcher")
+app.storage.close()
+import shutil
+shutil.rmtree(folder)
 print(json.dumps(marks))
 """
 
@@ -87,14 +90,20 @@ def process_cpu(pid: int) -> float:
 
 
 def grade_runs(runs: int) -> dict[str, object]:
-    cache = Path(tempfile.mkdtemp(prefix="bench-cache-"))
+    with tempfile.TemporaryDirectory(prefix="bench-cache-") as folder:
+        return _grade_runs(runs, Path(folder))
+
+
+def _grade_runs(runs: int, cache: Path) -> dict[str, object]:
     env = os.environ | {"XDG_CACHE_HOME": str(cache)}
     cmd = [str(ROLEPLAY), "grade", "--jsonl", "-"]
     cold = timed(cmd, env, CASE)
     CPU.clear()
     warm = [timed(cmd, env, CASE) for _ in range(runs)]
     warm_cpu = list(CPU)
-    blocked = os.environ | {"XDG_CACHE_HOME": str(Path(tempfile.mkstemp()[1]) / "x")}
+    blocker = cache / "a-file"  # a cache folder inside a file: it can never be written
+    blocker.write_text("", encoding="utf-8")
+    blocked = os.environ | {"XDG_CACHE_HOME": str(blocker / "x")}
     CPU.clear()
     uncached = [timed(cmd, blocked, CASE) for _ in range(max(2, runs // 2))]
     return {
@@ -123,8 +132,12 @@ def phases() -> dict[str, float]:
 
 
 async def bot_runs(runs: int) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="bench-start-") as folder:
+        return await _bot_runs(runs, Path(folder))
+
+
+async def _bot_runs(runs: int, tmp: Path) -> dict[str, object]:
     emulator = Emulator.start()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-start-"))
     token = "424242:bench-start"
     times: list[float] = []
     cpu: list[float] = []

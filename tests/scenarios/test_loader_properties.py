@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -92,11 +94,13 @@ def mutated_text(draw: st.DrawFn, text: str) -> str:
     return text
 
 
-def _write(text: str) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="mutated-"))
-    path = folder / "mutated.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+@contextmanager
+def _written(text: str) -> Iterator[Path]:
+    """`text` as `mutated.yaml` in a folder of its own, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="mutated-") as folder:
+        path = Path(folder) / "mutated.yaml"
+        path.write_text(text, encoding="utf-8")
+        yield path
 
 
 def _assert_sound_answer(path: Path) -> None:
@@ -127,7 +131,8 @@ def test_a_mutated_scenario_tree_gets_problems_not_a_traceback(
     data: st.DataObject, file: Path
 ) -> None:
     tree = data.draw(mutated_tree(read_yaml(file).data))
-    _assert_sound_answer(_write(json.dumps(tree, ensure_ascii=False, indent=1)))
+    with _written(json.dumps(tree, ensure_ascii=False, indent=1)) as path:
+        _assert_sound_answer(path)
 
 
 @SCENARIO_SETTINGS
@@ -135,7 +140,8 @@ def test_a_mutated_scenario_tree_gets_problems_not_a_traceback(
 def test_a_mutated_scenario_text_gets_problems_not_a_traceback(
     data: st.DataObject, file: Path
 ) -> None:
-    _assert_sound_answer(_write(data.draw(mutated_text(file.read_text(encoding="utf-8")))))
+    with _written(data.draw(mutated_text(file.read_text(encoding="utf-8")))) as path:
+        _assert_sound_answer(path)
 
 
 def _assert_standard_answer(path: Path) -> None:
@@ -159,10 +165,12 @@ DEFAULT_TEXT = DEFAULT_PATH.read_text(encoding="utf-8")
 @given(data=st.data())
 def test_a_mutated_standard_tree_gets_problems_not_a_traceback(data: st.DataObject) -> None:
     tree = data.draw(mutated_tree(read_yaml(DEFAULT_PATH).data))
-    _assert_standard_answer(_write(json.dumps(tree, ensure_ascii=False, indent=1)))
+    with _written(json.dumps(tree, ensure_ascii=False, indent=1)) as path:
+        _assert_standard_answer(path)
 
 
 @STANDARD_SETTINGS
 @given(data=st.data())
 def test_a_mutated_standard_text_gets_problems_not_a_traceback(data: st.DataObject) -> None:
-    _assert_standard_answer(_write(data.draw(mutated_text(DEFAULT_TEXT))))
+    with _written(data.draw(mutated_text(DEFAULT_TEXT))) as path:
+        _assert_standard_answer(path)
