@@ -9,8 +9,9 @@ reported at once.
 
 A folder is read by one rule (`scenario_files`): every `*.yaml` / `*.yml` file in it and in its
 subfolders, except hidden folders (`.git`, ...), `node_modules` and `__pycache__`; of those, only
-files whose top level is a mapping with an `id` or `states` are scenarios (others are ignored and
-listed in `Library.ignored`). A file named on its own is always read as a scenario.
+files whose top level is a mapping with at least one field of the scenario format (`id`, `title`,
+`states`, ...) are scenarios — others (a standard, a FUNDING.yml, a list) are ignored and listed
+in `Library.ignored`. A file named on its own is always read as a scenario.
 
 `load_library` never raises for content: a broken file is reported in `Library.problems`, listed
 in `Library.skipped`, and the rest of the library loads.
@@ -57,6 +58,7 @@ _IDENTIFIER_HINT = (
     "use lowercase latin letters, digits and _, starting with a letter (e.g. hold_request)"
 )
 _IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
+_SCENARIO_FIELDS = frozenset(f.alias or name for name, f in Scenario.model_fields.items())
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ class Library(Mapping[str, Scenario]):
 
     `problems`: every problem of every file, as `FILE:LINE:COL: message`;
     `skipped`: the files not loaded because of them; `ignored`: YAML files of a folder that are
-    not scenarios (no `id` or `states`); `files`: scenario id → the file it came from.
+    not scenarios (no field of the format); `files`: scenario id → the file it came from.
     """
 
     scenarios: Mapping[str, Scenario] = field(default_factory=dict)
@@ -221,7 +223,7 @@ def _load_file(path: Path, standard: Standard, *, explicit: bool) -> _Loaded:
     data = doc.data
     if data is None and doc.problems:
         return result
-    if not isinstance(data, dict) or (not explicit and not {"id", "states"} & set(data)):
+    if not isinstance(data, dict) or (not explicit and not _SCENARIO_FIELDS & set(data)):
         if not explicit and not doc.problems:  # a YAML file of a folder that is no scenario
             result.ignored = True
             return result

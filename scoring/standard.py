@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from scoring.cache import cached_standard, default_cache_dir
 from scoring.errors import PatternError, StandardError
 from scoring.model import CheckKind
 from scoring.patterns import PatternCompiler, Phrase
@@ -237,15 +238,34 @@ def _compile_phrases(
         yield phrase, spec.scope
 
 
-def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None) -> Standard:
+def load_standard(
+    path: str | Path | None = None,
+    lexicon: Lexicon | None = None,
+    *,
+    cache_dir: Path | None = None,
+) -> Standard:
     """Load, validate and compile a standard file (None: the shipped default).
 
-    Raises `StandardError` listing every problem as `FILE:LINE:COL: message`. Reads files only.
+    With `cache_dir` (and the default lexicon) the compiled standard is kept there and reused
+    while the file and the scorer's code stay the same (`scoring.cache`); a cache that cannot be
+    used is ignored. Raises `StandardError` listing every problem as `FILE:LINE:COL: message`.
+    Reads files; writes only the cache file.
     """
-    return _load(Path(path) if path is not None else DEFAULT_PATH, lexicon, ())
+    source = Path(path) if path is not None else DEFAULT_PATH
+
+    def compile_standard() -> tuple[Standard, list[Path]]:
+        read: list[Path] = []
+        return _load(source, lexicon, (), read), read
+
+    if lexicon is not None or cache_dir is None:
+        return compile_standard()[0]
+    return cached_standard(source, compile_standard, cache_dir)
 
 
-def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Standard:
+def _load(
+    path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...], read: list[Path]
+) -> Standard:
+    read.append(path)
     doc = read_yaml(path, STANDARD_LIMITS)
     problems = list(doc.problems)
     if doc.data is None and problems:
@@ -262,7 +282,7 @@ def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Stand
 
     base: Standard | None = None
     if data.extends:
-        base = _base(path, data.extends, doc, lexicon, (*chain, path))
+        base = _base(path, data.extends, doc, lexicon, (*chain, path), read)
     checks: dict[str, CheckSpec] = dict(base.checks) if base else {}
     checks.update(data.checks)
     compiler = PatternCompiler(lexicon or default_lexicon())
@@ -313,6 +333,12 @@ def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Stand
                 )
             )
         compiled[check_id] = CompiledCheck(spec, tuple(phrases), tuple(unless), tuple(needs))
+    if not checks:
+        problems.append(
+            doc.at(
+                ("checks",), "the standard defines no checks: give `checks`, or `extends: default`"
+            )
+        )
     if problems:
         raise StandardError(sorted(problems))
     digest = hashlib.sha256(
@@ -341,7 +367,12 @@ def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Stand
 
 
 def _base(
-    path: Path, extends: str, doc: Document, lexicon: Lexicon | None, chain: tuple[Path, ...]
+    path: Path,
+    extends: str,
+    doc: Document,
+    lexicon: Lexicon | None,
+    chain: tuple[Path, ...],
+    read: list[Path],
 ) -> Standard:
     """The standard a file `extends` (`default` or a file beside it). Raises `StandardError`."""
     base_path = DEFAULT_PATH if extends == "default" else path.parent / extends
@@ -355,10 +386,11 @@ def _base(
         )
     if not base_path.is_file():
         raise StandardError([doc.at(("extends",), f"extends: no such file '{extends}'")])
-    return _load(base_path, lexicon, chain)
+    return _load(base_path, lexicon, chain, read)
 
 
 @lru_cache(maxsize=1)
 def default_standard() -> Standard:
-    """The shipped default standard, loaded once per process."""
-    return load_standard(DEFAULT_PATH)
+    """The shipped default standard, loaded once per process (compiled once per code version,
+    through the cache in `default_cache_dir()`)."""
+    return load_standard(DEFAULT_PATH, cache_dir=default_cache_dir())
