@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scoring.errors import PatternError
-from scoring.text import NEGATIONS, Analysed, Lexicon, Token
+from scoring.text import NEGATIONS, Analysed, Lexicon, Token, WordInfo
 
 _GAP = re.compile(r"^~(\d+)$")
 #: Context values a phrase may refer to as `$key` (their mentions are marked by the grader).
@@ -87,6 +87,7 @@ class Phrase:
     negation_allowed: bool = False
     requires: tuple[str, ...] = ()
     label: str | None = None  # e.g. the period of a time-of-day greeting
+    when: str | None = None  # counts only when the context gives this value
     required_keys: tuple[frozenset[str], ...] = field(default=())
 
 
@@ -120,7 +121,12 @@ def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
     info = token.info
     if alt.special == "any":
         if alt.grams_any or alt.grams_none:  # any word: judged by its most likely reading
-            return info is not None and _grams_ok(alt, info.first_grams, info.tags)
+            if info is None:
+                return False
+            if _grams_ok(alt, info.first_grams, info.tags):
+                return True
+            fixed = token.fixed if fuzzy_ok else None  # a typo: what the corrections say
+            return fixed is not None and _grams_ok(alt, fixed.first_grams, fixed.tags)
         return info is not None or token.is_number
     if alt.special == "num":
         return token.is_number or (info is not None and not info.lemmas.isdisjoint(_NUMERAL_LEMMAS))
@@ -142,13 +148,24 @@ def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
         return token.form in alt.keys or (fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys))
     if info is None:
         return token.form in alt.keys
-    if not alt.grams_any and not alt.grams_none:
-        if not alt.keys.isdisjoint(info.lemmas):
-            return True
-        return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys)
+    if _lemma_matches(alt, info):
+        return True
+    if not fuzzy_ok:
+        return False
+    if token.fixed is not None and _lemma_matches(alt, token.fixed):
+        return True
+    if alt.keys.isdisjoint(token.fuzzy):
+        return False
+    # near a standard word: the form must still carry the grammemes the phrase asks for
+    return (not alt.grams_any and not alt.grams_none) or _grams_ok(alt, info.tags)
+
+
+def _lemma_matches(alt: Alt, info: WordInfo) -> bool:
     hit = alt.keys & info.lemmas
-    if not hit:  # a typo: the form must still carry the grammemes the phrase asks for
-        return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys) and _grams_ok(alt, info.tags)
+    if not hit:
+        return False
+    if not alt.grams_any and not alt.grams_none:
+        return True
     return any(_grams_ok(alt, info.grams.get(lemma, frozenset())) for lemma in hit)
 
 
@@ -266,6 +283,7 @@ class PatternCompiler:
         negation_allowed: bool = False,
         requires: tuple[str, ...] = (),
         label: str | None = None,
+        when: str | None = None,
     ) -> Phrase:
         parts = source.replace("…", " … ").split()
         if not parts:
@@ -286,6 +304,7 @@ class PatternCompiler:
             negation_allowed=negation_allowed,
             requires=requires,
             label=label,
+            when=when,
             required_keys=required,
         )
 
