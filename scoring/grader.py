@@ -196,9 +196,10 @@ class Grader:
                     if token.fixed is not None:
                         keys.update(token.fixed.lemmas)
                         keys.update(token.fixed.gram_keys)
-                    if len(token.form) >= _MIN_FUZZY_LEN:
-                        token.fuzzy = self._near(token.form, info.lemmas) | fixed_forms
-                    else:
+                    if token.fixed is None and len(token.form) >= _MIN_FUZZY_LEN:
+                        # no known word one typo away: the nearest standard words, looser
+                        token.fuzzy = self._near(token.form, info.lemmas)
+                    else:  # «перзвоню» is «перезвоню», never the forbidden «перезвони»
                         token.fuzzy = fixed_forms
                     keys.update(token.fuzzy)
             for key in keys:
