@@ -228,6 +228,7 @@ class Grader:
         if not ctx.company:
             return
         words = self._company_words(ctx.company)
+        said = {word for word, keys in words if not keys.isdisjoint(positions)}
         for i, token in enumerate(doc.tokens):
             info = token.info
             if info is None or info.known or len(token.form) < _MIN_FIX_LEN:
@@ -235,7 +236,8 @@ class Grader:
             near: set[str] = set()
             for candidate in {token.form, *info.lemmas}:
                 for word, keys in words:
-                    limit = 1 if len(word) < 8 else 2
+                    # looser beside another word of the name: «Почта Расии»
+                    limit = 1 if len(word) < 8 and not (said - {word}) else 2
                     if abs(len(word) - len(candidate)) <= limit and (
                         OSA.distance(candidate, word, score_cutoff=limit) <= limit
                     ):
