@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import process
@@ -9,7 +10,7 @@ from rapidfuzz.distance import OSA
 
 from scoring.errors import PatternError, UnknownCheckError
 from scoring.model import Context, Evidence, GradeResult, Verdict
-from scoring.patterns import Match, PatternCompiler, Phrase, find
+from scoring.patterns import REGEX_KEY, Match, PatternCompiler, Phrase, class_keys, find
 from scoring.standard import CompiledCheck, Standard, default_standard
 from scoring.text import Analysed, Lexicon, WordInfo, default_lexicon
 
@@ -91,6 +92,8 @@ class Grader:
         self._fuzzy: dict[str, frozenset[str]] = {}
         vocab: set[str] = set()
         self._marked: set[str] = set()  # context keys some phrase refers to as `$key`
+        self._regexes: dict[str, re.Pattern[str]] = {}  # index key -> regex of a `/re/` element
+        self._form_regexes: dict[str, frozenset[str]] = {}
         self._people: dict[str, bool] = {}
         for check in self.standard.compiled.values():
             for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs):
@@ -98,8 +101,10 @@ class Grader:
                     for alt in element.alts:
                         if alt.special == "context":
                             self._marked.update(k[1:] for k in alt.keys)
-                            continue
-                        vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
+                        elif alt.regex is not None:
+                            self._regexes[REGEX_KEY + alt.regex.pattern] = alt.regex
+                        elif alt.special is None:
+                            vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
         self._vocab = sorted(vocab)
         self._keys = frozenset(  # every word a phrase names, for typo corrections
             k
@@ -107,7 +112,7 @@ class Grader:
             for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs)
             for element in phrase.elements
             for alt in element.alts
-            if alt.special is None
+            if alt.special is None and alt.regex is None
             for k in alt.keys
         )
         self._fixes: dict[str, tuple[WordInfo | None, frozenset[str]]] = {}
@@ -183,7 +188,7 @@ class Grader:
         """Every key of the reply (forms, lemmas, typo corrections) → the tokens that carry it."""
         positions: dict[str, list[int]] = {}
         for i, token in enumerate(doc.tokens):
-            keys: set[str] = {token.form}
+            keys: set[str] = {token.form, *class_keys(token), *self._regex_keys(token.form)}
             info = token.info
             if info is not None:
                 keys.update(info.lemmas)
@@ -205,6 +210,15 @@ class Grader:
             for key in keys:
                 positions.setdefault(key, []).append(i)
         return positions
+
+    def _regex_keys(self, form: str) -> frozenset[str]:
+        """The `/re/` elements of the standard that match this word form (cached per form)."""
+        found = self._form_regexes.get(form)
+        if found is None:
+            found = frozenset(k for k, rx in self._regexes.items() if rx.fullmatch(form))
+            if len(self._form_regexes) < 100_000:
+                self._form_regexes[form] = found
+        return found
 
     def _reserve_names(self, reply: _Reply) -> None:
         """Mark the words of the company's and the client's names (they never name the speaker)."""
