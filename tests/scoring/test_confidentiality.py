@@ -133,7 +133,10 @@ def test_a_disclosure_fails_the_reply_whatever_the_score(grader: Grader) -> None
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ({"third_party": ["Сериков Бахыт", 5, None, "  ", "ул. Абая, 15"]}, ["Сериков Бахыт", "ул. Абая, 15"]),
+        (
+            {"third_party": ["Сериков Бахыт", 5, None, "  ", "ул. Абая, 15"]},
+            ["Сериков Бахыт", "ул. Абая, 15"],
+        ),
         ({"third_party": "Сериков Бахыт"}, ["Сериков Бахыт"]),
         ({"third_party": {"name": "x"}}, []),
         ({"third_party": 7, "company": 3, "time": "10:00"}, []),

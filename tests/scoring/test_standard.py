@@ -228,13 +228,14 @@ def test_new_fields_are_checked_when_loading(tmp_path: Path, phrases: str, messa
     assert message in info.value.problems[0] and str(path) in info.value.problems[0]
 
 
+def _told(tmp_path: Path, phrases: str) -> Grader:
+    """A grader for a standard of one violation check `told` with these phrases (YAML list)."""
+    text = f"checks:\n  told:\n    kind: violation\n    title: x\n    phrases: {phrases}\n"
+    return Grader(load_standard(_write(tmp_path, text)))
+
+
 def test_a_context_token_class_matches_only_that_context(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path,
-        "checks:\n  told:\n    kind: violation\n    title: x\n"
-        "    phrases: ['$third_party ~2 уехать', '#phone']\n",
-    )
-    grader = Grader(load_standard(path))
+    grader = _told(tmp_path, "['$third_party ~2 уехать', '#phone']")
     context = {"third_party": ["Асель Нурланова", "соседка"]}
     assert grader.grade("Асель уехала в отпуск.", ["told"], context).value("told")
     assert grader.grade("Нурлановой уехать пришлось", ["told"], context).value("told")
@@ -246,11 +247,6 @@ def test_a_context_token_class_matches_only_that_context(tmp_path: Path) -> None
 
 
 def test_a_when_phrase_counts_only_when_the_context_gives_that_value(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path,
-        "checks:\n  told:\n    kind: violation\n    title: x\n"
-        "    phrases: [{p: 'получить:past', when: third_party}]\n",
-    )
-    grader = Grader(load_standard(path))
+    grader = _told(tmp_path, "[{p: 'получить:past', when: third_party}]")
     assert grader.grade("Да, получил вчера.", ["told"], {"third_party": ["Ерлан"]}).value("told")
     assert not grader.grade("Да, получил вчера.", ["told"]).value("told")
