@@ -1,7 +1,6 @@
 """No rule flags an ordinary polite reply: a property over the dev set's good replies.
 
-A good reply is a dev case whose labelled violations are all false and that performs at least one
-of its labelled steps. Any mix of them (in any order, with a leading «Хорошо,» / «Так,», in any one
+A good reply is a dev case whose labelled violations are all false. Any mix of them (in any order, with a leading «Хорошо,» / «Так,», in any one
 of their contexts, with or without a third party in the scene) must commit no violation: the
 implicit-rudeness and disclosure rules catch forms, not the words polite replies also use.
 """
@@ -33,8 +32,7 @@ def _good() -> list[dict[str, Any]]:
         case = json.loads(line)
         expected = case["expected"]
         labelled = [c for c in expected if c in VIOLATIONS]
-        steps = [c for c in expected if c not in VIOLATIONS]
-        if labelled and not any(expected[c] for c in labelled) and any(expected[c] for c in steps):
+        if labelled and not any(expected[c] for c in labelled):
             good.append(case)
     return good
 
@@ -43,7 +41,7 @@ GOOD = _good()
 
 
 def test_there_are_enough_good_replies() -> None:
-    assert len(GOOD) >= 25
+    assert len(GOOD) >= 30
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
