@@ -40,8 +40,12 @@ def first_recommended(standard: Standard, check_id: str) -> str | None:
     return spec.recommended[0] if spec is not None and spec.recommended else None
 
 
-def violation_lines(texts: Texts, standard: Standard, check: str, quote: str) -> Line:
+def violation_lines(
+    texts: Texts, standard: Standard, check: str, quote: str, *, judged: bool = False
+) -> Line:
     title = check_title(standard, check)
+    if judged and quote:
+        return Line("violation", texts("llm.fb.violation_judge", title=title, quote=quote))
     if quote:
         return Line("violation", texts("fb.violation", title=title, quote=quote))
     return Line("violation", texts("fb.violation_bare", title=title))
@@ -59,7 +63,8 @@ def turn_feedback(
         else Line("bad", texts("fb.score_bad", score=score.score))
     ]
     for step in score.passed_steps:
-        lines.append(Line("step_ok", texts("fb.step_ok", title=check_title(standard, step))))
+        key = "llm.fb.step_ok_judge" if turn.source(step) == "judge" else "fb.step_ok"
+        lines.append(Line("step_ok", texts(key, title=check_title(standard, step))))
     for step in score.missed_steps:
         title = check_title(standard, step)
         lines.append(Line("step_missed", texts("fb.step_missed", title=title)))
@@ -67,13 +72,32 @@ def turn_feedback(
         if phrase:
             lines.append(Line("example", texts("fb.example", phrase=phrase)))
     for verdict in score.violations:
+        judged = turn.source(verdict.check) == "judge"
         for quote in verdict.quotes or [""]:
-            lines.append(violation_lines(texts, standard, verdict.check, quote))
+            lines.append(violation_lines(texts, standard, verdict.check, quote, judged=judged))
+    lines += judge_notes(texts, turn)
     if turn.grade.too_long:
         lines.append(Line("note", texts("fb.too_long")))
     if degraded or turn.degraded:
         lines.append(Line("note", texts("fb.degraded")))
     return lines
+
+
+def judge_notes(texts: Texts, turn: TurnResult) -> list[Line]:
+    """What the trainee is told about the judge: that a reply addressing the grader was graded
+    by the rules alone, or what the «by the judge» marks mean."""
+    if "manipulation" in turn.flags:
+        return [Line("note", texts("llm.fb.manipulation"))]
+    if "judge" in turn.sources.values():
+        return [Line("note", texts("llm.fb.judge_note"))]
+    return []
+
+
+def tip_lines(texts: Texts, view: CardView) -> list[Line]:
+    """The coach's tip on the score card (both doors), if the card has one."""
+    if view.tip is None:
+        return []
+    return [Line("section", texts("llm.card.tip")), Line("note", view.tip.text)]
 
 
 def duration(started_at: str | None, finished_at: str | None) -> tuple[int, int]:
@@ -100,10 +124,12 @@ def score_card(texts: Texts, standard: Standard, view: CardView) -> list[Line]:
         lines.append(Line("section", texts("card.steps")))
         for step, ok in card.steps.items():
             kind: Kind = "step_ok" if ok else "step_missed"
-            lines.append(Line(kind, texts(f"fb.{kind}", title=check_title(standard, step))))
+            key = "llm.fb.step_ok_judge" if ok and (step, "") in view.judged else f"fb.{kind}"
+            lines.append(Line(kind, texts(key, title=check_title(standard, step))))
     if card.violations:
         lines.append(Line("section", texts("card.violations")))
-        lines += [violation_lines(texts, standard, c, q) for c, q in card.violations]
+        lines += [violation_lines(texts, standard, c, q, judged=(c, q) in view.judged)
+                  for c, q in card.violations]
     missed = {k: v for k, v in card.missed_recommended.items() if v}
     if missed:
         lines.append(Line("section", texts("card.missed")))
@@ -116,4 +142,4 @@ def score_card(texts: Texts, standard: Standard, view: CardView) -> list[Line]:
                                       turns=card.turns)))
     if card.hints:
         lines.append(Line("footer", texts("card.hints", hints=card.hints, cost=card.hint_cost)))
-    return lines
+    return lines + tip_lines(texts, view)

@@ -6,6 +6,7 @@ Pure: imports `scoring`, pydantic, ruamel.yaml and transitions only (no aiogram,
 from scenarios.diagram import to_dot, to_mermaid
 from scenarios.engine import Engine, machine_config
 from scenarios.errors import NoHint, Problem, RunError, ScenarioError
+from scenarios.judging import Review, combine, find_quote, judged_checks
 from scenarios.loader import (
     LIBRARY_PATH,
     Library,
@@ -20,30 +21,46 @@ from scenarios.model import (
     Flow,
     Mode,
     Outcome,
+    Persona,
     Rule,
     Scenario,
     ScenarioContext,
     State,
 )
-from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
-from scenarios.run import ClientLine, FinalCard, Hint, RunState, Turn, TurnResult
+from scenarios.mood import ClientMood
+from scenarios.protocols import (
+    ClientVoice,
+    Exchange,
+    Judge,
+    JudgeCheck,
+    JudgeVerdict,
+    SeamUnavailable,
+    VoiceRequest,
+)
+from scenarios.run import ClientLine, FinalCard, Hint, RunState, Source, Turn, TurnResult
 
 __all__ = [
     "LIBRARY_PATH",
     "Channel",
     "ClientLine",
+    "ClientMood",
     "ClientVoice",
     "Condition",
     "Engine",
+    "Exchange",
     "FinalCard",
     "Flow",
     "Library",
     "Hint",
     "Judge",
+    "JudgeCheck",
+    "JudgeVerdict",
     "Mode",
     "NoHint",
     "Outcome",
+    "Persona",
     "Problem",
+    "Review",
     "Rule",
     "RunError",
     "RunState",
@@ -51,9 +68,14 @@ __all__ = [
     "ScenarioContext",
     "ScenarioError",
     "SeamUnavailable",
+    "Source",
     "State",
     "Turn",
     "TurnResult",
+    "VoiceRequest",
+    "combine",
+    "find_quote",
+    "judged_checks",
     "library_paths",
     "load_library",
     "load_scenario",

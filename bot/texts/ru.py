@@ -7,6 +7,8 @@ HTML (`<b>`); values put into them are escaped by the caller.
 
 from __future__ import annotations
 
+from bot.texts.ru_llm import RU_LLM
+
 RU: dict[str, str] = {
     # --- registration ---
     "start.welcome": (
@@ -200,3 +202,4 @@ RU: dict[str, str] = {
     "error.duplicate_event": "Это сообщение уже обработано.",
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",
 }
+RU |= RU_LLM
