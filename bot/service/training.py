@@ -30,6 +30,7 @@ from bot.errors import (
     UnknownScenario,
 )
 from bot.llm import LLMCoach, SpeechToText, Tip, Transcript, llm_turn, rule_tip
+from bot.llm.ledger import Ledger
 from bot.llm.coach import coach_facts
 from bot.service.people import PeopleService
 from bot.service.views import (
@@ -246,6 +247,22 @@ class TrainingService:
         """
         if not text or not text.strip():
             raise EmptyReply("the reply has no text")
+        with llm_turn(self.llm_timeout) as ledger:
+            return await self._answer(
+                attempt_id, text, person_id, sent_at, receipt, transcript, ledger
+            )
+
+    async def _answer(
+        self,
+        attempt_id: int,
+        text: str,
+        person_id: int,
+        sent_at: datetime | None,
+        receipt: Receipt | None,
+        transcript: Transcript | None,
+        ledger: Ledger,
+    ) -> TurnView:
+        """`answer` inside the turn's LLM budget (it starts when the reply arrives)."""
         async with self._lock(attempt_id):
             attempt = self._own_attempt(attempt_id, person_id)
             if attempt.status != "active":
@@ -253,15 +270,14 @@ class TrainingService:
             scenario, engine, run = self._restore(attempt)
             final: CardView | None = None
             finish: Finish | None = None
-            with llm_turn(self.llm_timeout) as ledger:
-                asked = await engine.client_line(run)
-                result = await engine.reply(run, text)
-                wants_line = not result.finished or bool(scenario.states[run.state].client)
-                card = engine.final(run) if result.finished else None
-                line, tip = await asyncio.gather(
-                    engine.client_line(run) if wants_line else _nothing(),
-                    self._tip(scenario, card, run) if card is not None else _nothing(),
-                )
+            asked = await engine.client_line(run)
+            result = await engine.reply(run, text)
+            wants_line = not result.finished or bool(scenario.states[run.state].client)
+            card = engine.final(run) if result.finished else None
+            line, tip = await asyncio.gather(
+                engine.client_line(run) if wants_line else _nothing(),
+                self._tip(scenario, card, run) if card is not None else _nothing(),
+            )
             if card is not None:
                 stored = card.model_dump(mode="json")
                 if tip is not None:

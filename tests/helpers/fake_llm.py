@@ -185,3 +185,27 @@ class FakeLLM:
         if early is not None:
             return early
         return web.json_response({"text": self.transcript})
+
+
+async def _serve(delay: float, fault: str | None, slow_seconds: float) -> None:
+    """Serve until stdin closes, printing the base URL (for benchmarks: a separate process)."""
+    import sys
+
+    async with FakeLLM(slow_seconds=slow_seconds) as server:
+        server.delay, server.fault = delay, fault
+        print(server.base_url, flush=True)
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.read)
+
+
+if __name__ == "__main__":
+    import argparse
+    import logging
+
+    logging.disable(logging.CRITICAL)  # a client that gives up mid-answer is expected here
+    parser = argparse.ArgumentParser(description="A fake OpenAI-compatible server.")
+    parser.add_argument("--delay", type=float, default=0.0)
+    parser.add_argument("--fault", default=None)
+    parser.add_argument("--slow-seconds", type=float, default=60.0)
+    ns = parser.parse_args()
+    asyncio.run(_serve(ns.delay, ns.fault, ns.slow_seconds))
