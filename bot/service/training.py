@@ -30,8 +30,8 @@ from bot.errors import (
     UnknownScenario,
 )
 from bot.llm import LLMCoach, SpeechToText, Tip, Transcript, llm_turn, rule_tip
-from bot.llm.ledger import Ledger
 from bot.llm.coach import coach_facts
+from bot.llm.ledger import Ledger
 from bot.service.people import PeopleService
 from bot.service.views import (
     AbandonView,
