@@ -22,7 +22,7 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import httpx
 from tenacity import (
@@ -182,7 +182,7 @@ class LLMClient:
         decides). Writes: nothing local. Raises `LLMUnavailable` when no usable HTTP answer
         came within the time (transport errors, timeouts, HTTP errors, a body that is not the
         OpenAI shape, an open breaker, a spent budget)."""
-        payload: dict[str, Any] = {
+        payload: dict[str, object] = {
             "model": self.model,
             "messages": list(messages),
             "temperature": temperature,
@@ -196,21 +196,20 @@ class LLMClient:
             return self.http.post(self.url, json=payload, headers=self._headers(), timeout=timeout)
 
         body = await self._call(record, send, _json_body)
-        try:
-            choice = body["choices"][0]
-            content = choice["message"]["content"]
-            usage = body.get("usage") or {}
+        choices = body.get("choices")
+        choice = choices[0] if isinstance(choices, list) and choices else None
+        message = choice.get("message") if isinstance(choice, dict) else None
+        content = message.get("content", "") if isinstance(message, dict) else None
+        if not isinstance(choice, dict) or not isinstance(content, str | None):
+            record.outcome = "invalid"
+            raise LLMUnavailable("LLM answered a body without a text message in `choices`")
+        usage = body.get("usage")
+        if isinstance(usage, dict):
             record.prompt_tokens = _int(usage.get("prompt_tokens"))
             record.completion_tokens = _int(usage.get("completion_tokens"))
-        except (KeyError, IndexError, TypeError, AttributeError) as exc:
-            record.outcome = "invalid"
-            raise LLMUnavailable(f"LLM answered a body without choices: {exc!r}") from exc
-        if content is None:
-            content = ""
-        if not isinstance(content, str):
-            record.outcome = "invalid"
-            raise LLMUnavailable("LLM answered a non-text message")
-        return Completion(content.strip(), choice.get("finish_reason"), record)
+        reason = choice.get("finish_reason")
+        return Completion((content or "").strip(), reason if isinstance(reason, str) else None,
+                          record)
 
     async def transcribe(
         self,
@@ -233,7 +232,7 @@ class LLMClient:
             )
 
         body = await self._call(record, send, _json_body)
-        text = body.get("text") if isinstance(body, dict) else None
+        text = body.get("text")
         if not isinstance(text, str):
             record.outcome = "invalid"
             raise LLMUnavailable("speech endpoint answered without a text")
@@ -341,7 +340,7 @@ class LLMClient:
             raise _Final(f"a body that is not JSON: {exc!r}", "invalid") from exc
 
 
-def _json_body(response: httpx.Response) -> Any:
+def _json_body(response: httpx.Response) -> dict[str, object]:
     """The response's JSON object. Raises ValueError for a body that is not a JSON object."""
     body = response.json()
     if not isinstance(body, dict):

@@ -13,20 +13,22 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable, Sequence
-from typing import IO, Any
+from typing import IO
 
 from bot.llm.ledger import llm_turn
 from scenarios import Judge, SeamUnavailable, combine, judged_checks
 from scenarios.guard import addresses_grader
 from scoring import Grader
 
-GradeLine = Callable[[Grader, str, int], dict[str, Any]]
+Result = dict[str, object]
+"""One line of the grading contract's output (an id and verdicts, or an error)."""
+GradeLine = Callable[[Grader, str, int], Result]
 CONCURRENCY = 8
 
 
 async def judge_case(
-    grader: Grader, judge: Judge, line: str, out: dict[str, Any], timeout: float
-) -> dict[str, Any]:
+    grader: Grader, judge: Judge, line: str, out: Result, timeout: float
+) -> Result:
     """The rule result `out` of one case with the judge's evidenced verdicts added."""
     if "verdicts" not in out:
         return out
@@ -46,7 +48,7 @@ async def judge_case(
         return out | {"degraded": True}
     review = combine(result, answer, checks)
     verdicts = {check: v.value for check, v in review.grade.verdicts.items()}
-    extra: dict[str, Any] = {"verdicts": verdicts}
+    extra: Result = {"verdicts": verdicts}
     if review.added:
         extra["sources"] = {check: "judge" for check in review.added}
     if review.rejected:
@@ -62,12 +64,12 @@ async def judge_stream(
     lines = [(n, line) for n, line in enumerate(source, start=1) if line.strip()]
     gate = asyncio.Semaphore(CONCURRENCY)
 
-    async def one(number: int, line: str) -> dict[str, Any]:
+    async def one(number: int, line: str) -> Result:
         out = grade_line(grader, line, number)
         async with gate:
             return await judge_case(grader, judge, line, out, timeout)
 
-    tasks: Sequence[asyncio.Task[dict[str, Any]]] = [
+    tasks: Sequence[asyncio.Task[Result]] = [
         asyncio.ensure_future(one(n, line)) for n, line in lines
     ]
     for task in tasks:
