@@ -3,6 +3,7 @@
 Pure: imports `scoring`, pydantic, ruamel.yaml and transitions only (no aiogram, httpx, sqlite).
 """
 
+from scenarios.credit import Credit, credit, open_steps
 from scenarios.diagram import to_dot, to_mermaid
 from scenarios.engine import Engine, machine_config
 from scenarios.errors import NoHint, Problem, RunError, ScenarioError
@@ -37,15 +38,27 @@ from scenarios.protocols import (
     SeamUnavailable,
     VoiceRequest,
 )
-from scenarios.run import ClientLine, FinalCard, Hint, RunState, Source, Turn, TurnResult
+from scenarios.run import (
+    CardViolation,
+    ClientLine,
+    FinalCard,
+    Hint,
+    Penalty,
+    RunState,
+    Source,
+    Turn,
+    TurnResult,
+)
 
 __all__ = [
     "LIBRARY_PATH",
+    "CardViolation",
     "Channel",
     "ClientLine",
     "ClientMood",
     "ClientVoice",
     "Condition",
+    "Credit",
     "Engine",
     "Exchange",
     "FinalCard",
@@ -58,6 +71,7 @@ __all__ = [
     "Mode",
     "NoHint",
     "Outcome",
+    "Penalty",
     "Persona",
     "Problem",
     "Review",
@@ -74,12 +88,14 @@ __all__ = [
     "TurnResult",
     "VoiceRequest",
     "combine",
+    "credit",
     "find_quote",
     "judged_checks",
     "library_paths",
     "load_library",
     "load_scenario",
     "machine_config",
+    "open_steps",
     "to_dot",
     "to_mermaid",
     "validate_paths",

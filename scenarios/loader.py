@@ -29,7 +29,16 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from scenarios.errors import Problem, ScenarioError
-from scenarios.model import Condition, Flow, Identifier, Rule, Scenario, ScenarioContext, State
+from scenarios.model import (
+    ClientVariant,
+    Condition,
+    Flow,
+    Identifier,
+    Rule,
+    Scenario,
+    ScenarioContext,
+    State,
+)
 from scoring import Standard, default_standard
 from scoring.source import Document, Limits, read_yaml
 
@@ -285,6 +294,9 @@ def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
         elif model is Scenario and part == "states":
             model = State
             i += 1  # skip the state id
+        elif model is State and part == "client":
+            model = ClientVariant
+            i += 1  # skip the index
         elif model is State and part == "transitions":
             model = Rule
             i += 1  # skip the index
@@ -444,10 +456,36 @@ def _flow_problems(doc: Document, salvaged: _Salvaged, standard: Standard) -> It
                 continue
             yield doc.at((*loc, i), message)
 
+    graded = {step for state in flow.states.values() for step in state.expect}
+
+    def variants(base: tuple[str | int, ...], state: State) -> Iterator[Problem]:
+        """Variants conditioned on steps name step ids some state expects (no other step is
+        ever graded), and a plain variant stands beside them for when no condition holds."""
+        conditional = [(i, v) for i, v in enumerate(state.client) if not v.plain]
+        for i, variant in conditional:
+            for name, ids in (("done", variant.done), ("not_done", variant.not_done)):
+                loc = (*base, "client", i, name)
+                yield from check_ids(loc, ids, "step")
+                for j, cid in enumerate(ids):
+                    if kinds.get(cid) == "step" and cid not in graded:
+                        yield doc.at(
+                            (*loc, j),
+                            f"{_field_path(loc)}: no state of this scenario expects '{cid}', "
+                            "so it is never graded",
+                        )
+        if conditional and len(conditional) == len(state.client):
+            yield doc.at(
+                (*base, "client"),
+                f"state '{base[-1]}': every client variant has conditions; add a plain one "
+                "for when none holds",
+                key=True,
+            )
+
     for sid, state in flow.states.items():
         base: tuple[str | int, ...] = ("states", sid)
         edges[sid] = []
         yield from check_ids((*base, "expect"), state.expect, "step")
+        yield from variants(base, state)
         if state.final:
             present = {
                 "transitions": state.transitions,

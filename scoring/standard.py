@@ -25,6 +25,12 @@ from scoring.text import Lexicon, default_lexicon
 
 DEFAULT_PATH = Path(__file__).parent / "standards" / "default.yaml"
 DEFAULT_HINT_PENALTY = 5
+Window = Literal["first", "from_expected", "closing", "any"]
+"""Where in a run a step counts (docs/SCORING.md «Windows»): `first` — the first reply;
+`from_expected` — from the reply where a state first expects it to the end; `closing` — from the
+first reply whose state expects a closing-window step to the end; `any` — any reply. A reply
+whose state expects the step is always inside its window."""
+DEFAULT_WINDOW: Window = "from_expected"
 ContextKey = Literal["time", "company", "agent_name", "client_name", "third_party"]
 
 
@@ -81,6 +87,11 @@ class CheckSpec(BaseModel):
     blocking: bool = Field(
         False, description="A violation that fails the attempt whatever the score."
     )
+    window: Window | None = Field(
+        None,
+        description="Steps only: where in a run the step counts — first, from_expected, closing "
+        "or any (default: from_expected). Violations are graded on every reply.",
+    )
     fuzzy: bool = Field(True, description="Tolerate small typos in longer words.")
     phrases: list[PhraseSpec] = Field(default_factory=list)
     unless: list[PhraseSpec] = Field(default_factory=list)
@@ -107,6 +118,17 @@ class CheckSpec(BaseModel):
         description="Replies for which the check is true, shown to the judge with the "
         "description (default: `recommended` for a step).",
     )
+
+    @model_validator(mode="after")
+    def _window_for_steps(self) -> CheckSpec:
+        if self.window is not None and self.kind != "step":
+            raise ValueError("`window` is for step checks (violations count on every reply)")
+        return self
+
+    @property
+    def step_window(self) -> Window:
+        """The step's window, the documented default when the file does not say."""
+        return self.window if self.window is not None else DEFAULT_WINDOW
 
 
 class StandardFile(BaseModel):

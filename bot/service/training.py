@@ -282,7 +282,8 @@ class TrainingService:
                 stored = card.model_dump(mode="json")
                 if tip is not None:
                     stored["tip"] = {"text": tip.text, "source": tip.source}
-                finish = Finish(card.score, card.passed, card.outcome, stored)
+                finish = Finish(card.score, card.passed, card.outcome, stored,
+                                formula=card.formula)
                 final = CardView(card, scenario.id, scenario.title, attempt.started_at,
                                  _iso_now(), tip=tip, judged=judged_marks(run))
             spoken = transcript is not None
@@ -368,6 +369,7 @@ class TrainingService:
                 score=card.score if run.history else None,
                 run_state=run.model_dump_json(),
                 card=card.model_dump(mode="json"),
+                formula=card.formula,
             )
         return AbandonView(attempt_id, len(run.history), card)
 

@@ -8,8 +8,11 @@ HTML (`<b>`); values put into them are escaped by the caller.
 from __future__ import annotations
 
 from bot.texts.ru_llm import RU_LLM
+from bot.texts.ru_run import RU_RUN
 
 RU: dict[str, str] = {
+    **RU_RUN,
+    **RU_LLM,
     # --- registration ---
     "start.welcome": (
         "Здравствуйте! Я тренажёр клиентского сервиса: я играю клиента, вы — сотрудника, "
@@ -203,4 +206,3 @@ RU: dict[str, str] = {
     "error.duplicate_event": "Это сообщение уже обработано.",
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",
 }
-RU |= RU_LLM

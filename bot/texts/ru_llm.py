@@ -6,6 +6,7 @@ RU_LLM: dict[str, str] = {
     # --- the judge's verdicts in feedback and on the card ---
     "llm.fb.step_ok_judge": "✅ {title} (по оценке ИИ-судьи)",
     "llm.fb.violation_judge": "⛔ {title}: «{quote}» (по оценке ИИ-судьи)",
+    "llm.fb.judge_mark": " (по оценке ИИ-судьи)",
     "llm.fb.judge_note": "Пометка «по оценке ИИ-судьи»: этого не нашли правила, но ИИ-судья "
     "привёл цитату из вашего ответа.",
     "llm.fb.manipulation": (
