@@ -40,8 +40,12 @@ def first_recommended(standard: Standard, check_id: str) -> str | None:
     return spec.recommended[0] if spec is not None and spec.recommended else None
 
 
-def violation_lines(texts: Texts, standard: Standard, check: str, quote: str) -> Line:
+def violation_lines(
+    texts: Texts, standard: Standard, check: str, quote: str, *, judged: bool = False
+) -> Line:
     title = check_title(standard, check)
+    if judged and quote:
+        return Line("violation", texts("llm.fb.violation_judge", title=title, quote=quote))
     if quote:
         return Line("violation", texts("fb.violation", title=title, quote=quote))
     return Line("violation", texts("fb.violation_bare", title=title))
@@ -59,7 +63,8 @@ def turn_feedback(
         else Line("bad", texts("fb.score_bad", score=score.score))
     ]
     for step in score.passed_steps:
-        lines.append(Line("step_ok", texts("fb.step_ok", title=check_title(standard, step))))
+        key = "llm.fb.step_ok_judge" if turn.source(step) == "judge" else "fb.step_ok"
+        lines.append(Line("step_ok", texts(key, title=check_title(standard, step))))
     for step in turn.already:
         lines.append(Line("step_ok", texts("fb.step_already", title=check_title(standard, step))))
     for step in turn.made_up:
@@ -71,13 +76,37 @@ def turn_feedback(
         if phrase:
             lines.append(Line("example", texts("fb.example", phrase=phrase)))
     for verdict in score.violations:
+        judged = turn.source(verdict.check) == "judge"
         for quote in verdict.quotes or [""]:
-            lines.append(violation_lines(texts, standard, verdict.check, quote))
+            lines.append(violation_lines(texts, standard, verdict.check, quote, judged=judged))
+    lines += judge_notes(texts, turn)
     if turn.grade.too_long:
         lines.append(Line("note", texts("fb.too_long")))
     if degraded or turn.degraded:
         lines.append(Line("note", texts("fb.degraded")))
     return lines
+
+
+def judge_marked(texts: Texts, line: Line, judged: bool) -> Line:
+    """`line` marked as the judge's verdict (on the card) when `judged`."""
+    return Line(line.kind, line.text + texts("llm.fb.judge_mark")) if judged else line
+
+
+def judge_notes(texts: Texts, turn: TurnResult) -> list[Line]:
+    """What the trainee is told about the judge: that a reply addressing the grader was graded
+    by the rules alone, or what the «by the judge» marks mean."""
+    if "manipulation" in turn.flags:
+        return [Line("note", texts("llm.fb.manipulation"))]
+    if "judge" in turn.sources.values():
+        return [Line("note", texts("llm.fb.judge_note"))]
+    return []
+
+
+def tip_lines(texts: Texts, view: CardView) -> list[Line]:
+    """The coach's tip on the score card (both doors), if the card has one."""
+    if view.tip is None:
+        return []
+    return [Line("section", texts("llm.card.tip")), Line("note", view.tip.text)]
 
 
 def duration(started_at: str | None, finished_at: str | None) -> tuple[int, int]:
@@ -153,19 +182,21 @@ def score_card(texts: Texts, standard: Standard, view: CardView) -> list[Line]:
     lines.append(Line("outcome", texts.get(f"card.outcome.{outcome}", "card.outcome.abandoned")))
     if card.steps:
         lines.append(Line("section", texts("card.steps")))
-        lines += [step_line(texts, standard, card, step, ok) for step, ok in card.steps.items()]
+        lines += [judge_marked(texts, step_line(texts, standard, card, step, ok),
+                               ok and (step, "") in view.judged)
+                  for step, ok in card.steps.items()]
     if card.violations:
         lines.append(Line("section", texts("card.violations")))
         for v in card.violations:
             title = check_title(standard, v.check)
             if v.turn is None:
-                lines.append(violation_lines(texts, standard, v.check, v.quote))
+                line = violation_lines(texts, standard, v.check, v.quote)
             elif v.quote:
-                lines.append(Line("violation", texts(
-                    "card.violation", title=title, turn=v.turn, quote=v.quote)))
+                line = Line("violation", texts(
+                    "card.violation", title=title, turn=v.turn, quote=v.quote))
             else:
-                lines.append(Line("violation", texts(
-                    "card.violation_bare", title=title, turn=v.turn)))
+                line = Line("violation", texts("card.violation_bare", title=title, turn=v.turn))
+            lines.append(judge_marked(texts, line, (v.check, v.quote) in view.judged))
     missed = {k: v for k, v in card.missed_recommended.items() if v}
     if missed:
         lines.append(Line("section", texts("card.missed")))
@@ -178,4 +209,4 @@ def score_card(texts: Texts, standard: Standard, view: CardView) -> list[Line]:
                                       turns=card.turns)))
     if card.hints:
         lines.append(Line("footer", texts("card.hints", hints=card.hints, cost=card.hint_cost)))
-    return lines
+    return lines + tip_lines(texts, view)

@@ -19,8 +19,11 @@ from transitions import EventData, Machine
 
 from scenarios.credit import Credit, credit, open_steps
 from scenarios.errors import NoHint, RunError, ScenarioError
+from scenarios.guard import MANIPULATION, addresses_grader
+from scenarios.judging import Review, combine, judged_checks
 from scenarios.model import Condition, Mode, Scenario
-from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
+from scenarios.mood import CALMING, ClientMood, react
+from scenarios.protocols import ClientVoice, Exchange, Judge, SeamUnavailable, VoiceRequest
 from scenarios.run import (
     CardViolation,
     ClientLine,
@@ -252,6 +255,26 @@ class Engine:
             mode=effective,
             agent_name=agent_name,
             patience=self.scenario.patience,
+            mood=self.start_mood(),
+        )
+
+    def start_mood(self) -> ClientMood:
+        """The client's mood when a run starts (the persona sheet's tension, else by
+        difficulty)."""
+        return ClientMood(tension=self.scenario.start_tension)
+
+    def voice_request(self, run: RunState, scripted: str) -> VoiceRequest:
+        """What the client's voice is given for the current line: the persona, mood, context
+        and the conversation so far, never the checks, expected steps, hints or score."""
+        return VoiceRequest(
+            title=self.scenario.title,
+            persona=self.scenario.persona,
+            context=self.scenario.context,
+            difficulty=self.scenario.difficulty,
+            mood=run.mood or self.start_mood(),
+            scripted=scripted,
+            history=[Exchange(client=t.client, reply=t.reply) for t in run.history],
+            final=self.scenario.states[run.state].final,
         )
 
     def context(self, run: RunState) -> Context:
@@ -275,9 +298,9 @@ class Engine:
         if run.line is None:
             scripted = self.scripted_line(run)
             text, degraded = scripted, False
-            if self.voice is not None:
+            if self.voice is not None and scripted:
                 said, failed = await self._seam(
-                    "voice", run, self.voice.line(self.scenario, run.state, scripted, run.history)
+                    "voice", run, self.voice.line(self.voice_request(run, scripted))
                 )
                 if not failed and said is not None and said.strip():
                     text = said.strip()
@@ -356,18 +379,11 @@ class Engine:
             context=context,
             extra_forbidden=state.forbidden,
         )
-        degraded = run.line_degraded
-        opinion: dict[str, bool] = {}
-        if self.judge is not None:
-            answer, failed = await self._seam(
-                "judge", run, self.judge.review(text, grade, context)
-            )
-            degraded = degraded or failed
-            if answer is not None:
-                opinion = {
-                    k: v for k, v in answer.items() if k in grade.verdicts and isinstance(v, bool)
-                }
-                grade = _apply_opinion(grade, opinion)
+        review, flags, failed = await self._review(run, text, grade)
+        degraded = run.line_degraded or failed
+        grade = review.grade
+        run.mood = react(run.mood or self.start_mood(), self._felt(grade, context),
+                         state.expect, self.scenario.difficulty)
         required = [step for step in state.expect if not so_far.done(step)]
         already = [step for step in state.expect if so_far.done(step)]
         score = score_reply(grade, required, self.standard)
@@ -399,7 +415,11 @@ class Engine:
                 score=score,
                 next_state=next_state,
                 degraded=degraded,
-                judge=opinion,
+                judge=review.opinion,
+                sources=review.sources,
+                rejected=review.rejected,
+                flags=flags,
+                tension=run.mood.tension,
             )
         )
         run.tries[sid] = tries
@@ -418,9 +438,44 @@ class Engine:
             finished=run.finished,
             outcome=run.outcome,
             degraded=degraded,
+            sources=review.sources,
+            rejected=review.rejected,
+            flags=flags,
+            mood=run.mood,
             already=already,
             made_up=made_up,
         )
+
+    def _felt(self, grade: GradeResult, context: Context) -> dict[str, bool]:
+        """The verdicts the client's mood reacts to: the grade's, plus the calming steps
+        (empathy, apology) graded on the side when the state does not expect them."""
+        felt = {check: verdict.value for check, verdict in grade.verdicts.items()}
+        extra = [c for c in CALMING if c not in felt and c in self.standard.checks]
+        if extra:
+            side = self.grader.grade(grade.text, checks=extra, context=context)
+            felt |= {check: verdict.value for check, verdict in side.verdicts.items()}
+        return felt
+
+    async def _review(
+        self, run: RunState, text: str, grade: GradeResult
+    ) -> tuple[Review, list[str], bool]:
+        """The judge's second opinion on the rule grade: (review, flags, degraded).
+
+        A reply that addresses the grader is graded by the rules alone and flagged; only the
+        checks the standard marks `judge: true` are sent, with the client's line and the
+        reply (never the rule verdicts, the trainee's name or the history).
+        """
+        if addresses_grader(text) is not None:
+            return Review.rules_only(grade), [MANIPULATION], False
+        checks = judged_checks(self.standard, grade.verdicts)
+        if self.judge is None or not checks:
+            return Review.rules_only(grade), [], False
+        answer, failed = await self._seam(
+            "judge", run, self.judge.review(run.line or "", text, checks)
+        )
+        if answer is None:
+            return Review.rules_only(grade), [], failed
+        return combine(grade, answer, checks), [], failed
 
     def is_strike(self, score: ScoreResult) -> bool:
         """A real failure that costs the client's patience: a violation, or less than half of
@@ -533,14 +588,3 @@ class Engine:
             logger.exception("%s failed unexpectedly in %s/%s", name, self.scenario.id, run.state)
         return None, True
 
-
-def _apply_opinion(grade: GradeResult, opinion: dict[str, bool]) -> GradeResult:
-    """The grade with the judge's differing verdicts replaced (evidence dropped where flipped)."""
-    changed = {
-        cid: grade.verdicts[cid].model_copy(update={"value": value, "evidence": None})
-        for cid, value in opinion.items()
-        if grade.verdicts[cid].value != value
-    }
-    if not changed:
-        return grade
-    return grade.model_copy(update={"verdicts": {**grade.verdicts, **changed}})

@@ -112,6 +112,16 @@ class CheckSpec(BaseModel):
         False, description="False whenever the context value is missing."
     )
     periods: list[PeriodSpec] = Field(default_factory=list)
+    judge: bool = Field(
+        False,
+        description="An LLM judge (when one is set up) gives a second opinion on this check; "
+        "rules OR an evidenced judge verdict (../shared/spec/llm.md).",
+    )
+    examples: list[str] = Field(
+        default_factory=list,
+        description="Replies for which the check is true, shown to the judge with the "
+        "description (default: `recommended` for a step).",
+    )
 
     @model_validator(mode="after")
     def _window_for_steps(self) -> CheckSpec:

@@ -291,6 +291,13 @@ def _render(result: GradeResult, grader: Grader) -> str:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="A standard file instead of the shipped default.",
 )
+@click.option(
+    "--judge",
+    "use_judge",
+    is_flag=True,
+    help="With --jsonl: rules OR the LLM judge of LLM_BASE_URL (checks marked `judge: true`; a "
+    "judge verdict counts only with a quote from the reply).",
+)
 def grade(
     text: str | None,
     jsonl: IO[bytes] | None,
@@ -302,6 +309,7 @@ def grade(
     third_party: tuple[str, ...],
     as_json: bool,
     standard: Path | None,
+    use_judge: bool,
 ) -> None:
     """Grade replies against the standard.
 
@@ -310,6 +318,11 @@ def grade(
     roleplay grade "Добрый день! Меня зовут Мария." --time 10:15
     """
     grader = _grader(standard)
+    if jsonl is not None and use_judge:
+        from bot.commands.judged import grade_with_judge
+
+        grade_with_judge(grader, grade_line, read_lines(jsonl), sys.stdout.buffer)
+        return
     if jsonl is not None:
         grade_stream(grader, jsonl, sys.stdout.buffer)
         return

@@ -191,10 +191,13 @@ class InteractiveFrontend(Frontend):
     """A readable, coloured role-play for a person at a terminal (the texts and the feedback
     are the ones Telegram shows, composed by `bot.feedback`)."""
 
-    def __init__(self, service: TrainingService, texts: Texts, inp: IO[str]) -> None:
+    def __init__(
+        self, service: TrainingService, texts: Texts, inp: IO[str], *, show_mood: bool = False
+    ) -> None:
         self.service = service
         self.t = texts
         self.inp = inp
+        self.show_mood = show_mood
 
     def echo(self, text: str = "", **style: Any) -> None:
         click.echo(click.style(text, **style) if style else text)
@@ -244,6 +247,9 @@ class InteractiveFrontend(Frontend):
         return raw.rstrip("\r\n")
 
     def feedback(self, view: StartView, turn: TurnView) -> None:
+        mood = turn.result.mood
+        if self.show_mood and mood is not None:  # a trainer listening to the persona
+            self.echo(self.t("llm.term.mood", tension=mood.tension), fg="cyan", dim=True)
         if turn.show_feedback:
             self.lines(turn_feedback(self.t, self.service.standard, turn.result,
                                      degraded=turn.degraded))
@@ -350,12 +356,27 @@ async def play_session(
 )
 @click.option("--seed", type=int, default=None, help="Seed for the client's line variants.")
 @click.option("--name", default=None, help="Your name as the employee (default: your login).")
-def play(scenario: str, jsonl: bool, mode: str | None, seed: int | None, name: str | None) -> None:
+@click.option(
+    "--llm/--no-llm",
+    "use_llm",
+    default=None,
+    help="--llm: the client speaks through the LLM of LLM_BASE_URL in its persona (required; "
+    "the client's tension is shown), the judge and coach too; --no-llm: scripted lines and "
+    "rule grading only. Default: the LLM if LLM_BASE_URL is set.",
+)
+def play(
+    scenario: str, jsonl: bool, mode: str | None, seed: int | None, name: str | None,
+    use_llm: bool | None,
+) -> None:
     """Play one scenario in the terminal (the attempt is stored in DB_PATH)."""
     settings = Settings()
     texts = Texts(settings.language)
+    if use_llm and not settings.llm_base_url:
+        raise click.UsageError(texts("llm.term.no_llm"))
+    if use_llm is False:
+        settings = settings.model_copy(update={"llm_base_url": None, "stt_base_url": None})
     with interrupt_raises(), user_errors(texts):
-        asyncio.run(_play(settings, texts, scenario, jsonl, mode, seed, name))
+        asyncio.run(_play(settings, texts, scenario, jsonl, mode, seed, name, bool(use_llm)))
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -404,6 +425,7 @@ async def _play(
     mode: str | None,
     seed: int | None,
     name: str | None,
+    show_mood: bool = False,
 ) -> None:
     async with open_service(settings) as service:
         service.scenario(scenario)  # UnknownScenario before anything is written
@@ -413,7 +435,7 @@ async def _play(
         if jsonl:
             frontend = JsonlFrontend(sys.stdout, sys.stdin)
         else:
-            frontend = InteractiveFrontend(service, texts, sys.stdin)
+            frontend = InteractiveFrontend(service, texts, sys.stdin, show_mood=show_mood)
             resume = await resumable(service, person, scenario, texts)
         await play_session(
             service, person, scenario, frontend, texts, mode=mode, seed=seed, agent_name=name,

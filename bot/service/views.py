@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.llm.coach import Tip
 from bot.storage import Attempt, Mode, Person, ScenarioStats, Team, Turn
 from scenarios import ClientLine, FinalCard, Scenario, TurnResult
 
@@ -45,6 +46,10 @@ class CardView:
     title: str
     started_at: str
     finished_at: str | None
+    tip: Tip | None = None
+    """The coach's tip (LLM or rule-built), None for a card without one."""
+    judged: frozenset[tuple[str, str]] = frozenset()
+    """(check, quote) of the card's verdicts that came from the judge (a step: quote "")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,7 @@ class TurnView:
     final: CardView | None
     mode: Mode
     degraded: bool
+    spoken: bool = False
 
     @property
     def card(self) -> FinalCard | None:

@@ -14,6 +14,7 @@ from aiogram.types import CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
 
 from bot.errors import AttemptAlreadyActive, AttemptClosed, DuplicateEvent
+from bot.llm import Transcript
 from bot.service import Receipt, TrainingService, TurnView
 from bot.storage import Person
 from bot.telegram import keyboards, render
@@ -61,6 +62,34 @@ async def reply(
     person: Person, receipt: Receipt,
 ) -> None:
     """The trainee's answer to the client: graded, stored, answered."""
+    await _answer(message, bot, state, service, texts, person, receipt, message.text or "")
+
+
+async def voice_reply(
+    message: Message, bot: Bot, state: FSMContext, service: TrainingService, texts: Texts,
+    person: Person, receipt: Receipt,
+) -> None:
+    """A spoken answer: transcribed, shown back («Я услышал(а): …»), graded like a typed one
+    (the turn records that it was spoken). Without a speech endpoint: the request for text."""
+    voice = message.voice
+    if voice is None or not service.hears_voice:
+        await message.answer(texts("play.text_only"))
+        return
+    if voice.duration > service.voice_max_seconds:
+        await message.answer(texts("llm.voice.too_long", seconds=service.voice_max_seconds))
+        return
+    async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
+        audio = await bot.download(voice)
+        assert audio is not None  # without a destination, aiogram returns the bytes
+        heard = await service.transcribe(audio.read(), content_type=voice.mime_type or "audio/ogg")
+    await message.answer(texts("llm.voice.heard", text=render.esc(heard.text)))
+    await _answer(message, bot, state, service, texts, person, receipt, heard.text, heard)
+
+
+async def _answer(
+    message: Message, bot: Bot, state: FSMContext, service: TrainingService, texts: Texts,
+    person: Person, receipt: Receipt, text: str, transcript: Transcript | None = None,
+) -> None:
     attempt_id = (await state.get_data()).get("attempt_id")
     if attempt_id is None:
         active = await service.active_attempt(person.id)
@@ -71,8 +100,9 @@ async def reply(
         attempt_id = active.attempt.id
     try:
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
-            view = await service.answer(int(attempt_id), message.text or "", person_id=person.id,
-                                        sent_at=message.date, receipt=receipt)
+            view = await service.answer(int(attempt_id), text, person_id=person.id,
+                                        sent_at=message.date, receipt=receipt,
+                                        transcript=transcript)
     except DuplicateEvent:  # a redelivered message: graded and stored the first time
         return
     except AttemptClosed:
@@ -134,6 +164,7 @@ def make_router() -> Router:
     router.callback_query.register(start_run, StartCb.filter())
     router.callback_query.register(hint, HintCb.filter())
     router.message.register(reply, StateFilter(Play.answering), F.text)
+    router.message.register(voice_reply, StateFilter(Play.answering), F.voice)
     router.message.register(not_text, StateFilter(Play.answering))
     router.message.register(resume, StateFilter(None))
     return router

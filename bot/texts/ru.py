@@ -7,10 +7,12 @@ HTML (`<b>`); values put into them are escaped by the caller.
 
 from __future__ import annotations
 
+from bot.texts.ru_llm import RU_LLM
 from bot.texts.ru_run import RU_RUN
 
 RU: dict[str, str] = {
     **RU_RUN,
+    **RU_LLM,
     # --- registration ---
     "start.welcome": (
         "Здравствуйте! Я тренажёр клиентского сервиса: я играю клиента, вы — сотрудника, "
