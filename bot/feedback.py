@@ -35,11 +35,6 @@ def check_title(standard: Standard, check_id: str) -> str:
     return spec.title if spec is not None else check_id
 
 
-def first_recommended(standard: Standard, check_id: str) -> str | None:
-    spec = standard.checks.get(check_id)
-    return spec.recommended[0] if spec is not None and spec.recommended else None
-
-
 def violation_lines(texts: Texts, standard: Standard, check: str, quote: str) -> Line:
     title = check_title(standard, check)
     if quote:
@@ -50,8 +45,8 @@ def violation_lines(texts: Texts, standard: Standard, check: str, quote: str) ->
 def turn_feedback(
     texts: Texts, standard: Standard, turn: TurnResult, *, degraded: bool = False
 ) -> list[Line]:
-    """Per-reply feedback (training mode): the score, each expected step ✅/❌ with the
-    standard's wording for the missed ones, every violation quoted."""
+    """Per-reply feedback (training mode): the score, each expected step ✅/❌ with an example
+    that fits this run for the missed ones (`scenarios.examples`), every violation quoted."""
     score = turn.score
     lines = [
         Line("good", texts("fb.score_ok", score=score.score))
@@ -63,7 +58,7 @@ def turn_feedback(
     for step in score.missed_steps:
         title = check_title(standard, step)
         lines.append(Line("step_missed", texts("fb.step_missed", title=title)))
-        phrase = first_recommended(standard, step)
+        phrase = turn.examples.get(step)  # the example that fits this run, if any
         if phrase:
             lines.append(Line("example", texts("fb.example", phrase=phrase)))
     for verdict in score.violations:

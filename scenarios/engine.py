@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from transitions import EventData, Machine
 
+from scenarios import examples as fitting
 from scenarios.errors import NoHint, RunError, ScenarioError
 from scenarios.model import Condition, Mode, Scenario
 from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
@@ -274,17 +275,28 @@ class Engine:
         rng = random.Random(f"{run.seed}:{run.state}:{visit}")
         return rng.choice(variants)
 
+    def situation(self, run: RunState) -> fitting.Situation:
+        """What this run's examples must fit and the values they are filled with."""
+        ctx = self.scenario.context
+        return fitting.situation(
+            self.standard, channel=ctx.channel, kind=self.scenario.kind, time=ctx.time,
+            company=ctx.company, client_name=ctx.client_name, agent_name=run.agent_name,
+        )
+
+    def examples(self, run: RunState, step: str, state_id: str | None = None) -> list[str]:
+        """The examples of `step` that fit this run (`scenarios.examples`), the state's own first
+        (`state_id`: where the step was expected; default the run's state)."""
+        state = self.scenario.states.get(state_id or run.state)
+        own = state.examples if state is not None else None
+        return fitting.examples(self.standard, step, self.situation(run), own)
+
     def hint_text(self, run: RunState) -> str | None:
-        """The state's own hint, else the standard's recommended wording of its expected steps."""
+        """The state's own hint, else a fitting example of each expected step."""
         state = self.scenario.states[run.state]
-        if state.hint:
-            return state.hint
-        phrases = []
-        for step in state.expect:
-            spec = self.standard.checks.get(step)
-            if spec is not None and spec.recommended:
-                phrases.append(f"{spec.title}: «{spec.recommended[0]}»")
-        return "\n".join(phrases) or None
+        return fitting.hint(
+            self.standard, state.expect, self.situation(run), own_hint=state.hint,
+            own=state.examples,
+        )
 
     def hint(self, run: RunState) -> Hint:
         """Take a hint for the current line: counted on the run, it costs the standard's
@@ -367,6 +379,12 @@ class Engine:
         outcome = self.scenario.states[next_state].outcome
         if outcome is not None:
             run.finished, run.outcome = True, outcome
+        where = self.situation(run)
+        shown = {
+            step: found
+            for step in state.expect
+            if (found := fitting.example(self.standard, step, where, state.examples))
+        }
         return TurnResult(
             state=sid,
             grade=grade,
@@ -375,6 +393,7 @@ class Engine:
             finished=run.finished,
             outcome=run.outcome,
             degraded=degraded,
+            examples=shown,
         )
 
     def abandon(self, run: RunState) -> None:
@@ -399,8 +418,9 @@ class Engine:
             for verdict in turn.score.violations:
                 violations += [(verdict.check, quote) for quote in verdict.quotes or [""]]
             blocking = blocking or bool(turn.score.blocking)
+        expected_in = {step: turn.state for turn in run.history for step in turn.score.missed_steps}
         missed = {
-            step: list(self.standard.checks[step].recommended)
+            step: self.examples(run, step, expected_in.get(step))
             for step, done in steps.items()
             if not done and step in self.standard.checks
         }

@@ -86,6 +86,8 @@ class TurnResult(BaseModel):
     finished: bool
     outcome: Outcome | None = None
     degraded: bool = False
+    examples: dict[str, str] = Field(default_factory=dict)
+    """Expected step → the example that fits this run (`scenarios.examples`), where one does."""
 
 
 class FinalCard(BaseModel):
@@ -99,6 +101,7 @@ class FinalCard(BaseModel):
     steps: dict[str, bool]
     violations: list[tuple[str, str]]
     missed_recommended: dict[str, list[str]]
+    """Missed step → the examples that fit this run, best first (`scenarios.examples`)."""
     turns: int
     hints: int = 0
     hint_cost: int = 0
