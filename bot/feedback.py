@@ -13,7 +13,8 @@ from typing import Literal
 
 from bot.service import CardView
 from bot.texts import Texts
-from scenarios import TurnResult
+from scenarios import Scenario, TurnResult
+from scenarios.examples import day_period
 from scoring import Standard
 
 Kind = Literal[
@@ -40,6 +41,42 @@ def violation_lines(texts: Texts, standard: Standard, check: str, quote: str) ->
     if quote:
         return Line("violation", texts("fb.violation", title=title, quote=quote))
     return Line("violation", texts("fb.violation_bare", title=title))
+
+
+def briefing_facts(
+    texts: Texts, standard: Standard, scenario: Scenario, agent_name: str | None = None
+) -> list[tuple[str, str]]:
+    """What the employee knows before the start, as (label, value) pairs for both doors: who
+    they are, the channel, the time of the call with its part of the day (the greeting is graded
+    against it), the client (name, mood), another person the scene is about, the steps expected."""
+    ctx = scenario.context
+    you = [part for part in (agent_name, ctx.agent_role or texts("brief.agent_default"),
+                             ctx.company) if part]
+    if ctx.time is None:
+        when = texts("brief.time_unknown")
+    else:
+        period = day_period(standard, ctx.time)
+        when = (texts("brief.time", time=ctx.time, period=period) if period
+                else texts("brief.time_bare", time=ctx.time))
+    client = ", ".join(part for part in (ctx.client_name or texts("brief.client_unnamed"),
+                                         ctx.client_mood) if part)
+    facts = [
+        (texts("brief.fact.you"), ", ".join(you)),
+        (texts("brief.fact.channel"), texts.get(f"channel.{ctx.channel}", "channel.phone")),
+        (texts("brief.fact.time"), when),
+        (texts("brief.fact.client"), client),
+    ]
+    if ctx.third_party:
+        people = texts("brief.third_party_note", people=", ".join(ctx.third_party))
+        facts.append((texts("brief.fact.third_party"), people))
+    steps: list[str] = []
+    for state in scenario.states.values():
+        for check in state.expect:
+            title = check_title(standard, check)
+            if title not in steps:
+                steps.append(title)
+    facts.append((texts("brief.fact.steps"), ", ".join(steps) or "—"))
+    return facts
 
 
 def turn_feedback(
@@ -90,7 +127,9 @@ def score_card(texts: Texts, standard: Standard, view: CardView) -> list[Line]:
         Line("good" if card.passed else "bad", texts(key, score=card.score)),
     ]
     outcome = card.outcome or "abandoned"
-    lines.append(Line("outcome", texts.get(f"card.outcome.{outcome}", "card.outcome.abandoned")))
+    general = f"card.outcome.{outcome}" if texts.has(f"card.outcome.{outcome}") else (
+        "card.outcome.abandoned")
+    lines.append(Line("outcome", texts.get(f"card.outcome.{outcome}.{view.channel}", general)))
     if card.steps:
         lines.append(Line("section", texts("card.steps")))
         for step, ok in card.steps.items():

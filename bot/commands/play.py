@@ -23,11 +23,12 @@ import click
 
 from bot.app import open_app
 from bot.errors import EmptyReply, HintUnavailable, StorageError, UnknownScenario
-from bot.feedback import GAP_BEFORE, Kind, Line, score_card, turn_feedback
+from bot.feedback import GAP_BEFORE, Kind, Line, briefing_facts, score_card, turn_feedback
 from bot.service import (
     AbandonView,
     ActiveRun,
     CardView,
+    HintView,
     StartView,
     TrainingService,
     TurnView,
@@ -38,8 +39,20 @@ from bot.storage import Person
 from bot.texts import Texts
 from scenarios import ClientLine
 
-HINT_COMMANDS = ("/hint", "/подсказка")
-QUIT_COMMANDS = ("/quit", "/exit", "/выход")
+HINT_COMMANDS = ("hint", "подсказка")
+QUIT_COMMANDS = ("quit", "cancel", "exit", "выход")
+HELP_COMMANDS = ("help", "помощь")
+
+
+def command_of(text: str) -> str | None:
+    """The command a line gives (`/Hint@bot x` → "hint"), or None when it is a reply.
+
+    A line that begins with «/» is a command, never a reply (cli.md «Commands inside a run»)."""
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return None
+    word = stripped[1:].split(maxsplit=1)[0] if len(stripped) > 1 else ""
+    return word.split("@", 1)[0].lower()
 
 
 @asynccontextmanager
@@ -67,10 +80,11 @@ def terminal_person(service: TrainingService, name: str | None) -> Person:
 class Frontend(Protocol):
     """How one run is shown and read: JSON events for scripts, or a readable role-play."""
 
-    def start(self, view: StartView) -> None: ...
+    def start(self, view: StartView, agent_name: str | None = None) -> None: ...
     def client(self, view: StartView, line: ClientLine) -> None: ...
     def read(self) -> str | None: ...
     def feedback(self, view: StartView, turn: TurnView) -> None: ...
+    def hint(self, view: StartView, hint: HintView) -> None: ...
     def notice(self, text: str) -> None: ...
     def end(self, view: StartView, turn: TurnView, duration: float) -> None: ...
     def abandoned(self, view: StartView, closed: AbandonView) -> None: ...
@@ -86,7 +100,7 @@ class JsonlFrontend(Frontend):
         self.out.write(json.dumps(event, ensure_ascii=False) + "\n")
         self.out.flush()
 
-    def start(self, view: StartView) -> None:
+    def start(self, view: StartView, agent_name: str | None = None) -> None:
         context = view.scenario.context.model_dump(exclude_none=True)
         self.emit(
             {
@@ -101,7 +115,8 @@ class JsonlFrontend(Frontend):
 
     def client(self, view: StartView, line: ClientLine) -> None:
         self.emit(
-            {"event": "client", "state": line.state, "text": line.text, "expect": line.expect}
+            {"event": "client", "state": line.state, "text": line.text, "expect": line.expect,
+             "degraded": line.degraded}
         )
 
     def read(self) -> str | None:
@@ -124,8 +139,12 @@ class JsonlFrontend(Frontend):
             }
         )
 
+    def hint(self, view: StartView, hint: HintView) -> None:
+        self.emit({"event": "hint", "text": hint.text, "cost": hint.penalty,
+                   "hints_used": hint.hints_used})
+
     def notice(self, text: str) -> None:
-        click.echo(text, err=True)
+        self.emit({"event": "notice", "text": text})
 
     def end(self, view: StartView, turn: TurnView, duration: float) -> None:
         card = turn.card
@@ -197,9 +216,8 @@ class InteractiveFrontend(Frontend):
             self.echo(line.text, **STYLES[line.kind])
             previous = line.kind
 
-    def start(self, view: StartView) -> None:
+    def start(self, view: StartView, agent_name: str | None = None) -> None:
         s, t = view.scenario, self.t
-        ctx = s.context
         self.echo()
         self.echo(t("term.header", title=s.title), bold=True)
         self.echo(
@@ -207,12 +225,9 @@ class InteractiveFrontend(Frontend):
               mode=t(f"mode.{view.mode}")),
             dim=True,
         )
-        self.echo(
-            t("term.context", company=ctx.company, client=ctx.client_name or "—",
-              time=ctx.time or "—"),
-            dim=True,
-        )
-        self.echo(t("term.briefing", briefing=s.briefing))
+        self.echo(t("term.briefing", briefing=s.briefing.strip()))
+        for label, value in briefing_facts(t, self.service.standard, s, agent_name):
+            self.echo(t("term.fact", label=label, value=value), dim=True)
         penalty = self.service.standard.hint_penalty
         usage = t("term.usage", penalty=penalty) if view.mode == "training" else (
             t("term.usage_exam"))
@@ -220,6 +235,8 @@ class InteractiveFrontend(Frontend):
         self.echo()
 
     def client(self, view: StartView, line: ClientLine) -> None:
+        if line.degraded:
+            self.notice(self.t("fb.degraded"))
         click.echo(click.style(self.t("term.client"), fg="cyan", bold=True) + line.text)
 
     def read(self) -> str | None:
@@ -240,6 +257,10 @@ class InteractiveFrontend(Frontend):
         elif turn.degraded:
             self.echo(self.t("fb.degraded"), fg="yellow", dim=True)
         self.echo()
+
+    def hint(self, view: StartView, hint: HintView) -> None:
+        self.notice(self.t("term.hint", text=hint.text))
+        self.notice(self.t("term.hint_cost", penalty=hint.penalty, used=hint.hints_used))
 
     def notice(self, text: str) -> None:
         self.echo(text, fg="yellow")
@@ -272,14 +293,15 @@ async def play_session(
     mode: str | None = None,
     seed: int | None = None,
     agent_name: str | None = None,
-    allow_commands: bool = True,
     resume: ActiveRun | None = None,
 ) -> int:
     """Play one attempt to its end (or to end of input: abandoned); return the attempt id.
 
     With `resume`, that attempt in progress is continued (same state, same history) instead of
-    starting a new one; otherwise a new attempt replaces any attempt left active.
-    Writes: the attempt and its turns. Raises `UnknownScenario` and other `BotError`s.
+    starting a new one; otherwise a new attempt replaces any attempt left active. A line that
+    begins with «/» is a command and is never graded: /hint, /quit (/cancel), /help; any other
+    gets a notice. Writes: the attempt and its turns. Raises `UnknownScenario` and other
+    `BotError`s.
     """
     t = texts
     if resume is not None:
@@ -289,29 +311,22 @@ async def play_session(
             person.id, scenario_id, mode, "terminal", seed, agent_name=agent_name,
             replace_active=True,
         )
-    frontend.start(view)
+    frontend.start(view, agent_name)
     if resume is not None:
         frontend.notice(t("term.resumed", turns=len(resume.history)))
     line = view.line
     started = time.monotonic()
     while True:
-        if line.degraded:
-            frontend.notice(t("fb.degraded"))
         frontend.client(view, line)
         while True:
             text = frontend.read()
-            if text is None or (allow_commands and text.strip().lower() in QUIT_COMMANDS):
+            command = None if text is None else command_of(text)
+            if text is None or command in QUIT_COMMANDS:
                 closed = await service.abandon(view.attempt_id, person_id=person.id)
                 frontend.abandoned(view, closed)
                 return view.attempt_id
-            if allow_commands and text.strip().lower() in HINT_COMMANDS:
-                try:
-                    hint = await service.hint(view.attempt_id, person_id=person.id)
-                except HintUnavailable:
-                    frontend.notice(t("term.usage_exam"))
-                    continue
-                frontend.notice(t("term.hint", text=hint.text))
-                frontend.notice(t("term.hint_cost", penalty=hint.penalty, used=hint.hints_used))
+            if command is not None:
+                await run_command(service, person, view, frontend, texts, command, text)
                 continue
             try:
                 turn = await service.answer(view.attempt_id, text, person_id=person.id)
@@ -325,6 +340,28 @@ async def play_session(
             return view.attempt_id
         assert turn.line is not None
         line = turn.line
+
+
+async def run_command(
+    service: TrainingService, person: Person, view: StartView, frontend: Frontend, texts: Texts,
+    command: str, text: str,
+) -> None:
+    """One command inside a run (never a graded reply): the hint, the usage, or a notice.
+    Writes: the run's hint count for /hint."""
+    penalty = service.standard.hint_penalty
+    usage = (texts("term.usage", penalty=penalty) if view.mode == "training"
+             else texts("term.usage_exam"))
+    if command in HINT_COMMANDS:
+        try:
+            hint = await service.hint(view.attempt_id, person_id=person.id)
+        except HintUnavailable:
+            frontend.notice(texts("term.no_hint") if view.mode == "training" else usage)
+            return
+        frontend.hint(view, hint)
+    elif command in HELP_COMMANDS:
+        frontend.notice(usage)
+    else:
+        frontend.notice(texts("term.unknown_command", command=text.strip().split()[0]))
 
 
 @click.command()
@@ -407,7 +444,7 @@ async def _play(
             resume = await resumable(service, person, scenario, texts)
         await play_session(
             service, person, scenario, frontend, texts, mode=mode, seed=seed, agent_name=name,
-            allow_commands=not jsonl, resume=resume,
+            resume=resume,
         )
 
 

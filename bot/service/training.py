@@ -236,7 +236,8 @@ class TrainingService:
                 card = engine.final(run)
                 finish = Finish(card.score, card.passed, card.outcome, card.model_dump(mode="json"))
                 final = CardView(
-                    card, scenario.id, scenario.title, attempt.started_at, _iso_now()
+                    card, scenario.id, scenario.title, attempt.started_at, _iso_now(),
+                    scenario.context.channel,
                 )
             self.storage.record_turn(
                 attempt_id,

@@ -45,6 +45,8 @@ class CardView:
     title: str
     started_at: str
     finished_at: str | None
+    channel: str | None = None
+    """Where the scene happened (phone, office, chat, email): the ending is told to fit it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,7 +245,48 @@ def test_kill_9_mid_run_then_continue_in_the_terminal(env: dict[str, str], tmp_p
 
     again = _run(["play", "mini_call"], env, tmp_path, "y\n" + GOOD[1] + "\n")
     assert again.returncode == 0, again.stderr
-    assert "Продолжаем с того же места (ответов уже: 1)" in again.stdout
+    assert "Продолжаем с того же места (уже 1 ответ)" in again.stdout
     assert "Спасибо, всё понятно." in again.stdout and "— итог" in again.stdout
     (attempt,) = _attempts(env)
     assert (attempt["status"], attempt["turn_count"], attempt["passed"]) == ("finished", 2, 1)
+
+
+def test_commands_in_jsonl_are_answered_and_never_graded(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """cli.md «Commands inside a run»: /hint answers a hint event with its cost, an unknown
+    command a notice; neither is a graded turn; the run goes on and /quit abandons it."""
+    stdin = "/hint\n/foo bar\n/\n" + GOOD[0] + "\n/quit\n"
+    proc = _run(["play", "mini_call", "--jsonl", "--seed", "1"], env, tmp_path, stdin)
+    assert proc.returncode == 0, proc.stderr
+    events = _events(proc.stdout)
+    assert [e["event"] for e in events] == [
+        "start", "client", "hint", "notice", "notice", "feedback", "client", "end",
+    ]
+    hint = events[2]
+    assert hint["text"] == "«Здравствуйте! Почта России, слушаю вас.»" and hint["cost"] == 5
+    assert "/foo" in events[3]["text"]
+    end = events[-1]
+    assert end["abandoned"] is True and end["turns"] == 1
+    (attempt,) = _attempts(env)
+    assert (attempt["turn_count"], attempt["hints_used"]) == (1, 1)
+
+
+def test_hint_in_an_exam_is_a_notice(env: dict[str, str], tmp_path: Path) -> None:
+    proc = _run(["play", "mini_call", "--jsonl", "--mode", "exam"], env, tmp_path, "/hint\n")
+    events = _events(proc.stdout)
+    assert [e["event"] for e in events] == ["start", "client", "notice", "end"]
+    assert "Экзамен" in events[2]["text"]
+    assert _attempts(env)[0]["hints_used"] == 0
+
+
+def test_interactive_briefing_and_commands(env: dict[str, str], tmp_path: Path) -> None:
+    proc = _run(["play", "mini_call", "--seed", "1", "--name", "Айгерим"], env, tmp_path,
+                "/what\n/help\n/quit\n")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "Время: 10:30 — утро" in out and "Канал: звонок" in out
+    assert "Кто вы: Айгерим, сотрудник, Почта России" in out and "Клиент: Ирина" in out
+    assert "Команда /what не оценивается" in out and "/hint — подсказка (−5 баллов)" in out
+    (attempt,) = _attempts(env)
+    assert (attempt["turn_count"], attempt["status"]) == (0, "abandoned")

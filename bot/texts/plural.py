@@ -1,0 +1,55 @@
+"""Numbers with nouns that agree («1 попытка», «2 раза», «5 баллов»), through pymorphy3.
+
+A text asks for agreement with a format spec that is the noun in its dictionary form:
+`"{count:раз}"` with `count=2` reads «2 раза» (see `Texts`). Russian inflects the noun with
+pymorphy3's `make_agree_with_number`; a language without that inflection after numerals (Kazakh:
+«2 рет») gets the number and the word as written.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pymorphy3
+from pymorphy3.analyzer import Parse
+
+
+class Plurals:
+    """`plurals(n, "балл")` -> «5 баллов». The analyser is built on first use (one per `Texts`)."""
+
+    def __init__(self, language: str = "ru") -> None:
+        self.language = language
+        self._morph: pymorphy3.MorphAnalyzer | None = None
+        self._noun = lru_cache(maxsize=256)(self._parse)
+
+    def __call__(self, number: int, word: str) -> str:
+        return f"{number} {self.noun(number, word)}"
+
+    def noun(self, number: int, word: str) -> str:
+        """The noun alone in the form that agrees with `number` («баллов» for 5)."""
+        if self.language != "ru":
+            return word
+        parse = self._noun(word)
+        if parse is None:
+            return word
+        agreed = parse.make_agree_with_number(abs(number))
+        return agreed.word if agreed is not None else word
+
+    def _parse(self, word: str) -> Parse | None:
+        """The noun reading of `word` in the nominative singular («раз» the noun, not adverb)."""
+        if self._morph is None:
+            self._morph = pymorphy3.MorphAnalyzer()
+        readings = self._morph.parse(word)
+        for parse in readings:
+            tag = parse.tag
+            noun = tag.POS == "NOUN" and parse.normal_form == word
+            if noun and {"nomn", "sing"} <= tag.grammemes:
+                return parse
+        return readings[0] if readings else None
+
+
+def join(items: list[str], conjunction: str) -> str:
+    """«a», «a и b», «a, b и c» (the conjunction is the language's «и»)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"

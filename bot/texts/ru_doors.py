@@ -1,0 +1,60 @@
+"""Russian texts of the doors (issue 8): the briefing's facts, channels, role names, commands
+inside a run, channel-fit endings. Merged into `RU` by `bot/texts/ru.py`.
+
+A number that meets a noun is written `{n:noun}` (the noun in its dictionary form) and agrees
+(«2 подсказки», «5 баллов»). Texts address the trainee with the polite «Вы» forms, which are the
+same for women and men («Вы взяли», «Вы зарегистрированы»); examples of the trainee's own speech
+avoid gendered past forms («Правильно ли я Вас понимаю»).
+"""
+
+from __future__ import annotations
+
+DOORS: dict[str, str] = {
+    "list.and": "и",
+    # --- role names: nominative, and dative for «доступна только …» ---
+    "role.trainee": "сотрудник",
+    "role.trainer": "тренер",
+    "role.hr": "HR",
+    "role.admin": "администратор",
+    "role.trainee.datv": "сотрудникам",
+    "role.trainer.datv": "тренерам",
+    "role.hr.datv": "HR",
+    "role.admin.datv": "администраторам",
+    "role.choice": "{code} ({name})",
+    # --- channels (where the conversation happens) ---
+    "channel.phone": "звонок",
+    "channel.office": "визит в отделение (у стойки)",
+    "channel.chat": "чат",
+    "channel.email": "письмо по электронной почте",
+    # --- the briefing's facts (both doors) ---
+    "brief.fact.you": "Кто вы",
+    "brief.fact.channel": "Канал",
+    "brief.fact.time": "Время",
+    "brief.fact.client": "Клиент",
+    "brief.fact.third_party": "Речь о другом человеке",
+    "brief.fact.steps": "Что ждёт стандарт",
+    "brief.time": "{time} — {period}",
+    "brief.time_bare": "{time}",
+    "brief.time_unknown": "не указано",
+    "brief.third_party_note": "{people} (его данные — не для посторонних)",
+    "brief.client_unnamed": "имя неизвестно",
+    # --- endings that fit the channel (the card's outcome line) ---
+    "card.outcome.hung_up.phone": "Клиент положил трубку.",
+    "card.outcome.hung_up.office": "Клиент ушёл, не дождавшись решения.",
+    "card.outcome.hung_up.chat": "Клиент вышел из чата.",
+    "card.outcome.hung_up.email": "Клиент перестал отвечать на письма.",
+    # --- commands inside a run (both doors) ---
+    "cmd.hint": "Подсказка (в тренировке стоит баллов)",
+    "play.unknown_command": (
+        "Команда {command} во время сценария не работает — она не отправлена клиенту и не "
+        "оценивается. Доступно: /hint — подсказка, /cancel — прервать сценарий, /help — справка. "
+        "Ответ клиенту пишите обычным сообщением."
+    ),
+    "play.command_no_run": "Сейчас нет начатого сценария, подсказка не нужна. Меню: /start",
+    "term.unknown_command": (
+        "Команда {command} не оценивается и клиенту не отправлена. "
+        "Доступно: /hint — подсказка, /quit — прервать сценарий."
+    ),
+    "term.no_hint": "Для этой реплики подсказки нет.",
+    "term.fact": "{label}: {value}",
+}
