@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import getpass
 import json
+import os
 import signal
 import sys
 import threading
@@ -37,7 +38,7 @@ from bot.service import (
 from bot.settings import Settings
 from bot.storage import Person
 from bot.texts import Texts
-from scenarios import ClientLine
+from scenarios import ClientLine, Scenario, load_scenario
 
 HINT_COMMANDS = ("hint", "подсказка")
 QUIT_COMMANDS = ("quit", "cancel", "exit", "выход")
@@ -294,18 +295,25 @@ async def play_session(
     seed: int | None = None,
     agent_name: str | None = None,
     resume: ActiveRun | None = None,
+    scenario: Scenario | None = None,
 ) -> int:
     """Play one attempt to its end (or to end of input: abandoned); return the attempt id.
 
     With `resume`, that attempt in progress is continued (same state, same history) instead of
     starting a new one; otherwise a new attempt replaces any attempt left active. A line that
     begins with «/» is a command and is never graded: /hint, /quit (/cancel), /help; any other
-    gets a notice. Writes: the attempt and its turns. Raises `UnknownScenario` and other
-    `BotError`s.
+    gets a notice. `scenario` plays that scenario object (a file of one's own) instead of the
+    library's `scenario_id`. Writes: the attempt and its turns. Raises `UnknownScenario` and
+    other `BotError`s.
     """
     t = texts
     if resume is not None:
         view = StartView(resume.attempt.id, resume.attempt.mode, resume.line, resume.scenario)
+    elif scenario is not None:
+        view = await service.preview(
+            person.id, scenario, mode, "terminal", seed, agent_name=agent_name,
+            replace_active=True,
+        )
     else:
         view = await service.start(
             person.id, scenario_id, mode, "terminal", seed, agent_name=agent_name,
@@ -364,6 +372,14 @@ async def run_command(
         frontend.notice(texts("term.unknown_command", command=text.strip().split()[0]))
 
 
+def is_file_argument(value: str) -> bool:
+    """Whether `roleplay play` was given a scenario file rather than a library id."""
+    return value.endswith(SCENARIO_SUFFIXES) or "/" in value or os.sep in value
+
+
+SCENARIO_SUFFIXES = (".yaml", ".yml")
+
+
 @click.command()
 @click.argument("scenario")
 @click.option(
@@ -378,7 +394,8 @@ async def run_command(
 @click.option("--seed", type=int, default=None, help="Seed for the client's line variants.")
 @click.option("--name", default=None, help="Your name as the employee (default: your login).")
 def play(scenario: str, jsonl: bool, mode: str | None, seed: int | None, name: str | None) -> None:
-    """Play one scenario in the terminal (the attempt is stored in DB_PATH)."""
+    """Play one scenario in the terminal: a library id, or a scenario file (FILE.yaml) of
+    your own, validated first (the attempt is stored in DB_PATH)."""
     settings = Settings()
     texts = Texts(settings.language)
     with interrupt_raises(), user_errors(texts):
@@ -403,6 +420,14 @@ def interrupt_raises() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+class UserError(click.ClickException):
+    """A clear message for the person at the terminal (already in their language) and exit 1;
+    shown without click's English «Error:» prefix."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
+
+
 @contextmanager
 def user_errors(texts: Texts) -> Iterator[None]:
     """Turn content, storage and service errors into a clear message and exit code 1."""
@@ -412,15 +437,13 @@ def user_errors(texts: Texts) -> Iterator[None]:
     try:
         yield
     except UnknownScenario as exc:
-        raise click.ClickException(
-            texts("term.error.unknown_scenario", scenario=exc.scenario_id)
-        ) from exc
+        raise UserError(texts("term.error.unknown_scenario", scenario=exc.scenario_id)) from exc
     except StorageError as exc:
-        raise click.ClickException(texts("term.error.storage", detail=exc)) from exc
+        raise UserError(texts("term.error.storage", detail=exc)) from exc
     except (ScenarioError, ScoringError) as exc:
         problems = getattr(exc, "problems", None) or [exc]
         detail = "\n".join(str(p) for p in problems)
-        raise click.ClickException(texts("term.error.content", detail=detail)) from exc
+        raise UserError(texts("term.error.content", detail=detail)) from exc
 
 
 async def _play(
@@ -433,7 +456,11 @@ async def _play(
     name: str | None,
 ) -> None:
     async with open_service(settings) as service:
-        service.scenario(scenario)  # UnknownScenario before anything is written
+        # the scenario is found (or the file validated) before anything is written
+        own: Scenario | None = None
+        if is_file_argument(scenario):
+            own = load_scenario(scenario, service.standard)  # ScenarioError: FILE:LINE:COL
+        found = own or service.scenario(scenario)
         person = terminal_person(service, name)
         frontend: Frontend
         resume: ActiveRun | None = None
@@ -441,20 +468,22 @@ async def _play(
             frontend = JsonlFrontend(sys.stdout, sys.stdin)
         else:
             frontend = InteractiveFrontend(service, texts, sys.stdin)
-            resume = await resumable(service, person, scenario, texts)
+            resume = await resumable(service, person, found, texts)
         await play_session(
-            service, person, scenario, frontend, texts, mode=mode, seed=seed, agent_name=name,
-            resume=resume,
+            service, person, found.id, frontend, texts, mode=mode, seed=seed, agent_name=name,
+            resume=resume, scenario=own,
         )
 
 
 async def resumable(
-    service: TrainingService, person: Person, scenario_id: str, texts: Texts
+    service: TrainingService, person: Person, scenario: Scenario, texts: Texts
 ) -> ActiveRun | None:
-    """The person's unfinished terminal attempt of this scenario if they choose to continue it
-    (asked on the terminal; end of input = no). Writes: no."""
+    """The person's unfinished terminal attempt of this scenario, this version, if they choose to
+    continue it (asked on the terminal; end of input = no). Writes: no."""
     active = await service.active_attempt(person.id)
-    if active is None or active.attempt.scenario_id != scenario_id:
+    if active is None or active.attempt.scenario_id != scenario.id:
+        return None
+    if active.scenario.version != scenario.version:  # the file was edited since: start afresh
         return None
     if active.attempt.channel != "terminal":
         return None

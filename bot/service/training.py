@@ -167,7 +167,45 @@ class TrainingService:
         `InvalidMode`, `PersonNotFound`, `AttemptAlreadyActive` if the person has an active
         attempt (unless `replace_active`, which abandons it).
         """
-        scenario = self.scenario(scenario_id)
+        return await self._begin(
+            self.scenario(scenario_id), person_id, mode, channel, seed, agent_name=agent_name,
+            replace_active=replace_active,
+        )
+
+    async def preview(
+        self,
+        person_id: int,
+        scenario: Scenario,
+        mode: str | None = None,
+        channel: Channel = "terminal",
+        seed: int | None = None,
+        *,
+        agent_name: str | None = None,
+        replace_active: bool = False,
+    ) -> StartView:
+        """Start an attempt on a scenario that need not be in the library (a trainer playing a
+        file of their own, `roleplay play FILE.yaml`): validated already by the caller; the
+        attempt keeps that exact version (stored like any other), so it continues and replays
+        after a restart even though the library does not hold it.
+
+        Writes and raises as `start` (no `UnknownScenario`).
+        """
+        return await self._begin(
+            scenario, person_id, mode, channel, seed, agent_name=agent_name,
+            replace_active=replace_active,
+        )
+
+    async def _begin(
+        self,
+        scenario: Scenario,
+        person_id: int,
+        mode: str | None,
+        channel: Channel,
+        seed: int | None,
+        *,
+        agent_name: str | None,
+        replace_active: bool,
+    ) -> StartView:
         if mode is not None and mode not in MODES:
             raise InvalidMode(f"unknown mode {mode!r}")
         self.storage.get_person(person_id)

@@ -290,3 +290,39 @@ def test_interactive_briefing_and_commands(env: dict[str, str], tmp_path: Path) 
     assert "Команда /what не оценивается" in out and "/hint — подсказка (−5 баллов)" in out
     (attempt,) = _attempts(env)
     assert (attempt["turn_count"], attempt["status"]) == (0, "abandoned")
+
+
+def test_a_scenario_file_plays_without_being_in_the_library(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """`roleplay play FILE.yaml`: a trainer's own file; the attempt keeps its version."""
+    env = {k: v for k, v in env.items() if k != "SCENARIOS_PATH"}  # the shipped library only
+    own = write_mini(tmp_path / "drafts") / "mini_call.yaml"
+    proc = _run(["play", str(own), "--jsonl", "--seed", "1"], env, tmp_path,
+                "\n".join(GOOD) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    events = _events(proc.stdout)
+    assert events[0]["scenario"] == "mini_call" and events[-1]["passed"] is True
+    from scenarios import load_scenario
+
+    (attempt,) = _attempts(env)
+    db = Database(env["DB_PATH"])
+    try:
+        version = db.table("scenario_versions").get(attempt["scenario_version_id"])["content_hash"]
+    finally:
+        db.close()
+    assert version == load_scenario(own).version
+
+
+def test_a_broken_scenario_file_is_refused_with_its_line(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    own = write_mini(tmp_path / "drafts") / "mini_call.yaml"
+    text = own.read_text(encoding="utf-8").replace("[greeting, company_name]", "[greting]")
+    own.write_text(text, encoding="utf-8")
+    proc = _run(["play", str(own), "--jsonl"], env, tmp_path, GOOD[0] + "\n")
+    assert proc.returncode == 1 and proc.stdout == ""
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if "greting" in row)
+    assert f"{own}:{line}:" in proc.stderr and "unknown check id 'greting'" in proc.stderr
+    assert "Error:" not in proc.stderr
+    assert not Path(env["DB_PATH"]).exists() or _attempts(env) == []
