@@ -7,6 +7,7 @@ content again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -41,6 +42,13 @@ def violation_lines(texts: Texts, standard: Standard, check: str, quote: str) ->
     if quote:
         return Line("violation", texts("fb.violation", title=title, quote=quote))
     return Line("violation", texts("fb.violation_bare", title=title))
+
+
+def paragraphs(text: str) -> str:
+    """A text written in YAML with its lines broken for the editor, as flowing paragraphs:
+    single line breaks become spaces, blank lines stay (each door wraps to its own width)."""
+    blocks = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(line.strip() for line in b.splitlines()) for b in blocks)
 
 
 def briefing_facts(

@@ -24,7 +24,15 @@ import click
 
 from bot.app import open_app
 from bot.errors import EmptyReply, HintUnavailable, StorageError, UnknownScenario
-from bot.feedback import GAP_BEFORE, Kind, Line, briefing_facts, score_card, turn_feedback
+from bot.feedback import (
+    GAP_BEFORE,
+    Kind,
+    Line,
+    briefing_facts,
+    paragraphs,
+    score_card,
+    turn_feedback,
+)
 from bot.service import (
     AbandonView,
     ActiveRun,
@@ -226,7 +234,7 @@ class InteractiveFrontend(Frontend):
               mode=t(f"mode.{view.mode}")),
             dim=True,
         )
-        self.echo(t("term.briefing", briefing=s.briefing.strip()))
+        self.echo(t("term.briefing", briefing=paragraphs(s.briefing)))
         for label, value in briefing_facts(t, self.service.standard, s, agent_name):
             self.echo(t("term.fact", label=label, value=value), dim=True)
         penalty = self.service.standard.hint_penalty
@@ -363,7 +371,7 @@ async def run_command(
         try:
             hint = await service.hint(view.attempt_id, person_id=person.id)
         except HintUnavailable:
-            frontend.notice(texts("term.no_hint") if view.mode == "training" else usage)
+            frontend.notice(texts("play.no_hint") if view.mode == "training" else usage)
             return
         frontend.hint(view, hint)
     elif command in HELP_COMMANDS:

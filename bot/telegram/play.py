@@ -110,7 +110,7 @@ async def hint(
     view = await service.hint(callback_data.attempt, person_id=person.id)
     await call.answer()
     if isinstance(call.message, Message):
-        await send_long(call.message, texts("play.hint", hint=render.esc(view.text)))
+        await send_long(call.message, render.hint(texts, view.text, view.penalty))
 
 
 async def hint_command(
@@ -126,7 +126,7 @@ async def hint_command(
             return
         attempt_id = active.attempt.id
     view = await service.hint(int(attempt_id), person_id=person.id)
-    await send_long(message, texts("play.hint", hint=render.esc(view.text)))
+    await send_long(message, render.hint(texts, view.text, view.penalty))
 
 
 async def unknown_command(message: Message, texts: Texts) -> None:

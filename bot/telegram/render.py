@@ -10,6 +10,7 @@ from bot.feedback import (
     Line,
     briefing_facts,
     check_title,
+    paragraphs,
     score_card,
     turn_feedback,
 )
@@ -46,12 +47,17 @@ def briefing(
         title=esc(scenario.title),
         mode=texts(f"mode.{mode}"),
         difficulty=texts(f"difficulty.{scenario.difficulty}"),
-        briefing=esc(scenario.briefing.strip()),
+        briefing=esc(paragraphs(scenario.briefing)),
         facts=facts,
     )
     if mode == "exam":
         text += texts("brief.exam_note")
     return text
+
+
+def hint(texts: Texts, text: str, cost: int) -> str:
+    """A hint taken (button or `/hint`) and what it costs."""
+    return texts("play.hint", hint=esc(text)) + "\n" + texts("play.hint_cost", cost=cost)
 
 
 def client_line(texts: Texts, line: ClientLine) -> str:

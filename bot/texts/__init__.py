@@ -18,6 +18,7 @@ from bot.texts.plural import Plurals, join
 from bot.texts.ru import RU
 
 TEXTS: dict[str, Mapping[str, str]] = {"ru": RU}
+CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
 DEFAULT_LANGUAGE = "ru"
 
 
@@ -70,13 +71,14 @@ def placeholders(template: str) -> set[str]:
 
 class _Formatter(string.Formatter):
     """`str.format` plus agreement: a format spec that is a word (not a format code) makes an
-    integer agree with it, `{n:балл}` → «5 баллов»."""
+    integer agree with it, `{n:балл}` → «5 баллов»; `{n:подсказка:accs}` → «1 подсказку»."""
 
     def __init__(self, plural: Plurals) -> None:
         self.plural = plural
 
     def format_field(self, value: object, format_spec: str) -> str:
-        word = bool(format_spec) and format_spec.isalpha() and not format_spec.isascii()
-        if word and isinstance(value, int) and not isinstance(value, bool):
-            return self.plural(value, format_spec)
+        word, _, case = format_spec.partition(":")
+        noun = word.isalpha() and not word.isascii() and (not case or case in CASES)
+        if noun and isinstance(value, int) and not isinstance(value, bool):
+            return self.plural(value, word, case or None)
         return str(super().format_field(value, format_spec))

@@ -1,9 +1,10 @@
 """Numbers with nouns that agree («1 попытка», «2 раза», «5 баллов»), through pymorphy3.
 
 A text asks for agreement with a format spec that is the noun in its dictionary form:
-`"{count:раз}"` with `count=2` reads «2 раза» (see `Texts`). Russian inflects the noun with
-pymorphy3's `make_agree_with_number`; a language without that inflection after numerals (Kazakh:
-«2 рет») gets the number and the word as written.
+`"{count:раз}"` with `count=2` reads «2 раза» (see `Texts`); a case after the noun puts the
+phrase in that case, `"Вы взяли {n:подсказка:accs}"` → «Вы взяли 1 подсказку». Russian
+inflects the noun with pymorphy3's `make_agree_with_number`; a language without that inflection
+after numerals (Kazakh: «2 рет») gets the number and the word as written.
 """
 
 from __future__ import annotations
@@ -22,16 +23,19 @@ class Plurals:
         self._morph: pymorphy3.MorphAnalyzer | None = None
         self._noun = lru_cache(maxsize=256)(self._parse)
 
-    def __call__(self, number: int, word: str) -> str:
-        return f"{number} {self.noun(number, word)}"
+    def __call__(self, number: int, word: str, case: str | None = None) -> str:
+        return f"{number} {self.noun(number, word, case)}"
 
-    def noun(self, number: int, word: str) -> str:
-        """The noun alone in the form that agrees with `number` («баллов» for 5)."""
+    def noun(self, number: int, word: str, case: str | None = None) -> str:
+        """The noun alone in the form that agrees with `number` («баллов» for 5), in `case`
+        (a pymorphy3 case: nomn, gent, datv, accs, ablt, loct; default nominative)."""
         if self.language != "ru":
             return word
         parse = self._noun(word)
         if parse is None:
             return word
+        if case is not None and case != "nomn":
+            parse = parse.inflect({case}) or parse
         agreed = parse.make_agree_with_number(abs(number))
         return agreed.word if agreed is not None else word
 

@@ -105,7 +105,7 @@ RU: dict[str, str] = {
     "card.missed": "Как можно было сказать:",
     "card.missed_item": "• {title}: «{phrase}»",
     "card.time": "Время: {minutes} мин {seconds} с, {turns:ответ}.",
-    "card.hints": "Вы взяли {hints:подсказка} (−{cost:балл}).",
+    "card.hints": "Вы взяли {hints:подсказка:accs} (−{cost:балл}).",
     # --- the terminal door (`roleplay play`, `roleplay run`) ---
     "term.header": "Сценарий: {title}",
     "term.meta": "Тип: {kind} · Сложность: {difficulty} · Режим: {mode}",

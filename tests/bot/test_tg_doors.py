@@ -37,6 +37,7 @@ async def test_the_briefing_gives_time_channel_company_and_client(
     assert "Айгерим Сапарова, оператор контакт-центра, Почта России" in text
     assert "<b>Клиент:</b> Ольга Николаевна, спокойна, но торопится" in text
     assert "Речь о другом человеке" not in text
+    assert "задерживается. Чтобы ответить" in text  # the YAML's line breaks do not show
 
 
 async def test_the_briefing_names_the_third_party_and_the_counter(
@@ -61,6 +62,7 @@ async def test_hint_typed_as_a_command_is_a_hint_not_a_reply(chat: ChatFactory, 
     answer = await user.command("hint")
     assert len(answer) == 1 and answer[0].text.startswith("💡 Подсказка:")
     assert "меня зовут Мария Иванова" in answer[0].text  # the trainee's own name, filled
+    assert "(−5 баллов к итогу)" in answer[0].text
     assert "/100" not in answer[0].text  # no feedback: nothing was graded
     person = app.storage.person_by_telegram(1103)
     assert person is not None
@@ -144,6 +146,8 @@ def test_numbers_agree_with_their_nouns(number: int, words: tuple[str, ...]) -> 
         assert texts.plural(number, word) == expected
     assert texts("progress.missed_row", title="Приветствие", count=number).endswith(words[0])
     assert f"−{words[2]}" in texts("play.hint_button", cost=number)
+    taken = texts("card.hints", hints=number, cost=5)
+    assert taken.startswith(f"Вы взяли {words[3].replace('подсказка', 'подсказку')} ")
 
 
 def test_no_text_puts_a_bare_number_next_to_a_noun() -> None:
