@@ -23,6 +23,7 @@ from typing import IO, Any, Protocol
 import click
 
 from bot.app import open_app
+from bot.commands.localized import LocalizedCommand, cli_texts
 from bot.errors import EmptyReply, HintUnavailable, StorageError, UnknownScenario
 from bot.feedback import (
     GAP_BEFORE,
@@ -74,13 +75,16 @@ async def open_service(settings: Settings) -> AsyncIterator[TrainingService]:
         yield app.service
 
 
-def terminal_person(service: TrainingService, name: str | None) -> Person:
-    """The person who plays in this terminal (by OS login), created on first use."""
+def terminal_person(
+    service: TrainingService, name: str | None, team: str | None = None
+) -> Person:
+    """The person who plays in this terminal (by OS login), created on first use, in the team
+    called `team` when given (created if new)."""
     try:
         login = getpass.getuser()
     except (KeyError, OSError):
         login = "terminal"
-    return service.people.terminal_person(login, name)
+    return service.people.terminal_person(login, name, team)
 
 
 # --- frontends ---------------------------------------------------------------------------------
@@ -388,26 +392,25 @@ def is_file_argument(value: str) -> bool:
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
-@click.command()
-@click.argument("scenario")
+@click.command(cls=LocalizedCommand, help="cli.play")
+@click.argument("scenario", metavar=cli_texts()("cli.play.metavar"))
+@click.option("--jsonl", is_flag=True, help="cli.play.jsonl")
 @click.option(
-    "--jsonl", is_flag=True, help="Read replies one a line, write JSON events one a line."
+    "--mode", type=click.Choice(["training", "exam"]), default=None, help="cli.play.mode"
 )
-@click.option(
-    "--mode",
-    type=click.Choice(["training", "exam"]),
-    default=None,
-    help="training (feedback after each reply, hints) or exam; default: the scenario's mode.",
-)
-@click.option("--seed", type=int, default=None, help="Seed for the client's line variants.")
-@click.option("--name", default=None, help="Your name as the employee (default: your login).")
-def play(scenario: str, jsonl: bool, mode: str | None, seed: int | None, name: str | None) -> None:
-    """Play one scenario in the terminal: a library id, or a scenario file (FILE.yaml) of
-    your own, validated first (the attempt is stored in DB_PATH)."""
+@click.option("--seed", type=int, default=None, metavar="N", help="cli.play.seed")
+@click.option("--name", default=None, metavar=cli_texts()("cli.name.metavar"), help="cli.play.name")
+@click.option("--team", default=None, metavar=cli_texts()("cli.team.metavar"), help="cli.play.team")
+def play(
+    scenario: str, jsonl: bool, mode: str | None, seed: int | None, name: str | None,
+    team: str | None,
+) -> None:
+    """Play one scenario in the terminal: a library id, or a scenario file (FILE.yaml) of one's
+    own, validated first (the attempt is stored in DB_PATH). Help text: `cli.play`."""
     settings = Settings()
     texts = Texts(settings.language)
     with interrupt_raises(), user_errors(texts):
-        asyncio.run(_play(settings, texts, scenario, jsonl, mode, seed, name))
+        asyncio.run(_play(settings, texts, scenario, jsonl, mode, seed, name, team))
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -462,6 +465,7 @@ async def _play(
     mode: str | None,
     seed: int | None,
     name: str | None,
+    team: str | None = None,
 ) -> None:
     async with open_service(settings) as service:
         # the scenario is found (or the file validated) before anything is written
@@ -469,7 +473,7 @@ async def _play(
         if is_file_argument(scenario):
             own = load_scenario(scenario, service.standard)  # ScenarioError: FILE:LINE:COL
         found = own or service.scenario(scenario)
-        person = terminal_person(service, name)
+        person = terminal_person(service, name, team)
         frontend: Frontend
         resume: ActiveRun | None = None
         if jsonl:

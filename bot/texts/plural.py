@@ -10,9 +10,11 @@ after numerals (Kazakh: «2 рет») gets the number and the word as written.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pymorphy3
-from pymorphy3.analyzer import Parse
+if TYPE_CHECKING:  # pymorphy3 is imported on first use: a CLI's --help stays quick
+    import pymorphy3
+    from pymorphy3.analyzer import Parse
 
 
 class Plurals:
@@ -42,6 +44,8 @@ class Plurals:
     def _parse(self, word: str) -> Parse | None:
         """The noun reading of `word` in the nominative singular («раз» the noun, not adverb)."""
         if self._morph is None:
+            import pymorphy3
+
             self._morph = pymorphy3.MorphAnalyzer()
         readings = self._morph.parse(word)
         for parse in readings:

@@ -57,4 +57,48 @@ DOORS: dict[str, str] = {
     ),
     "play.hint_cost": "(−{cost:балл} к итогу)",
     "term.fact": "{label}: {value}",
+    # --- the command line (`roleplay …`): chrome, errors, help of each command ---
+    "cli.usage": "Использование:",
+    "cli.options_metavar": "[ПАРАМЕТРЫ]",
+    "cli.section.options": "Параметры",
+    "cli.section.commands": "Команды",
+    "cli.help_option": "Показать эту справку и выйти.",
+    "cli.version_option": "Показать версию и выйти.",
+    "cli.version": "%(prog)s, версия %(version)s",
+    "cli.try_help": "Справка: {command} {option}",
+    "cli.aborted": "Прервано.",
+    "cli.error": "Ошибка: {message}",
+    "cli.error.no_command": "нет команды «{name}». Команды: {known}.",
+    "cli.error.missing_argument": "не указан аргумент {name}.",
+    "cli.error.missing_option": "не указан параметр {name}.",
+    "cli.error.no_option": "нет параметра {name}.",
+    "cli.error.did_you_mean": "Может быть, {options}?",
+    "cli.error.bad_choice": "неверное значение {name}: допустимо {choices}.",
+    "cli.error.bad_value": "неверное значение {name}: {detail}",
+    "cli.error.file": "не удалось открыть файл {name}: {detail}",
+    "cli.name.metavar": "ИМЯ",
+    "cli.team.metavar": "КОМАНДА",
+    "cli.play": (
+        "Сыграть сценарий в терминале: сценарий библиотеки (его id из `roleplay list`) или "
+        "свой файл сценария ФАЙЛ.yaml — он сначала проверяется, как в `roleplay validate`. "
+        "Попытка сохраняется в базе DB_PATH, как попытка в Telegram. Строка, начинающаяся "
+        "с «/», — команда, она не оценивается: /hint — подсказка, /quit — прервать, /help."
+    ),
+    "cli.play.metavar": "СЦЕНАРИЙ|ФАЙЛ.yaml",
+    "cli.play.jsonl": (
+        "Для программ: ответы по одному в строке на входе, события JSON по одному в строке "
+        "на выходе."
+    ),
+    "cli.play.mode": (
+        "training — оценка после каждого ответа и подсказки; exam — оценка только в конце. "
+        "По умолчанию — режим сценария."
+    ),
+    "cli.play.seed": "Число, от которого зависят варианты реплик клиента (для повторяемости).",
+    "cli.play.name": "Ваше имя как сотрудника (им заполняются примеры и подсказки).",
+    "cli.play.team": "Ваша команда или отделение (создаётся, если такой ещё нет).",
+    "cli.run": (
+        "То, что запускает `make run`: Telegram-бот, если задан BOT_TOKEN, иначе меню "
+        "сценариев в терминале."
+    ),
+    "cli.run.name": "Меню в терминале: ваше имя как сотрудника.",
 }

@@ -23,7 +23,8 @@ def test_every_command_is_in_the_group() -> None:
 def test_command_has_help(name: str, flag: str) -> None:
     result = CliRunner().invoke(cli, [name, flag])
     assert result.exit_code == 0, result.output
-    assert f"Usage: cli {name}" in result.output or f"Usage: roleplay {name}" in result.output
+    assert any(f"{usage} {prog} {name}" in result.output
+               for usage in ("Usage:", "Использование:") for prog in ("cli", "roleplay"))
     command = cli.commands[name]
     assert isinstance(command, click.Command) and command.help
 

@@ -326,3 +326,18 @@ def test_a_broken_scenario_file_is_refused_with_its_line(
     assert f"{own}:{line}:" in proc.stderr and "unknown check id 'greting'" in proc.stderr
     assert "Error:" not in proc.stderr
     assert not Path(env["DB_PATH"]).exists() or _attempts(env) == []
+
+
+def test_name_and_team_register_the_terminal_trainee(env: dict[str, str], tmp_path: Path) -> None:
+    """cli.md: `--name` is the trainee's own name, `--team` their team (created if new)."""
+    args = ["play", "mini_call", "--jsonl", "--name", "Айгерим Сапарова", "--team", "Отделение 7"]
+    assert _run(args, env, tmp_path, "").returncode == 0
+    assert _run(args[:-1] + ["отделение 7"], env, tmp_path, "").returncode == 0  # same team
+    db = Database(env["DB_PATH"])
+    try:
+        teams = list(db.table("teams").rows)
+        (person,) = [p for p in db.table("people").rows if p["telegram_id"] is None]
+    finally:
+        db.close()
+    assert [t["name"] for t in teams] == ["Отделение 7"]
+    assert person["display_name"] == "Айгерим Сапарова" and person["team_id"] == teams[0]["id"]
