@@ -23,6 +23,14 @@ from bot.texts import Texts
 HELP_OPTION = "cli.help_option"
 
 
+class UserError(click.ClickException):
+    """A clear message for the person at the terminal (already in their language) and exit 1;
+    shown as it is, without click's English «Error:» prefix."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
+
+
 def cli_texts() -> Texts:
     """The texts of the command line (Russian; the keys are ready for another language)."""
     return Texts()

@@ -23,7 +23,7 @@ from typing import IO, Any, Protocol
 import click
 
 from bot.app import open_app
-from bot.commands.localized import LocalizedCommand, cli_texts
+from bot.commands.localized import LocalizedCommand, UserError, cli_texts
 from bot.errors import EmptyReply, HintUnavailable, StorageError, UnknownScenario
 from bot.feedback import (
     GAP_BEFORE,
@@ -429,14 +429,6 @@ def interrupt_raises() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-class UserError(click.ClickException):
-    """A clear message for the person at the terminal (already in their language) and exit 1;
-    shown without click's English «Error:» prefix."""
-
-    def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(self.format_message(), err=True, file=file)
 
 
 @contextmanager

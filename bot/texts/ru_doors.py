@@ -76,6 +76,10 @@ DOORS: dict[str, str] = {
     "cli.error.bad_choice": "неверное значение {name}: допустимо {choices}.",
     "cli.error.bad_value": "неверное значение {name}: {detail}",
     "cli.error.file": "не удалось открыть файл {name}: {detail}",
+    "cli.roleplay": (
+        "Тренажёр клиентского сервиса в терминале: сценарии, проверка файлов, оценка ответов "
+        "и ролевая игра для тренеров и скриптов. Сотрудники тренируются в Telegram-боте."
+    ),
     "cli.name.metavar": "ИМЯ",
     "cli.team.metavar": "КОМАНДА",
     "cli.play": (
