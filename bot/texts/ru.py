@@ -8,8 +8,10 @@ HTML (`<b>`); values put into them are escaped by the caller.
 from __future__ import annotations
 
 from bot.texts.ru_doors import DOORS
+from bot.texts.ru_run import RU_RUN
 
 RU: dict[str, str] = {
+    **RU_RUN,
     # --- registration ---
     "start.welcome": (
         "Здравствуйте! Я тренажёр клиентского сервиса: я играю клиента, вы — сотрудника, "

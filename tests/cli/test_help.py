@@ -10,12 +10,19 @@ from bot.cli import COMMANDS, cli
 
 
 def _names() -> list[str]:
-    return [command.name or "" for command in COMMANDS]
+    return list(COMMANDS)
+
+
+def _command(name: str) -> click.Command | None:
+    return cli.get_command(click.Context(cli), name)
 
 
 def test_every_command_is_in_the_group() -> None:
-    assert sorted(cli.commands) == sorted(_names())
-    assert {"play", "run"} <= set(cli.commands)
+    assert cli.list_commands(click.Context(cli)) == sorted(_names())
+    assert {"play", "run"} <= set(_names())
+    for name in _names():
+        command = _command(name)
+        assert isinstance(command, click.Command) and command.name == name
 
 
 @pytest.mark.parametrize("name", _names())
@@ -25,7 +32,7 @@ def test_command_has_help(name: str, flag: str) -> None:
     assert result.exit_code == 0, result.output
     assert any(f"{usage} {prog} {name}" in result.output
                for usage in ("Usage:", "Использование:") for prog in ("cli", "roleplay"))
-    command = cli.commands[name]
+    command = _command(name)
     assert isinstance(command, click.Command) and command.help
 
 

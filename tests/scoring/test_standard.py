@@ -195,6 +195,16 @@ def test_a_misplaced_grammeme_list_is_an_error(tmp_path: Path) -> None:
     assert "not a list of grammemes" in str(info.value.problems[0])
 
 
+def test_a_standard_without_checks_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "name: empty\npass_mark: 70\n")
+    with pytest.raises(StandardError) as info:
+        load_standard(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:1:1: the standard defines no checks: give `checks`, or `extends: default`"
+    ]
+    assert load_standard(_write(tmp_path, "extends: default\n")).checks
+
+
 def test_needs_and_unless_checks_join_a_check_to_the_rest_of_the_reply(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
