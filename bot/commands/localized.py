@@ -56,10 +56,10 @@ class _Localized(click.Command):
     """What a localized command and group share: usage line, help text, options heading."""
 
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
-        pieces = super().collect_usage_pieces(ctx)
-        if pieces and pieces[0] == "[OPTIONS]":
-            pieces[0] = cli_texts()("cli.options_metavar")
-        return pieces
+        texts = cli_texts()
+        words = {"[OPTIONS]": texts("cli.options_metavar"),
+                 "COMMAND [ARGS]...": texts("cli.subcommand_metavar")}
+        return [words.get(piece, piece) for piece in super().collect_usage_pieces(ctx)]
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         prefix = cli_texts()("cli.usage") + " "

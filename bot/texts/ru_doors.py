@@ -60,6 +60,7 @@ DOORS: dict[str, str] = {
     # --- the command line (`roleplay …`): chrome, errors, help of each command ---
     "cli.usage": "Использование:",
     "cli.options_metavar": "[ПАРАМЕТРЫ]",
+    "cli.subcommand_metavar": "КОМАНДА [АРГУМЕНТЫ]...",
     "cli.section.options": "Параметры",
     "cli.section.commands": "Команды",
     "cli.help_option": "Показать эту справку и выйти.",
@@ -105,4 +106,65 @@ DOORS: dict[str, str] = {
         "сценариев в терминале."
     ),
     "cli.run.name": "Меню в терминале: ваше имя как сотрудника.",
+    "cli.list": "Показать сценарии библиотеки (и папки SCENARIOS_PATH).",
+    "cli.list.json": "Одним массивом JSON на стандартный вывод (для программ).",
+    "cli.list.row": "{id:<20} {kind:<22} {stars:<3}  {title}",
+    "cli.skipped": "пропущен: {path} (подробности: `roleplay validate`)",
+    "cli.standard_invalid": "в стандарте ошибки:\n{detail}",
+    "cli.validate": (
+        "Проверить файлы или папки сценариев (по умолчанию — библиотеку и SCENARIOS_PATH). "
+        "Каждая проблема печатается как ФАЙЛ:СТРОКА:КОЛОНКА: сообщение; код выхода 1, если "
+        "есть хоть одна, и 0, если нет."
+    ),
+    "cli.validate.standard": (
+        "Проверить и этот файл стандарта, а сценарии — по его списку проверок."
+    ),
+    "cli.validate.paths_metavar": "[ПУТЬ]...",
+    "cli.validate.ok": "Проблем нет.",
+    "cli.validate.found": "Итого: {count:проблема}.",
+    "cli.diagram": (
+        "Вывести схему переходов сценария в формате Mermaid. С -o ФАЙЛ — записать в файл и, "
+        "если установлен Graphviz (`dot`), нарисовать PNG рядом."
+    ),
+    "cli.diagram.output": (
+        "Записать текст Mermaid в этот файл (и ФАЙЛ.png рядом, если есть Graphviz)."
+    ),
+    "cli.diagram.metavar": "СЦЕНАРИЙ",
+    "cli.diagram.unknown": "нет сценария «{scenario}» в библиотеке (есть: {known}).",
+    "cli.diagram.none": "ни одного",
+    "cli.diagram.written": "Mermaid: {path}",
+    "cli.diagram.png": "PNG: {path}",
+    "cli.diagram.no_dot": "PNG не построен: не установлен Graphviz (`dot`).",
+    "cli.diagram.dot_failed": "PNG не построен: dot завершился с ошибкой: {detail}",
+    "cli.file.metavar": "ФАЙЛ",
+    "cli.grade": (
+        "Оценить ответы по стандарту: один ТЕКСТ — с разбором каждой проверки, или поток "
+        "--jsonl ФАЙЛ (или - для стандартного ввода) — по одному результату JSON в строке, как "
+        "в ../shared/spec/checks.md.\n\n"
+        "\b\n"
+        "roleplay grade --jsonl cases.jsonl\n"
+        "roleplay grade \"Добрый день! Меня зовут Мария.\" --time 10:15"
+    ),
+    "cli.grade.metavar": "[ТЕКСТ]",
+    "cli.grade.jsonl": (
+        "Оценить по одному случаю JSON в строке (ФАЙЛ или - для стандартного ввода)."
+    ),
+    "cli.grade.check": "Только эти проверки (id; можно несколько раз).",
+    "cli.grade.time": "Местное время ЧЧ:ММ (для greeting_time_of_day).",
+    "cli.grade.company": "Название организации (для company_name).",
+    "cli.grade.client_name": "Как обращаться к клиенту (для use_client_name).",
+    "cli.grade.agent_name": "Имя самого сотрудника (для self_intro).",
+    "cli.grade.third_party": (
+        "Имя или факт о другом человеке, которые нельзя разглашать (для data_disclosure; "
+        "можно несколько раз)."
+    ),
+    "cli.grade.json": "Вывести весь результат в JSON.",
+    "cli.grade.standard": "Файл стандарта вместо встроенного.",
+    "cli.grade.need_text": "укажите ТЕКСТ для оценки или --jsonl ФАЙЛ.",
+    "cli.grade.bad_time": "нужно ЧЧ:ММ от 00:00 до 23:59, а не «{value}».",
+    "cli.grade.too_long": "(текст длиннее, чем бывает реплика; оценён всё равно)",
+    "cli.grade.kind.step": "шаг",
+    "cli.grade.kind.violation": "нарушение",
+    "cli.grade.yes": "да",
+    "cli.grade.no": "нет",
 }
