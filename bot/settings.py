@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     flood_global_rate: float = Field(default=30.0, gt=0)
     flood_chat_rate: float = Field(default=1.0, gt=0)
     flood_chat_burst: float = Field(default=5.0, ge=1)
+    telegram_timeout: float = Field(default=15.0, gt=0)
 
     # Storage
     db_path: Path = Path("./data/roleplay.db")

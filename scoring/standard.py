@@ -83,6 +83,9 @@ class PhraseSpec(BaseModel):
     scope: Literal["span", "sentence"] = Field(
         "span", description="For `unless` phrases: cancel overlapping matches, or the sentence."
     )
+    when: ContextKey | None = Field(
+        None, description="Counts only when the context gives this value (e.g. third_party)."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -287,6 +290,7 @@ def _compile_phrases(
                 negation_allowed=(spec.negation or ("allow" if unless else "guard")) == "allow",
                 requires=tuple(spec.requires),
                 label=label,
+                when=spec.when,
             )
         except PatternError as exc:
             problems.append(doc.at(loc, f"{_loc_text(loc)}: {exc}", key=True))
