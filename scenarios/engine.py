@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from transitions import EventData, Machine
 
+from scenarios import examples as fitting
 from scenarios.credit import Credit, credit, open_steps
 from scenarios.errors import NoHint, RunError, ScenarioError
 from scenarios.guard import MANIPULATION, addresses_grader
@@ -330,17 +331,29 @@ class Engine:
         rng = random.Random(f"{run.seed}:{run.state}:{visit}")
         return rng.choice(variants)
 
+    def situation(self, run: RunState) -> fitting.Situation:
+        """What this run's examples must fit and the values they are filled with."""
+        ctx = self.scenario.context
+        return fitting.situation(
+            self.standard, channel=ctx.channel, kind=self.scenario.kind, time=ctx.time,
+            company=ctx.company, client_name=ctx.client_name, agent_name=run.agent_name,
+        )
+
+    def examples(self, run: RunState, step: str, state_id: str | None = None) -> list[str]:
+        """The examples of `step` that fit this run (`scenarios.examples`), the state's own first
+        (`state_id`: where the step was expected; default the run's state)."""
+        state = self.scenario.states.get(state_id or run.state)
+        own = state.examples if state is not None else None
+        return fitting.examples(self.standard, step, self.situation(run), own)
+
     def hint_text(self, run: RunState) -> str | None:
-        """The state's own hint, else the standard's recommended wording of its expected steps."""
+        """The state's own hint, else a fitting example of each expected step not done yet."""
         state = self.scenario.states[run.state]
-        if state.hint:
-            return state.hint
-        phrases = []
-        for step in state.expect:
-            spec = self.standard.checks.get(step)
-            if spec is not None and spec.recommended:
-                phrases.append(f"{spec.title}: «{spec.recommended[0]}»")
-        return "\n".join(phrases) or None
+        so_far = credit(self.scenario, run.history)
+        return fitting.hint(
+            self.standard, [s for s in state.expect if not so_far.done(s)], self.situation(run),
+            own_hint=state.hint, own=state.examples,
+        )
 
     def hint(self, run: RunState) -> Hint:
         """Take a hint for the current line: counted on the run, it costs the standard's
@@ -430,6 +443,12 @@ class Engine:
         if outcome is not None:
             run.finished, run.outcome = True, outcome
         run.score = self.card(run).score
+        where = self.situation(run)
+        shown = {
+            step: found
+            for step in state.expect
+            if (found := fitting.example(self.standard, step, where, state.examples))
+        }
         return TurnResult(
             state=sid,
             grade=grade,
@@ -444,6 +463,7 @@ class Engine:
             mood=run.mood,
             already=already,
             made_up=made_up,
+            examples=shown,
         )
 
     def _felt(self, grade: GradeResult, context: Context) -> dict[str, bool]:
@@ -534,8 +554,8 @@ class Engine:
             blocking=any(v.blocking for v in violations),
             outcome_passed=outcome_passed,
         )
-        missed = {
-            step: list(checks[step].recommended)
+        missed = {  # examples that fit this run, the state's own first (scenarios/examples.py)
+            step: self.examples(run, step, run.history[tally.expected_at[step]].state)
             for step, done in steps.items()
             if not done and step in checks
         }

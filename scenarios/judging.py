@@ -52,7 +52,9 @@ def judged_checks(standard: Standard, ids: Iterable[str]) -> list[JudgeCheck]:
         spec = standard.checks.get(check_id)
         if spec is None or not spec.judge:
             continue
-        examples = spec.examples or (spec.recommended if spec.kind == "step" else [])
+        examples = spec.examples or (
+            [e.text for e in spec.recommended if "{" not in e.text] if spec.kind == "step" else []
+        )
         out.append(
             JudgeCheck(
                 id=check_id,

@@ -31,8 +31,9 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from scoring.model import Channel as Channel  # re-exported: one list of channels
+
 Outcome = Literal["resolved", "hung_up", "escalated"]
-Channel = Literal["phone", "office", "chat", "email"]
 Mode = Literal["training", "exam"]
 
 Identifier = Annotated[
@@ -247,7 +248,13 @@ class State(_Strict):
     hint: str | None = Field(
         default=None,
         max_length=MAX_TEXT,
-        description="A tip shown to the trainee in training mode.",
+        description="A tip shown to the trainee in training mode (may hold {placeholders}).",
+    )
+    examples: dict[Identifier, NonEmptyText] = Field(
+        default_factory=dict,
+        max_length=40,
+        description="This state's own example per expected step (shown instead of the "
+        "standard's wording; may hold {client_name}, {company}, {agent_name}, {greeting}).",
     )
     transitions: list[Rule] = Field(
         default_factory=list,

@@ -116,6 +116,8 @@ class TurnResult(BaseModel):
         return self.sources.get(check, "rules")
     already: list[str] = Field(default_factory=list)
     made_up: list[str] = Field(default_factory=list)
+    examples: dict[str, str] = Field(default_factory=dict)
+    """Expected step → the example that fits this run (`scenarios.examples`), where one does."""
 
 
 class CardViolation(BaseModel):
@@ -169,6 +171,7 @@ class FinalCard(BaseModel):
     credited_at: dict[str, int] = Field(default_factory=dict)
     """Credited step -> the number (1-based) of the reply that performed it."""
     missed_recommended: dict[str, list[str]]
+    """Missed step → the examples that fit this run, best first (`scenarios.examples`)."""
     turns: int
     hints: int = 0
     hint_cost: int = 0

@@ -11,7 +11,7 @@ one repair request, then the rule-built tip is used).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -56,10 +56,12 @@ class Tip:
 
 
 def coach_facts(
-    title: str, outcome: str, card: FinalCard, history: Sequence[Turn], standard: Standard
+    title: str, outcome: str, card: FinalCard, history: Sequence[Turn], standard: Standard,
+    examples: Callable[[str], Sequence[str]],
 ) -> CoachFacts:
     """The run's violations (heaviest first) and the steps the card still shows missed, each
-    with the trainee's words; `outcome` is how the run ended, in words. Pure."""
+    with the trainee's words and the standard's wording fitted to this run (`examples(check)`,
+    e.g. `Engine.examples`); `outcome` is how the run ended, in words. Pure."""
     facts: list[Fact] = []
     for turn in history:
         for verdict in turn.score.violations:
@@ -67,7 +69,7 @@ def coach_facts(
             for quote in verdict.quotes or [turn.reply]:
                 facts.append(Fact(
                     "violation", verdict.check, spec.title if spec else verdict.check,
-                    _short(quote), _first(spec.recommended) if spec else None,
+                    _short(quote), _first(examples(verdict.check)),
                     float(spec.penalty) if spec else 0.0,
                 ))
     facts.sort(key=lambda f: -f.weight)
@@ -78,7 +80,8 @@ def coach_facts(
         spec = standard.checks.get(step)
         facts.append(Fact(
             "missed", step, spec.title if spec else step,
-            _short(where.reply) if where else "", _first(spec.recommended) if spec else None,
+            _short(where.reply) if where else "",
+            _first(card.missed_recommended.get(step) or examples(step)),
             spec.weight if spec else 0.0,
         ))
     best = max(history, key=lambda t: t.score.score).reply if history else ""

@@ -187,7 +187,45 @@ class TrainingService:
         `InvalidMode`, `PersonNotFound`, `AttemptAlreadyActive` if the person has an active
         attempt (unless `replace_active`, which abandons it).
         """
-        scenario = self.scenario(scenario_id)
+        return await self._begin(
+            self.scenario(scenario_id), person_id, mode, channel, seed, agent_name=agent_name,
+            replace_active=replace_active,
+        )
+
+    async def preview(
+        self,
+        person_id: int,
+        scenario: Scenario,
+        mode: str | None = None,
+        channel: Channel = "terminal",
+        seed: int | None = None,
+        *,
+        agent_name: str | None = None,
+        replace_active: bool = False,
+    ) -> StartView:
+        """Start an attempt on a scenario that need not be in the library (a trainer playing a
+        file of their own, `roleplay play FILE.yaml`): validated already by the caller; the
+        attempt keeps that exact version (stored like any other), so it continues and replays
+        after a restart even though the library does not hold it.
+
+        Writes and raises as `start` (no `UnknownScenario`).
+        """
+        return await self._begin(
+            scenario, person_id, mode, channel, seed, agent_name=agent_name,
+            replace_active=replace_active,
+        )
+
+    async def _begin(
+        self,
+        scenario: Scenario,
+        person_id: int,
+        mode: str | None,
+        channel: Channel,
+        seed: int | None,
+        *,
+        agent_name: str | None,
+        replace_active: bool,
+    ) -> StartView:
         if mode is not None and mode not in MODES:
             raise InvalidMode(f"unknown mode {mode!r}")
         self.storage.get_person(person_id)
@@ -285,7 +323,8 @@ class TrainingService:
                 finish = Finish(card.score, card.passed, card.outcome, stored,
                                 formula=card.formula)
                 final = CardView(card, scenario.id, scenario.title, attempt.started_at,
-                                 _iso_now(), tip=tip, judged=judged_marks(run))
+                                 _iso_now(), scenario.context.channel, tip=tip,
+                                 judged=judged_marks(run))
             spoken = transcript is not None
             self.storage.record_turn(
                 attempt_id,
@@ -340,7 +379,9 @@ class TrainingService:
         """The coach's tip for a finished run: the LLM's within the turn's budget, else (no
         LLM, an outage, a broken answer) the rule-built one from the same facts."""
         outcome = self.texts.get(f"card.outcome.{card.outcome}", "card.outcome.abandoned")
-        facts = coach_facts(scenario.title, outcome, card, run.history, self.standard)
+        engine = self.engine(scenario)
+        facts = coach_facts(scenario.title, outcome, card, run.history, self.standard,
+                            lambda check: engine.examples(run, check))
         if self.coach is None:
             return rule_tip(self.texts, facts)
         try:

@@ -46,6 +46,8 @@ class CardView:
     title: str
     started_at: str
     finished_at: str | None
+    channel: str | None = None
+    """Where the scene happened (phone, office, chat, email): the ending is told to fit it."""
     tip: Tip | None = None
     """The coach's tip (LLM or rule-built), None for a card without one."""
     judged: frozenset[tuple[str, str]] = frozenset()

@@ -8,7 +8,7 @@ snapshot in the attempt row; `TrainingService` reloads both on every reply.
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
@@ -140,7 +140,29 @@ async def hint(
     view = await service.hint(callback_data.attempt, person_id=person.id)
     await call.answer()
     if isinstance(call.message, Message):
-        await send_long(call.message, texts("play.hint", hint=render.esc(view.text)))
+        await send_long(call.message, render.hint(texts, view.text, view.penalty))
+
+
+async def hint_command(
+    message: Message, state: FSMContext, service: TrainingService, person: Person, texts: Texts
+) -> None:
+    """`/hint` typed as a command: the hint for the line awaiting an answer (it costs points in
+    training); never graded as a reply. Without a run, says so."""
+    attempt_id = (await state.get_data()).get("attempt_id")
+    if attempt_id is None:
+        active = await service.active_attempt(person.id)
+        if active is None:
+            await message.answer(texts("play.command_no_run"))
+            return
+        attempt_id = active.attempt.id
+    view = await service.hint(int(attempt_id), person_id=person.id)
+    await send_long(message, render.hint(texts, view.text, view.penalty))
+
+
+async def unknown_command(message: Message, texts: Texts) -> None:
+    """Any other `/word` during a run: a polite notice; nothing is graded or stored."""
+    command = (message.text or "").split(maxsplit=1)[0]
+    await message.answer(texts("play.unknown_command", command=render.esc(command)))
 
 
 async def resume(
@@ -163,6 +185,10 @@ def make_router() -> Router:
     router.callback_query.filter(Registered())
     router.callback_query.register(start_run, StartCb.filter())
     router.callback_query.register(hint, HintCb.filter())
+    # a line beginning with «/» is a command, never a reply (commands of the routers before
+    # this one — /cancel, /help, /progress, /start, the role commands — are handled there)
+    router.message.register(hint_command, Command("hint", "подсказка"))
+    router.message.register(unknown_command, StateFilter(Play.answering), F.text.startswith("/"))
     router.message.register(reply, StateFilter(Play.answering), F.text)
     router.message.register(voice_reply, StateFilter(Play.answering), F.voice)
     router.message.register(not_text, StateFilter(Play.answering))
