@@ -123,6 +123,7 @@ class JsonlFrontend(Frontend):
                 "context": context,
                 "mode": view.mode,
                 "attempt_id": view.attempt_id,
+                **({"resumed": True, "turns": view.turns} if view.resumed else {}),
             }
         )
 
@@ -258,6 +259,8 @@ class InteractiveFrontend(Frontend):
         usage = t("term.usage", penalty=penalty) if view.mode == "training" else (
             t("term.usage_exam"))
         self.echo(usage, fg="yellow")
+        if view.resumed:
+            self.echo(t("term.resumed", turns=view.turns), fg="yellow")
         self.echo()
 
     def client(self, view: StartView, line: ClientLine) -> None:
@@ -336,7 +339,8 @@ async def play_session(
     """
     t = texts
     if resume is not None:
-        view = StartView(resume.attempt.id, resume.attempt.mode, resume.line, resume.scenario)
+        view = StartView(resume.attempt.id, resume.attempt.mode, resume.line, resume.scenario,
+                         resumed=True, turns=len(resume.history))
     elif scenario is not None:
         view = await service.preview(
             person.id, scenario, mode, "terminal", seed, agent_name=agent_name,
@@ -348,8 +352,6 @@ async def play_session(
             replace_active=True,
         )
     frontend.start(view, agent_name)
-    if resume is not None:
-        frontend.notice(t("term.resumed", turns=len(resume.history)))
     line = view.line
     started = time.monotonic()
     while True:
@@ -418,9 +420,10 @@ SCENARIO_SUFFIXES = (".yaml", ".yml")
 @click.option("--name", default=None, metavar=cli_texts()("cli.name.metavar"), help="cli.play.name")
 @click.option("--team", default=None, metavar=cli_texts()("cli.team.metavar"), help="cli.play.team")
 @click.option("--llm/--no-llm", "use_llm", default=None, help="cli.play.llm")
+@click.option("--resume", is_flag=True, help="cli.play.resume")
 def play(
     scenario: str, jsonl: bool, mode: str | None, seed: int | None, name: str | None,
-    team: str | None, use_llm: bool | None,
+    team: str | None, use_llm: bool | None, resume: bool,
 ) -> None:
     """Play one scenario in the terminal: a library id, or a scenario file (FILE.yaml) of one's
     own, validated first (the attempt is stored in DB_PATH). Help text: `cli.play`."""
@@ -432,7 +435,7 @@ def play(
         settings = settings.model_copy(update={"llm_base_url": None, "stt_base_url": None})
     with interrupt_raises(), user_errors(texts):
         asyncio.run(_play(settings, texts, scenario, jsonl, mode, seed, name, team,
-                          bool(use_llm)))
+                          bool(use_llm), resume))
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -465,10 +468,8 @@ def user_errors(texts: Texts) -> Iterator[None]:
         raise UserError(texts("term.error.unknown_scenario", scenario=exc.scenario_id)) from exc
     except StorageError as exc:
         raise UserError(texts("term.error.storage", detail=exc)) from exc
-    except (ScenarioError, ScoringError) as exc:
-        problems = getattr(exc, "problems", None) or [exc]
-        detail = "\n".join(str(p) for p in problems)
-        raise UserError(texts("term.error.content", detail=detail)) from exc
+    except (ScenarioError, ScoringError) as exc:  # str() lists every FILE:LINE:COL problem
+        raise UserError(texts("term.error.content", detail=exc)) from exc
 
 
 async def _play(
@@ -481,6 +482,7 @@ async def _play(
     name: str | None,
     team: str | None = None,
     show_mood: bool = False,
+    resume_run: bool = False,
 ) -> None:
     async with open_service(settings) as service:
         # the scenario is found (or the file validated) before anything is written
@@ -493,9 +495,11 @@ async def _play(
         resume: ActiveRun | None = None
         if jsonl:
             frontend = JsonlFrontend(sys.stdout, sys.stdin)
+            if resume_run:
+                resume = await resumable(service, person, found, texts, ask=False)
         else:
             frontend = InteractiveFrontend(service, texts, sys.stdin, show_mood=show_mood)
-            resume = await resumable(service, person, found, texts)
+            resume = await resumable(service, person, found, texts, ask=not resume_run)
         await play_session(
             service, person, found.id, frontend, texts, mode=mode, seed=seed, agent_name=name,
             resume=resume, scenario=own,
@@ -503,10 +507,12 @@ async def _play(
 
 
 async def resumable(
-    service: TrainingService, person: Person, scenario: Scenario, texts: Texts
+    service: TrainingService, person: Person, scenario: Scenario, texts: Texts, *,
+    ask: bool = True,
 ) -> ActiveRun | None:
     """The person's unfinished terminal attempt of this scenario, this version, if they choose to
-    continue it (asked on the terminal; end of input = no). Writes: no."""
+    continue it (asked on the terminal unless `ask` is false — `--resume`; end of input = no).
+    Writes: no."""
     active = await service.active_attempt(person.id)
     if active is None or active.attempt.scenario_id != scenario.id:
         return None
@@ -514,6 +520,8 @@ async def resumable(
         return None
     if active.attempt.channel != "terminal":
         return None
+    if not ask:
+        return active
     try:
         answer = click.confirm(texts("term.continue", turns=len(active.history)), default=True)
     except click.Abort:

@@ -29,12 +29,15 @@ class Receipt:
 
 @dataclass(frozen=True, slots=True)
 class StartView:
-    """A started attempt: its id, effective mode, the scenario and the client's first line."""
+    """A started (or resumed) attempt: its id, effective mode, the scenario and the client's
+    line awaiting an answer; `turns` already answered when it was resumed."""
 
     attempt_id: int
     mode: Mode
     line: ClientLine
     scenario: Scenario
+    resumed: bool = False
+    turns: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -346,3 +346,44 @@ def test_name_and_team_register_the_terminal_trainee(env: dict[str, str], tmp_pa
         db.close()
     assert [t["name"] for t in teams] == ["Отделение 7"]
     assert person["display_name"] == "Айгерим Сапарова" and person["team_id"] == teams[0]["id"]
+
+
+def test_kill_9_mid_jsonl_run_then_resume(env: dict[str, str], tmp_path: Path) -> None:
+    """A script's run killed mid-scenario continues with `--resume`: same attempt, same state,
+    the answered turn kept, graded once; without `--resume` a new run replaces it."""
+    proc = subprocess.Popen(
+        [str(ROLEPLAY), "play", "mini_call", "--jsonl", "--seed", "1"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True, encoding="utf-8", env=env, cwd=tmp_path,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(GOOD[0] + "\n")
+        proc.stdin.flush()
+        events = []
+        while not events or events[-1]["event"] != "client" or len(events) < 4:
+            events.append(json.loads(proc.stdout.readline()))
+        proc.kill()
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+        proc.stdin.close()
+    first_id = events[0]["attempt_id"]
+    (attempt,) = _attempts(env)
+    assert (attempt["id"], attempt["status"], attempt["turn_count"]) == (first_id, "active", 1)
+
+    again = _run(["play", "mini_call", "--jsonl", "--resume"], env, tmp_path, GOOD[1] + "\n")
+    assert again.returncode == 0, again.stderr
+    resumed = _events(again.stdout)
+    assert resumed[0]["event"] == "start" and resumed[0]["resumed"] is True
+    assert resumed[0]["attempt_id"] == first_id and resumed[0]["turns"] == 1
+    assert resumed[1]["event"] == "client" and resumed[1]["state"] == events[-1]["state"]
+    assert resumed[-1]["event"] == "end" and resumed[-1]["abandoned"] is False
+    (attempt,) = _attempts(env)
+    assert (attempt["status"], attempt["turn_count"]) == ("finished", 2)
+
+    fresh = _run(["play", "mini_call", "--jsonl"], env, tmp_path, "")
+    assert "resumed" not in _events(fresh.stdout)[0]
