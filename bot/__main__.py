@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import secrets
 import signal
@@ -37,6 +38,7 @@ logger = logging.getLogger("bot")
 COMMANDS = ("start", "hint", "progress", "cancel", "help")
 PROCESSED_TTL_DAYS = 2.0  # Telegram keeps undelivered updates for 24 hours
 SHUTDOWN_GRACE = 20.0  # seconds to let turns in progress finish on shutdown
+GC_GEN0 = 10_000  # allocations between young collections (CPython's default: 700)
 
 
 def create_bot(
@@ -77,7 +79,18 @@ async def on_startup(bot: Bot, texts: Texts, service: TrainingService) -> None:
     service.forget_receipts(PROCESSED_TTL_DAYS)
     commands = [BotCommand(command=c, description=texts(f"cmd.{c}")) for c in COMMANDS]
     await bot.set_my_commands(commands, scope=BotCommandScopeDefault())
+    settle_memory()
     logger.info("bot started; commands registered")
+
+
+def settle_memory() -> None:
+    """Move what start-up built (the library, the compiled standard, aiogram's types) out of
+    the garbage collector's sight, and collect the young generation less often: a full
+    collection then walks only what the turns allocate, instead of stopping the loop for
+    ~0.2 s every few seconds under load (bench/bench_load.py)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_GEN0, 20, 20)
 
 
 async def on_shutdown(in_flight: InFlight) -> None:

@@ -44,10 +44,10 @@ class EventStore(Connection):
 
     def fsm_get(self, key: str) -> tuple[str | None, dict[str, Any]]:
         """The FSM state and data stored under `key` ((None, {}) if none). Writes: no."""
-        rows = list(self._table("fsm_states").rows_where("key = ?", [key], limit=1))
-        if not rows:
+        row = self._one("SELECT state, data FROM fsm_states WHERE key = ?", [key])
+        if row is None:
             return None, {}
-        return rows[0]["state"], loads(rows[0]["data"], {})
+        return row["state"], loads(row["data"], {})
 
     def fsm_set_state(self, key: str, state: str | None) -> None:
         """Set the FSM state under `key` (data kept). Writes: yes."""
