@@ -16,6 +16,7 @@ Tables:
     turns               one graded reply of an attempt (verdicts with evidence as JSON)
     fsm_states          aiogram FSM state and data per key (bot/fsm_storage.py)
     processed_events    idempotency record of handled Telegram update ids / callback ids
+    inbox               received updates not handled yet (replayed after a crash; m008)
     llm_calls           every LLM / speech call made for a turn (m006)
 """
 
@@ -222,6 +223,19 @@ def m006_llm_calls(db: Database) -> None:
     turns.add_column("spoken", int, not_null_default=0)
     turns.add_column("flags", str, not_null_default="[]")
     turns.add_column("judge", str)
+
+
+@migrations()
+def m008_inbox(db: Database) -> None:
+    """Updates received from Telegram and not yet handled: kept before the bot confirms them,
+    dropped once handled, replayed at start-up after a crash (`bot/telegram/inbox.py`)."""
+    db.table("inbox").create(
+        {"update_id": int, "body": str, "received_at": str},
+        pk="update_id",
+        not_null=["body", "received_at"],
+    )
+    # 1 from a turn's commit until its answer went out: a restart in between sends it again
+    db.table("attempts").add_column("undelivered", int, not_null_default=0)
 
 
 def apply(db: Database) -> list[str]:

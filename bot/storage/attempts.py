@@ -209,11 +209,14 @@ class AttemptStore(Connection):
                 )
                 if cursor.rowcount != 1:
                     raise DuplicateEvent(f"{event[0]} {event[1]} was already processed")
+                if event[0] == "update":
+                    db.execute("DELETE FROM inbox WHERE update_id = ?", [int(event[1])])
             changes: dict[str, Any] = {
                 "run_state": run_state,
                 "current_line": None if current_line is None else dumps(current_line),
                 "turn_count": expected_turn_count + 1,
                 "line_shown_at": now,
+                "undelivered": 1,
             }
             if finish is not None:
                 changes |= {
@@ -261,6 +264,19 @@ class AttemptStore(Connection):
             if cursor.lastrowid is None:
                 raise StorageError("insert into turns returned no id")
             return int(cursor.lastrowid)
+
+    def mark_delivered(self, attempt_id: int) -> None:
+        """The answer to the attempt's last turn went out. Writes: yes."""
+        with self.transaction() as db:
+            db.execute("UPDATE attempts SET undelivered = 0 WHERE id = ?", [attempt_id])
+
+    def undelivered(self, channel: Channel) -> list[Attempt]:
+        """Attempts of that door whose last turn was stored but never answered (the bot died in
+        between), oldest first. Writes: no."""
+        rows = self._all(
+            "SELECT * FROM attempts WHERE undelivered = 1 AND channel = ? ORDER BY id", [channel]
+        )
+        return [attempt_from(r) for r in rows]
 
     def _refuse(self, attempt_id: int, expected_turn_count: int | None = None) -> NoReturn:
         """Raise what stopped a conditional write: `AttemptNotFound`, `AttemptClosed`, or

@@ -84,6 +84,7 @@ class Attempt:
     started_at: str
     finished_at: str | None
     line_shown_at: str | None = None
+    undelivered: bool = False
     formula: int | None = None
 
 
@@ -225,6 +226,7 @@ def attempt_from(row: dict[str, Any]) -> Attempt:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         line_shown_at=row.get("line_shown_at"),
+        undelivered=bool(row.get("undelivered")),
         formula=row.get("formula"),
     )
 

@@ -26,7 +26,7 @@ from bot.texts import Texts
 from scenarios import ClientLine
 
 
-async def _send_line(
+async def send_line(
     message: Message, texts: Texts, line: ClientLine, attempt_id: int, prefix: str = ""
 ) -> None:
     """Send the client's line (after the feedback, if any), with the hint button when the run
@@ -54,7 +54,7 @@ async def start_run(
     await call.answer()
     await state.set_state(Play.answering)
     await state.set_data({"attempt_id": view.attempt_id})
-    await _send_line(call.message, texts, view.line, view.attempt_id)
+    await send_line(call.message, texts, view.line, view.attempt_id)
 
 
 async def reply(
@@ -118,14 +118,15 @@ async def _render_turn(
     feedback = render.feedback(texts, service.standard, view.result) if view.show_feedback else ""
     if view.final is None:
         assert view.line is not None
-        await _send_line(message, texts, view.line, view.attempt_id, prefix=feedback)
-        return
-    await state.clear()
-    closing = render.client_line(texts, view.line) if view.line and view.line.text else ""
-    card = render.final_card(texts, service.standard, view.final)
-    text = "\n\n".join(part for part in (feedback, closing, card) if part)
-    await send_long(message, text, reply_markup=keyboards.after_run(
-        texts, view.final.scenario_id, view.mode))
+        await send_line(message, texts, view.line, view.attempt_id, prefix=feedback)
+    else:
+        await state.clear()
+        closing = render.client_line(texts, view.line) if view.line and view.line.text else ""
+        card = render.final_card(texts, service.standard, view.final)
+        text = "\n\n".join(part for part in (feedback, closing, card) if part)
+        await send_long(message, text, reply_markup=keyboards.after_run(
+            texts, view.final.scenario_id, view.mode))
+    service.delivered(view.attempt_id)  # a restart before this line sends it again
 
 
 async def not_text(message: Message, texts: Texts) -> None:
@@ -176,7 +177,7 @@ async def resume(
         return
     await state.set_state(Play.answering)
     await state.set_data({"attempt_id": active.attempt.id})
-    await _send_line(message, texts, active.line, active.attempt.id)
+    await send_line(message, texts, active.line, active.attempt.id)
 
 
 def make_router() -> Router:
