@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -70,6 +71,7 @@ def build_app(settings: Settings) -> App:
     service = TrainingService(
         storage, library, Grader(standard), voice=voice, judge=judge, standard=standard,
         llm_timeout=settings.llm_timeout, admin_ids=settings.admin_ids,
+        report_tz=ZoneInfo(settings.report_timezone),
     )
     return App(settings, storage, library, standard, service, Texts(settings.language), http)
 

@@ -109,9 +109,20 @@ class Forbidden(ServiceError):
 
 
 class NotAMember(ServiceError):
-    """The acting person belongs to no team (an HR action needs their team)."""
+    """The acting HR person has no team to report on (an admin assigns them: `/hr_team`)."""
 
     key = "error.no_team"
+
+
+class AmbiguousPerson(ServiceError):
+    """A name (or id) that fits several people: the caller must say which (`.people`)."""
+
+    key = "error.ambiguous_person"
+
+    def __init__(self, ref: str, people: list[object]) -> None:
+        super().__init__(f"{len(people)} people match {ref!r}")
+        self.ref = ref
+        self.people = people
 
 
 class EmptyReply(ServiceError):

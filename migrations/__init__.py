@@ -15,6 +15,7 @@ Tables:
     turns               one graded reply of an attempt (verdicts with evidence as JSON)
     fsm_states          aiogram FSM state and data per key (bot/fsm_storage.py)
     processed_events    idempotency record of handled Telegram update ids / callback ids
+    hr_teams            which teams an HR person reports on (m005; admins assign them)
 """
 
 from __future__ import annotations
@@ -177,6 +178,31 @@ def m002_line_shown_at(db: Database) -> None:
     """When the line awaiting an answer was shown (set with each turn): the answer time of the
     next reply is measured from it, so no per-turn conversation state is written."""
     db.table("attempts").add_column("line_shown_at", str)
+
+
+@migrations()
+def m005_reports(db: Database) -> None:
+    """HR reports: the teams each HR person is assigned (`hr_teams`, seeded with the own team of
+    everyone who already has the hr role), when a person's personal data was deleted on request
+    (`people.forgotten_at`), and the indexes the report queries use (docs/REPORTS.md): attempts by
+    start time (every team) and by person and start time (given teams)."""
+    db.table("hr_teams").create(
+        {"person_id": int, "team_id": int, "assigned_at": str, "assigned_by": int},
+        pk=("person_id", "team_id"),
+        foreign_keys=[("person_id", "people", "id"), ("team_id", "teams", "id")],
+        not_null=["assigned_at"],
+    )
+    db.table("hr_teams").create_index(["team_id"])
+    db.execute(
+        "INSERT INTO hr_teams (person_id, team_id, assigned_at) "
+        "SELECT id, team_id, created_at FROM people WHERE team_id IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM json_each(people.roles) WHERE value = 'hr')"
+    )
+    db.table("people").add_column("forgotten_at", str)
+    db.table("attempts").create_index(["started_at"], index_name="idx_attempts_started")
+    db.table("attempts").create_index(
+        ["person_id", "started_at"], index_name="idx_attempts_person_started"
+    )
 
 
 def apply(db: Database) -> list[str]:

@@ -16,6 +16,7 @@ import asyncio
 from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.errors import (
     AttemptAlreadyActive,
@@ -26,7 +27,9 @@ from bot.errors import (
     InvalidMode,
     UnknownScenario,
 )
+from bot.reports.period import DEFAULT_TIMEZONE
 from bot.service.people import PeopleService
+from bot.service.reports import ReportService
 from bot.service.views import (
     AbandonView,
     ActiveRun,
@@ -56,7 +59,7 @@ class TrainingService:
 
     `voice` / `judge` are the optional LLM seams (`bot.llm`); when they fail, the engine uses
     scripted lines and rule grading and marks the turn degraded. `people` is the part of the
-    door for registration, teams and roles.
+    door for registration, teams and roles; `reports` HR's reports (dated in `report_tz`).
     """
 
     def __init__(
@@ -70,6 +73,7 @@ class TrainingService:
         standard: Standard | None = None,
         llm_timeout: float | None = None,
         admin_ids: Collection[int] = (),
+        report_tz: ZoneInfo | None = None,
     ) -> None:
         self.storage = storage
         self.library = dict(library)
@@ -79,6 +83,8 @@ class TrainingService:
         self.standard: Standard = standard or grader.standard
         self.llm_timeout = llm_timeout
         self.people = PeopleService(storage, admin_ids)
+        self.reports = ReportService(storage, self.standard, self.people,
+                                     report_tz or ZoneInfo(DEFAULT_TIMEZONE))
         self._engines: dict[tuple[str, str], Engine] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}

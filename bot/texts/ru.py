@@ -7,7 +7,10 @@ HTML (`<b>`); values put into them are escaped by the caller.
 
 from __future__ import annotations
 
+from bot.texts.ru_hr import RU_HR
+
 RU: dict[str, str] = {
+    **RU_HR,
     # --- registration ---
     "start.welcome": (
         "Здравствуйте! Я тренажёр клиентского сервиса: я играю клиента, вы — сотрудника, "
@@ -169,9 +172,6 @@ RU: dict[str, str] = {
     "trainer.scenario_row": (
         "• <code>{id}</code> — {title} ({kind}, {difficulty}), версия {version}"
     ),
-    "hr.no_team": "Вы не состоите в команде — отчёт строится по вашей команде.",
-    "hr.report_title": "<b>Команда «{team}»</b>, участников: {count}",
-    "hr.report_row": "• {name}: попыток {attempts}, завершено {finished}, средний {avg}",
     "hr.invite": "Ссылка-приглашение в команду: {link}",
     # --- commands (set_my_commands) ---
     "cmd.start": "Главное меню",
@@ -196,7 +196,7 @@ RU: dict[str, str] = {
     "error.hint_unavailable": "Подсказки в этом режиме недоступны.",
     "error.concurrent_turn": "Этот ответ пришёл одновременно с другим и не был засчитан.",
     "error.forbidden": "Это действие вам недоступно.",
-    "error.no_team": "Вы не состоите в команде — отчёт строится по вашей команде.",
+    "error.no_team": "Вам не назначена ни одна команда. Попросите администратора: /hr_team",
     "error.duplicate_event": "Это сообщение уже обработано.",
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",
 }
