@@ -9,12 +9,13 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.dates import AutoDateLocator, DateFormatter
+from matplotlib.dates import AutoDateLocator, DateFormatter, date2num
 from matplotlib.figure import Figure
 
 from bot.reports.figures import Report, Summary, TeamReport, bucket_days
@@ -25,7 +26,7 @@ DPI = 150
 WIDTH = 8.0  # inches: 1200 px at DPI
 HEAT_PEOPLE = 25
 HEAT_CHECKS = 12
-FONT = {"font.size": 12, "axes.titlesize": 14, "axes.labelsize": 12}
+FONT: Any = {"font.size": 12, "axes.titlesize": 14, "axes.labelsize": 12}
 MISSES = LinearSegmentedColormap.from_list("misses", ["#2e7d32", "#fdd835", "#c62828"])
 
 
@@ -69,7 +70,7 @@ def score_trend(texts: Texts, report: Report, parts: Sequence[TeamReport]) -> by
         for part in parts:
             series = part.summary.series
             if series:
-                ax.plot([d for d, _, _ in series], [s for _, s, _ in series], marker="o",
+                ax.plot(date2num([d for d, _, _ in series]), [s for _, s, _ in series], marker="o",
                         linewidth=2.5, markersize=6, label=part.team.name)
         ax.set_title(title)
         ax.set_ylim(0, 100)
@@ -77,7 +78,8 @@ def score_trend(texts: Texts, report: Report, parts: Sequence[TeamReport]) -> by
         width = bucket_days(report.period, report.attempts)
         first = min(d for p in parts for d, _, _ in p.summary.series)
         start = report.period.since or first
-        ax.set_xlim(start - timedelta(days=1), report.period.until + timedelta(days=1))
+        ax.set_xlim(date2num(start - timedelta(days=1)),
+                    date2num(report.period.until + timedelta(days=1)))
         ax.set_xlabel(texts(f"chart.trend.x.{width}"))
         ax.xaxis.set_major_locator(AutoDateLocator(maxticks=8))
         ax.xaxis.set_major_formatter(DateFormatter("%d.%m" if width < 30 else "%m.%Y"))

@@ -173,6 +173,8 @@ class Report:
     team_of: Mapping[int, TeamRef]
     """Person id -> their team."""
     previews: int
+    check_facts: tuple[CheckFact, ...]
+    check_info: Mapping[str, CheckInfo]
 
     def team(self, team_id: int) -> TeamReport:
         """The part of one team. Raises `KeyError` if the report does not cover it."""
@@ -224,6 +226,17 @@ def build(data: ReportData) -> Report:
         members={m.id: m for m in data.members},
         team_of=team_of,
         previews=data.previews,
+        check_facts=tuple(c for c in data.checks if c.person_id in team_of),
+        check_info=data.check_info,
+    )
+
+
+def person_checks(report: Report, person_id: int) -> list[CheckRow]:
+    """One person's record on every check they were graded on or committed, most missed first."""
+    return _check_rows(
+        [c for c in report.check_facts if c.person_id == person_id],
+        [a for a in report.attempts if a.person_id == person_id],
+        report.check_info,
     )
 
 

@@ -149,6 +149,7 @@ RU_HR: dict[str, str] = {
     "col.figure": "Показатель",
     "col.value": "Значение",
     "col.previous": "Прошлый период",
+    "col.change": "Изменение",
     "check_kind.step": "шаг",
     "check_kind.violation": "нарушение",
     "yes": "да",
@@ -177,8 +178,10 @@ RU_HR: dict[str, str] = {
     "fig.pass_rate": "Доля зачётов",
     "fig.avg_score": "Средний балл",
     "fig.lift": "Рост от первой попытки к лучшей",
-    "fig.median_seconds": "Медиана времени на сценарий, с",
+    "fig.median_seconds": "Медиана времени на сценарий",
     "fig.hints": "Подсказок",
+    "fig.unit.pass_rate": ", %",
+    "fig.unit.median_seconds": ", с",
     # --- admins: HR teams and personal data ---
     "hr_team.usage": (
         "Использование: /hr_team &lt;telegram_id&gt; &lt;название команды&gt; — назначить "
