@@ -57,6 +57,11 @@ def percent(rate: float | None, texts: Texts) -> str:
     return texts("report.none") if rate is None else f"{round(rate * 100)}%"
 
 
+def quoted(texts: Texts, phrase: str) -> str:
+    """A phrase in «», unless it already quotes its own parts (the standard does that)."""
+    return phrase if "«" in phrase else texts("report.quoted", phrase=phrase)
+
+
 def duration(seconds: float | None, texts: Texts) -> str:
     if seconds is None:
         return texts("report.none")
@@ -169,7 +174,8 @@ def check_lines(texts: Texts, summary: Summary, top: int = 5) -> list[Line]:
         lines.append(Line("note", texts(key, n=n, title=row.title, missed=row.missed,
                                         graded=row.graded, rate=percent(row.rate, texts))))
         if row.recommended:
-            lines.append(Line("example", texts("report.check_phrase", phrase=row.recommended)))
+            lines.append(Line("example", texts("report.check_phrase",
+                                               phrase=quoted(texts, row.recommended))))
     return lines
 
 

@@ -31,7 +31,8 @@ RU_HR: dict[str, str] = {
     "report.checks": "Чаще всего упускают:",
     "report.check_step": "{n}. {title} — пропущено в {missed} из {graded} ({rate})",
     "report.check_violation": "{n}. ⛔ {title} — в {missed} из {graded} попыток ({rate})",
-    "report.check_phrase": "   Как по стандарту: «{phrase}»",
+    "report.check_phrase": "   Как по стандарту: {phrase}",
+    "report.quoted": "«{phrase}»",
     "report.no_misses": "Пропусков нет.",
     "report.not_trained": "Не тренировались ({count}):",
     "report.not_trained_more": "…и ещё {count}",
@@ -215,6 +216,9 @@ RU_HR: dict[str, str] = {
     "term.forget.ambiguous": (
         "«{ref}» подходит нескольким людям: {people}. Укажите Telegram id или логин терминала."
     ),
+    "term.forget.who": "№{id} {name}",
+    "term.forget.who_telegram": "Telegram {telegram_id}",
+    "term.forget.who_login": "логин {login}",
     "term.forget.not_found": "Не нашёл никого по «{ref}» (Telegram id, логин или имя).",
     "term.report.bad_team": "Нет команды «{team}». Команды: {teams}",
     "term.report.bad_period": "Неверный период: {detail}",
