@@ -172,7 +172,6 @@ RU: dict[str, str] = {
     "trainer.scenario_row": (
         "• <code>{id}</code> — {title} ({kind}, {difficulty}), версия {version}"
     ),
-    "hr.invite": "Ссылка-приглашение в команду: {link}",
     # --- commands (set_my_commands) ---
     "cmd.start": "Главное меню",
     "cmd.progress": "Мой прогресс",

@@ -183,6 +183,8 @@ RU_HR: dict[str, str] = {
     "fig.hints": "Подсказок",
     "fig.unit.pass_rate": ", %",
     "fig.unit.median_seconds": ", с",
+    "hr.invite": "Ссылки-приглашения: новый сотрудник откроет ссылку и попадёт в команду.",
+    "hr.invite_row": "• {team}: {link}",
     # --- admins: HR teams and personal data ---
     "hr_team.usage": (
         "Использование: /hr_team &lt;telegram_id&gt; &lt;название команды&gt; — назначить "
