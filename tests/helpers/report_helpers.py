@@ -74,3 +74,90 @@ async def play_run(
         assert result.line is not None
         line = result.line
     raise AssertionError(f"{scenario_id} did not end in {MAX_TURNS} turns")
+
+
+# --- a small company played through the engine -------------------------------------------------
+
+FORGET_NAME = "Евлампия Кукушкина"
+FORGET_MARK = " Ёжикотаврия."
+"""A sentence no scenario, hint or standard holds: the forgotten person's replies end with it."""
+
+
+@dataclass
+class World:
+    """Two teams, an HR person of team A, and attempts played through the real engine."""
+
+    team_a: int
+    team_b: int
+    hr_telegram: int
+    people: dict[str, int]  # name -> person id
+    played: list[Played]
+    admin_telegram: int
+
+    def of(self, *names: str) -> list[Played]:
+        ids = {self.people[n] for n in names}
+        return [p for p in self.played if p.person_id in ids]
+
+
+TEAM_A, TEAM_B = "Отделение 1", "Отделение 2"
+HR_TELEGRAM = 5001
+
+
+async def build_world(service: TrainingService, admin_telegram: int) -> World:
+    """Team A: Анна (hold good, hold bad, complaint mixed), Борис (hold good with a hint,
+    transfer left after one reply), Евлампия (hold good and bad, every reply marked), Вера (no
+    attempts). Team B: Глеб (hold good). Ирина is HR of team A (registered in «Кадры»)."""
+    reg = service.people.register
+    people = {
+        "Анна Смирнова": reg(1001, "Анна Смирнова", team_name=TEAM_A).id,
+        "Борис Петров": reg(1002, "Борис Петров", team_name=TEAM_A).id,
+        FORGET_NAME: reg(1003, FORGET_NAME, team_name=TEAM_A).id,
+        "Вера Кузнецова": reg(1004, "Вера Кузнецова", team_name=TEAM_A).id,
+        "Глеб Орлов": reg(2001, "Глеб Орлов", team_name=TEAM_B).id,
+        "Ирина Кадрова": reg(HR_TELEGRAM, "Ирина Кадрова", team_name="Кадры").id,
+    }
+    admin = service.people.identify(admin_telegram)
+    service.reports.assign(admin, HR_TELEGRAM, TEAM_A)
+    p = people
+    played = [
+        await play_run(service, p["Анна Смирнова"], "hold_request", quality="good"),
+        await play_run(service, p["Анна Смирнова"], "hold_request", quality="bad"),
+        await play_run(service, p["Анна Смирнова"], "complaint", quality="mixed"),
+        await play_run(service, p["Борис Петров"], "hold_request", quality="good", hints=1),
+        await play_run(service, p["Борис Петров"], "transfer", quality="good", stop_after=1),
+        await play_run(service, p[FORGET_NAME], "hold_request", suffix=FORGET_MARK),
+        await play_run(service, p[FORGET_NAME], "hold_request", quality="bad",
+                       suffix=FORGET_MARK),
+        await play_run(service, p["Глеб Орлов"], "hold_request", quality="good"),
+    ]
+    team = {t.name: t.id for t in service.reports.teams(admin)}
+    return World(team[TEAM_A], team[TEAM_B], HR_TELEGRAM, people, played, admin_telegram)
+
+
+def hand_count(played: list[Played], total_people: int) -> dict[str, object]:
+    """The key figures counted by hand from what the engine said while playing."""
+    done = [p for p in played if p.status == "finished"]
+    scores = [p.score for p in done if p.score is not None]
+    return {
+        "people_active": len({p.person_id for p in played}),
+        "people_total": total_people,
+        "attempts": len(played),
+        "completed": len(done),
+        "abandoned": sum(1 for p in played if p.status == "abandoned"),
+        "passed": sum(1 for p in done if p.passed),
+        "pass_rate": round(sum(1 for p in done if p.passed) / len(done), 4),
+        "avg_score": round(sum(scores) / len(scores), 1),
+        "hints": sum(p.hints for p in played),
+    }
+
+
+def hand_checks(played: list[Played]) -> dict[str, tuple[int, int]]:
+    """Step check -> (missed, required) over the finished attempts, from their score cards."""
+    counts: dict[str, list[int]] = {}
+    for p in played:
+        if p.status != "finished":
+            continue
+        for check, ok in p.steps.items():
+            missed, required = counts.setdefault(check, [0, 0])
+            counts[check] = [missed + (not ok), required + 1]
+    return {c: (m, r) for c, (m, r) in counts.items()}
