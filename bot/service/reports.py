@@ -26,7 +26,7 @@ from bot.errors import (
 from bot.reports import figures
 from bot.reports.figures import CheckInfo, PersonReport, Report, ReportData, TeamRef, Transcript
 from bot.reports.period import Period
-from bot.service.people import PeopleService, Who
+from bot.service.people import Who
 from bot.storage import Person, Storage, Team
 from bot.storage.reports import ForgetCounts, Scope, TurnFact
 from scoring import Standard
@@ -43,12 +43,9 @@ class Forgotten:
 class ReportService:
     """HR's reports over `Storage`, labelled with `standard`'s check titles, dated in `tz`."""
 
-    def __init__(
-        self, storage: Storage, standard: Standard, people: PeopleService, tz: ZoneInfo
-    ) -> None:
+    def __init__(self, storage: Storage, standard: Standard, tz: ZoneInfo) -> None:
         self._storage = storage
         self._standard = standard
-        self._people = people
         self.tz = tz
 
     # --- periods -------------------------------------------------------------------------------
@@ -187,11 +184,12 @@ class ReportService:
 
     def assign(self, who: Who, telegram_id: int, team_name: str) -> tuple[Person, Team]:
         """Make the registered user `telegram_id` HR for the team called `team_name` (granting
-        the hr role if they lack it). Writes: yes. Raises `Forbidden` unless `who` is an admin,
-        `PersonNotFound`, `TeamNotFound`."""
+        the hr role if they lack it; unlike `/grant`, their own team is not added).
+        Writes: yes. Raises `Forbidden` unless `who` is an admin, `PersonNotFound`,
+        `TeamNotFound`."""
         person, team = self._target(who, telegram_id, team_name)
         if not person.has_role("hr"):
-            person = self._people.grant(who, telegram_id, "hr")
+            person = self._storage.grant_role(person.id, "hr")
         self._storage.assign_hr_team(person.id, team.id, by=_id(who))
         return person, team
 

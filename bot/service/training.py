@@ -83,7 +83,7 @@ class TrainingService:
         self.standard: Standard = standard or grader.standard
         self.llm_timeout = llm_timeout
         self.people = PeopleService(storage, admin_ids)
-        self.reports = ReportService(storage, self.standard, self.people,
+        self.reports = ReportService(storage, self.standard,
                                      report_tz or ZoneInfo(DEFAULT_TIMEZONE))
         self._engines: dict[tuple[str, str], Engine] = {}
         self._locks: dict[int, asyncio.Lock] = {}

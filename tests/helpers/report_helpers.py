@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from play_helpers import good_reply
 
 from bot.service import TrainingService
+from scenarios import ClientLine, Scenario
 
 MAX_TURNS = 25
 
@@ -28,6 +29,14 @@ class Played:
     hints: int = 0
     replies: list[str] = field(default_factory=list)
     client_lines: list[str] = field(default_factory=list)
+
+
+def _good(service: TrainingService, scenario: Scenario, line: ClientLine) -> str:
+    """The hint's phrases; for a line without a hint, the standard's recommended phrases."""
+    return good_reply(scenario, line.state) or " ".join(
+        service.standard.checks[c].recommended[0] for c in line.expect
+        if service.standard.checks[c].recommended
+    )
 
 
 async def play_run(
@@ -61,7 +70,7 @@ async def play_run(
             played.status, played.score = "abandoned", closed.card.score if turn else None
             return played
         good = quality == "good" or (quality == "mixed" and turn % 2 == 0)
-        reply = (good_reply(scenario, line.state) if good else "ну да, посмотрим") + suffix
+        reply = (_good(service, scenario, line) if good else "ну да, посмотрим") + suffix
         played.replies.append(reply)
         played.client_lines.append(line.text)
         result = await service.answer(view.attempt_id, reply, person_id=person_id)
