@@ -213,47 +213,66 @@ def build(data: ReportData) -> Report:
     """Compute the report of `data` (pure)."""
     teams = {t.id: t for t in data.teams}
     team_of = {m.id: teams[m.team_id] for m in data.members if m.team_id in teams}
+    members = [m for m in data.members if m.id in team_of]
+    attempts = [a for a in data.attempts if a.person_id in team_of]
+    checks = [c for c in data.checks if c.person_id in team_of]
+    previous = None if data.previous is None else [
+        a for a in data.previous if a.person_id in team_of]
     parts = []
+    grouped = [_by_team(rows) for rows in (members, attempts, checks, previous or [])]
     for team in data.teams:
-        people = {m.id for m in data.members if m.team_id == team.id}
-        parts.append(TeamReport(team, summarize(data, people, team_of)))
-    everyone = {m.id for m in data.members if m.id in team_of}
+        m, a, c, p = (group.get(team.id, []) for group in grouped)
+        parts.append(TeamReport(team, summarize(data, m, a, c, None if previous is None else p,
+                                                team_of)))
     return Report(
         period=data.period,
         teams=tuple(parts),
-        overall=summarize(data, everyone, team_of),
-        attempts=tuple(a for a in data.attempts if a.person_id in team_of),
+        overall=summarize(data, members, attempts, checks, previous, team_of),
+        attempts=tuple(attempts),
         members={m.id: m for m in data.members},
         team_of=team_of,
         previews=data.previews,
-        check_facts=tuple(c for c in data.checks if c.person_id in team_of),
+        check_facts=tuple(checks),
         check_info=data.check_info,
     )
 
 
-def person_checks(report: Report, person_id: int) -> list[CheckRow]:
-    """One person's record on every check they were graded on or committed, most missed first."""
-    return _check_rows(
-        [c for c in report.check_facts if c.person_id == person_id],
-        [a for a in report.attempts if a.person_id == person_id],
-        report.check_info,
-    )
+def _by_team(rows: Sequence[Member | AttemptFact | CheckFact]) -> dict[int | None, list[Any]]:
+    grouped: dict[int | None, list[Any]] = defaultdict(list)
+    for row in rows:
+        grouped[row.team_id].append(row)
+    return grouped
 
 
-def summarize(data: ReportData, people: set[int], team_of: Mapping[int, TeamRef]) -> Summary:
-    """The figures of the people `people` (pure)."""
-    members = [m for m in data.members if m.id in people]
-    attempts = [a for a in data.attempts if a.person_id in people]
-    checks = [c for c in data.checks if c.person_id in people]
-    previous = None
-    if data.previous is not None:
-        previous = key_figures(len(members), [a for a in data.previous if a.person_id in people])
+def person_checks(report: Report) -> dict[int, list[CheckRow]]:
+    """Per person: their record on every check they were graded on or committed, most missed
+    first (grouped once: a company has thousands of people)."""
+    facts: dict[int, list[CheckFact]] = defaultdict(list)
+    attempts: dict[int, list[AttemptFact]] = defaultdict(list)
+    for fact in report.check_facts:
+        facts[fact.person_id].append(fact)
+    for attempt in report.attempts:
+        attempts[attempt.person_id].append(attempt)
+    return {person: _check_rows(rows, attempts[person], report.check_info)
+            for person, rows in facts.items()}
+
+
+def summarize(
+    data: ReportData,
+    members: Sequence[Member],
+    attempts: Sequence[AttemptFact],
+    checks: Sequence[CheckFact],
+    previous: Sequence[AttemptFact] | None,
+    team_of: Mapping[int, TeamRef],
+) -> Summary:
+    """The figures of one group of people: `members` and their attempts, check records and
+    attempts of the period before (pure)."""
     by_person: dict[int, list[AttemptFact]] = defaultdict(list)
     for attempt in attempts:
         by_person[attempt.person_id].append(attempt)
     return Summary(
         figures=key_figures(len(members), attempts),
-        previous=previous,
+        previous=None if previous is None else key_figures(len(members), previous),
         people=tuple(_person_row(m, team_of[m.id], by_person.get(m.id, [])) for m in members),
         scenarios=tuple(_scenario_rows(attempts)),
         checks=tuple(_check_rows(checks, attempts, data.check_info)),

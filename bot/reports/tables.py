@@ -162,7 +162,8 @@ def _answer_rows(texts: Texts, report: Report, turns: Iterable[TurnFact]) -> Ite
             person_name(texts, report.members[a.person_id]), a.title, t.idx + 1, t.state,
             t.client_line or deleted, t.reply_text or deleted, t.score,
             ", ".join(title(c) for c in t.passed_steps),
-            ", ".join(title(c) for c in t.missed_steps), violations, t.elapsed_seconds,
+            ", ".join(title(c) for c in t.missed_steps), violations,
+            None if t.elapsed_seconds is None else round(t.elapsed_seconds, 1),
         ]
 
 
@@ -171,9 +172,10 @@ def checks_table(texts: Texts, report: Report) -> Table:
     how many completed attempts, the rate and the standard's phrase."""
     rows: list[list[Value]] = []
     whole = texts("xlsx.whole_team")
+    by_person = person_checks(report)
     for part in report.teams:
         groups = [(whole, list(part.summary.checks))]
-        groups += [(person_name(texts, r.member), person_checks(report, r.member.id))
+        groups += [(person_name(texts, r.member), by_person.get(r.member.id, []))
                    for r in part.summary.people if r.completed]
         for who, checks in groups:
             rows += [

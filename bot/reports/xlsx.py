@@ -24,13 +24,13 @@ from bot.reports.tables import Column, Table, Value, all_tables
 from bot.storage.reports import TurnFact
 from bot.texts import Texts
 
-FORMATS = {
-    "int": "0", "score": "0.0", "percent": "0%", "minutes": "0.0", "seconds": "0.0",
-    "datetime": "DD.MM.YYYY HH:MM",
-}
+FORMATS = {"percent": "0%", "datetime": "DD.MM.YYYY HH:MM"}
+"""Number formats of the cells that need one (other numbers are rounded and shown as they are)."""
+ILLEGAL = ILLEGAL_CHARACTERS_RE
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="37474F")
 WRAP = Alignment(wrap_text=True, vertical="top")
+"""The header row (long texts are not wrapped: styling every cell would triple the time)."""
 FIGURES_SHEET = "Показатели"
 
 
@@ -65,19 +65,19 @@ def _write(sheet: WriteOnlyWorksheet, table: Table) -> None:
 
 
 def _cell(sheet: WriteOnlyWorksheet, column: Column, value: Value) -> object:
-    if value is None:
-        return None
+    """A plain value where openpyxl writes it right by itself (the fast path: most cells);
+    a styled cell only for dates and percentages, and text that would read as a formula."""
+    if value is None or value == "":
+        return None  # an empty cell costs openpyxl nothing to write
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if text.startswith("=") or column.kind == "long":
+        text = ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL.search(value) else value
+        if text.startswith("="):
             cell = WriteOnlyCell(sheet, value=text)
             cell.data_type = "s"  # never a formula
-            if column.kind == "long":
-                cell.alignment = WRAP
             return cell
         return text
     number_format = FORMATS.get(column.kind)
-    if number_format is None or isinstance(value, bool):
+    if number_format is None:
         return value
     cell = WriteOnlyCell(sheet, value=value)
     cell.number_format = number_format
