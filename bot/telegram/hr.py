@@ -35,6 +35,11 @@ def _days(data: ReportCb) -> int | None:
     return data.days or None
 
 
+def _team_report(service: TrainingService, who: Who, data: ReportCb) -> Report:
+    """The report of the button's team and period (the service checks the team is `who`'s)."""
+    return service.reports.report(who, service.reports.period(_days(data)), data.team)
+
+
 def _summary(texts: Texts, report: Report, team_id: int) -> str:
     return lines_html(summary.team_lines(texts, report.period, report.team(team_id),
                                          report.previews))
@@ -68,7 +73,7 @@ async def team(call: CallbackQuery, callback_data: ReportCb, service: TrainingSe
                texts: Texts, who: Who) -> None:
     """A team's summary as a new message (from the picker or «Назад»)."""
     days = _days(callback_data)
-    result = service.reports.report(who, service.reports.period(days), callback_data.team)
+    result = _team_report(service, who, callback_data)
     await call.answer()
     if isinstance(call.message, Message):
         await send_long(call.message, _summary(texts, result, callback_data.team),
@@ -79,7 +84,7 @@ async def period(call: CallbackQuery, callback_data: ReportCb, service: Training
                  texts: Texts, who: Who) -> None:
     """A period button: the same message shows the team for that period."""
     days = _days(callback_data)
-    result = service.reports.report(who, service.reports.period(days), callback_data.team)
+    result = _team_report(service, who, callback_data)
     await call.answer()
     if isinstance(call.message, Message):
         text = split_text(_summary(texts, result, callback_data.team))[0]
@@ -95,7 +100,7 @@ async def people(call: CallbackQuery, callback_data: ReportCb, service: Training
                  texts: Texts, who: Who) -> None:
     """The team's people, a page of buttons (each opens their attempts)."""
     days = _days(callback_data)
-    result = service.reports.report(who, service.reports.period(days), callback_data.team)
+    result = _team_report(service, who, callback_data)
     part = result.team(callback_data.team)
     await call.answer()
     if isinstance(call.message, Message):
@@ -131,8 +136,7 @@ async def attempt(call: CallbackQuery, callback_data: ReportCb, service: Trainin
 async def pictures(call: CallbackQuery, callback_data: ReportCb, service: TrainingService,
                    texts: Texts, who: Who) -> None:
     """The team's three charts as photos."""
-    days = _days(callback_data)
-    result = service.reports.report(who, service.reports.period(days), callback_data.team)
+    result = _team_report(service, who, callback_data)
     await call.answer()
     if isinstance(call.message, Message):
         for chart in charts.team_charts(texts, result, callback_data.team):
@@ -143,8 +147,7 @@ async def pictures(call: CallbackQuery, callback_data: ReportCb, service: Traini
 async def files(call: CallbackQuery, callback_data: ReportCb, service: TrainingService,
                 texts: Texts, who: Who) -> None:
     """The team's workbook and web page as documents."""
-    days = _days(callback_data)
-    result = service.reports.report(who, service.reports.period(days), callback_data.team)
+    result = _team_report(service, who, callback_data)
     book = xlsx.workbook(texts, result, service.reports.turns(who, result))
     page = html.page(texts, result, service.reports.turns(who, result),
                      charts.team_charts(texts, result, callback_data.team))
