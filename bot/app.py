@@ -20,8 +20,9 @@ from bot.service import TrainingService
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.texts import Texts
-from scenarios import Scenario, load_library
+from scenarios import Scenario, library_paths, load_library
 from scoring import Grader, Standard, default_standard, load_standard
+from scoring.cache import default_cache_dir
 
 logger = logging.getLogger(__name__)
 
@@ -50,10 +51,12 @@ def build_app(settings: Settings) -> App:
     Raises `bot.errors.StorageError` if the database cannot be opened, `scoring.StandardError`
     if the standard is broken. A broken scenario file is logged and skipped.
     """
-    standard = load_standard(settings.standard_path) if settings.standard_path else (
-        default_standard()
+    standard = (
+        load_standard(settings.standard_path, cache_dir=default_cache_dir())
+        if settings.standard_path
+        else default_standard()
     )
-    library = load_library(settings.scenarios_path, standard)
+    library = load_library(library_paths(settings.scenarios_path), standard)
     for problem in library.problems:  # a broken file is skipped; the rest of the library loads
         logger.warning("scenario file skipped: %s", problem)
     storage = Storage(settings.db_path)

@@ -128,6 +128,3 @@ def _describe(texts: Texts, person: Person) -> str:
     if person.terminal_login:
         parts.append(texts("term.forget.who_login", login=person.terminal_login))
     return ", ".join(parts)
-
-
-COMMANDS: list[click.Command] = [report, forget]

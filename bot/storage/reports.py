@@ -36,8 +36,9 @@ RUN_STATE_KEEP = (
 """What of a `RunState` snapshot survives `forget_person` (no texts, no name, no history)."""
 
 CARD_KEEP = (
-    "score", "passed", "outcome", "steps", "turns", "hints", "hint_cost", "missed_recommended",
-    "weights", "penalties", "pass_mark", "outcome_passed",
+    "formula", "score", "passed", "outcome", "abandoned", "outcome_passed", "pass_mark",
+    "step_score", "steps", "weights", "penalties", "expected_at", "credited_at",
+    "missed_recommended", "turns", "hints", "hint_cost",
 )
 """What of a score card survives `forget_person` (violations are kept without their quotes)."""
 
@@ -481,9 +482,8 @@ def _scrub_card(value: str | None) -> str | None:
 
 def _unquoted(violation: Any) -> Any:
     if isinstance(violation, dict):
-        return {"check": violation.get("check"), "quote": ""} | (
-            {"blocking": violation["blocking"]} if "blocking" in violation else {}
-        )
+        kept = {k: violation[k] for k in ("check", "blocking", "turn") if k in violation}
+        return kept | {"quote": ""}
     if isinstance(violation, list | tuple) and violation:
         return [violation[0], ""]
     return violation

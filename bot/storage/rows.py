@@ -84,6 +84,7 @@ class Attempt:
     started_at: str
     finished_at: str | None
     line_shown_at: str | None = None
+    formula: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +135,7 @@ class Finish:
     passed: bool
     outcome: str | None
     card: dict[str, Any] = field(default_factory=dict)
+    formula: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +201,7 @@ def attempt_from(row: dict[str, Any]) -> Attempt:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         line_shown_at=row.get("line_shown_at"),
+        formula=row.get("formula"),
     )
 
 

@@ -8,8 +8,10 @@ HTML (`<b>`); values put into them are escaped by the caller.
 from __future__ import annotations
 
 from bot.texts.ru_hr import RU_HR
+from bot.texts.ru_run import RU_RUN
 
 RU: dict[str, str] = {
+    **RU_RUN,
     **RU_HR,
     # --- registration ---
     "start.welcome": (
@@ -195,6 +197,7 @@ RU: dict[str, str] = {
     "error.hint_unavailable": "Подсказки в этом режиме недоступны.",
     "error.concurrent_turn": "Этот ответ пришёл одновременно с другим и не был засчитан.",
     "error.forbidden": "Это действие вам недоступно.",
+    "error.stale_button": "Эта кнопка устарела. Откройте меню: /start",
     "error.no_team": "Вам не назначена ни одна команда. Попросите администратора: /hr_team",
     "error.duplicate_event": "Это сообщение уже обработано.",
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",

@@ -78,7 +78,7 @@ async def play_run(
             card = result.final.card
             played.status, played.score, played.passed = "finished", card.score, card.passed
             played.steps = dict(card.steps)
-            played.violations = [tuple(v) for v in card.violations]  # type: ignore[misc]
+            played.violations = [(v.check, v.quote) for v in card.violations]
             return played
         assert result.line is not None
         line = result.line
