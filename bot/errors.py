@@ -43,6 +43,24 @@ class AttemptNotFound(NotFound):
     key = "error.attempt_not_found"
 
 
+class TeamNotVisible(TeamNotFound):
+    """A team outside the acting HR person's teams, or none (reports: as if it did not exist)."""
+
+    key = "error.report_not_found"
+
+
+class PersonNotVisible(PersonNotFound):
+    """A person outside the acting HR person's teams, or none."""
+
+    key = "error.report_not_found"
+
+
+class AttemptNotVisible(AttemptNotFound):
+    """An attempt outside the acting HR person's teams (or a preview), or none."""
+
+    key = "error.report_not_found"
+
+
 class DuplicateEvent(StorageError):
     """The event (e.g. a Telegram update) was already recorded: its effect is already stored
     (a redelivered message is neither graded twice nor lost)."""

@@ -4,7 +4,8 @@ and an attempt, the turns for the exports, and deleting a person's personal data
 Part of the one door to the data (`TrainingService.reports`); framework-free. Every call takes
 the acting person (`who`) and checks, here, whatever a handler or a crafted callback asks for:
 without the hr role → `Forbidden`; a team, person or attempt outside the HR person's teams is as
-if it did not exist (`TeamNotFound`, `PersonNotFound`, `AttemptNotFound`). Admins see every team.
+if it did not exist (`TeamNotVisible`, `PersonNotVisible`, `AttemptNotVisible`: subclasses of
+`TeamNotFound`, `PersonNotFound`, `AttemptNotFound`). Admins see every team.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from zoneinfo import ZoneInfo
 
 from bot.errors import (
     AmbiguousPerson,
-    AttemptNotFound,
+    AttemptNotVisible,
     Forbidden,
     NotAMember,
     PersonNotFound,
+    PersonNotVisible,
     TeamNotFound,
+    TeamNotVisible,
 )
 from bot.reports import figures
 from bot.reports.figures import CheckInfo, PersonReport, Report, ReportData, TeamRef, Transcript
@@ -78,7 +81,7 @@ class ReportService:
         for team in self.teams(who):
             if team.id == team_id:
                 return team
-        raise TeamNotFound(f"team {team_id} is not among the teams of this HR person")
+        raise TeamNotVisible(f"team {team_id} is not among the teams of this HR person")
 
     def team_named(self, who: Who, name: str) -> Team:
         """One of `who`'s teams by name (case-insensitive). Raises as `team`."""
@@ -86,7 +89,7 @@ class ReportService:
         for team in self.teams(who):
             if team.name.strip().casefold() == wanted:
                 return team
-        raise TeamNotFound(f"no team {name!r} among the teams of this HR person")
+        raise TeamNotVisible(f"no team {name!r} among the teams of this HR person")
 
     def _team_ids(self, who: Who) -> set[int]:
         return {t.id for t in self.teams(who)}
@@ -132,7 +135,7 @@ class ReportService:
         visible = self._team_ids(who)
         ids = tuple(part.team.id for part in report.teams)
         if not set(ids) <= visible:
-            raise TeamNotFound("the report covers a team that is not this HR person's")
+            raise TeamNotVisible("the report covers a team that is not this HR person's")
         since, until = report.period.bounds()
         return self._storage.report_turns(Scope(ids, since, until))
 
@@ -143,7 +146,7 @@ class ReportService:
         report = self.report(who, period, team.id)
         rows = [r for r in report.team(team.id).summary.people if r.member.id == person_id]
         if not rows:
-            raise PersonNotFound(f"person {person_id} not found")
+            raise PersonNotVisible(f"person {person_id} not found")
         attempts = [a for a in report.attempts if a.person_id == person_id]
         return PersonReport(period, rows[0].team, rows[0], tuple(reversed(attempts)))
 
@@ -152,9 +155,9 @@ class ReportService:
         try:
             person = self._storage.get_person(person_id)
         except PersonNotFound:
-            raise PersonNotFound(f"person {person_id} not found") from None
+            raise PersonNotVisible(f"person {person_id} not found") from None
         if person.team_id not in visible:
-            raise PersonNotFound(f"person {person_id} not found")
+            raise PersonNotVisible(f"person {person_id} not found")
         return visible[person.team_id]
 
     def attempt(self, who: Who, attempt_id: int) -> Transcript:
@@ -163,7 +166,7 @@ class ReportService:
         teams = {t.id: t for t in self.teams(who)}
         facts = self._storage.report_attempts(Scope(tuple(teams), attempt_id=attempt_id))
         if not facts:
-            raise AttemptNotFound(f"attempt {attempt_id} not found")
+            raise AttemptNotVisible(f"attempt {attempt_id} not found")
         fact = facts[0]
         members = [m for m in self._storage.members([fact.team_id or 0]) if m.id == fact.person_id]
         card = self._storage.get_attempt(attempt_id).card or {}
@@ -215,7 +218,10 @@ class ReportService:
 
     def _target(self, who: Who, telegram_id: int, team_name: str) -> tuple[Person, Team]:
         person = self._admin_target(who, telegram_id)
-        return person, self.team_named(who, team_name)
+        try:
+            return person, self.team_named(who, team_name)
+        except TeamNotVisible as exc:  # an admin sees every team: it does not exist
+            raise TeamNotFound(str(exc)) from None
 
     # --- personal data (152-FZ) ----------------------------------------------------------------
 

@@ -225,5 +225,6 @@ RU_HR: dict[str, str] = {
     "term.report.bad_team": "Нет команды «{team}». Команды: {teams}",
     "term.report.bad_period": "Неверный период: {detail}",
     "term.report.written": "Записано: {path}",
+    "error.report_not_found": "Не нашёл: этого нет среди ваших команд.",
     "error.ambiguous_person": "Под это описание подходят несколько человек — укажите Telegram id.",
 }

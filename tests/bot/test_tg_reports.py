@@ -180,9 +180,10 @@ async def test_hr_of_team_a_reaches_nothing_of_team_b(
         await hr.feed(crafted(hr, summary, data.pack()))
     assert len(hr.session.sent) == before  # nothing sent, nothing edited
     assert not [c for c in hr.session.calls if isinstance(c, SendPhoto | SendDocument)]
-    alerts = [a for a in hr.session.answers() if a.show_alert]
-    assert len(alerts) == len(attempts)
-    assert all("Глеб" not in (a.text or "") for a in alerts)
+    alerts = [a.text or "" for a in hr.session.answers() if a.show_alert]
+    assert alerts[:len(attempts)] == ["Не нашёл: этого нет среди ваших команд."] * len(attempts)
+    assert len(alerts) == len(attempts) + 2  # the admins' buttons are refused too
+    assert all("Глеб" not in a for a in alerts)
     assert app.storage.get_person(world.people[FORGET_NAME]).display_name == FORGET_NAME
     for command, args in (("forget", "2001"), ("hr_team", f"{HR_TELEGRAM} Отделение 2"),
                           ("hr_untie", f"{HR_TELEGRAM} {TEAM_A}")):
