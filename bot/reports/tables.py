@@ -133,7 +133,7 @@ def answers_table(texts: Texts, report: Report, turns: Iterable[TurnFact]) -> Ta
         _col(texts, "attempt", "int", 11), _col(texts, "answered", "datetime", 18),
         _col(texts, "team", width=18), _col(texts, "person", width=24),
         _col(texts, "scenario", width=30), _col(texts, "turn", "int", 9),
-        _col(texts, "state", width=16), _col(texts, "client", "long", 50),
+        _col(texts, "client", "long", 50),
         _col(texts, "reply", "long", 60), _col(texts, "score", "int", 8),
         _col(texts, "done_steps", "long", 30), _col(texts, "missed_steps", "long", 30),
         _col(texts, "violations", "long", 34), _col(texts, "answer_seconds", "seconds", 14),
@@ -159,7 +159,7 @@ def _answer_rows(texts: Texts, report: Report, turns: Iterable[TurnFact]) -> Ite
         )
         yield [
             a.id, _local(report, t.created_at), report.team_of[a.person_id].name,
-            person_name(texts, report.members[a.person_id]), a.title, t.idx + 1, t.state,
+            person_name(texts, report.members[a.person_id]), a.title, t.idx + 1,
             t.client_line or deleted, t.reply_text or deleted, t.score,
             ", ".join(title(c) for c in t.passed_steps),
             ", ".join(title(c) for c in t.missed_steps), violations,

@@ -131,7 +131,6 @@ RU_HR: dict[str, str] = {
     "col.turns": "Реплик",
     "col.minutes": "Длительность, мин",
     "col.turn": "Реплика",
-    "col.state": "Состояние",
     "col.client": "Реплика клиента",
     "col.reply": "Ответ сотрудника",
     "col.done_steps": "Выполнено",

@@ -89,7 +89,7 @@ async def test_workbook_reads_back_with_openpyxl(files: dict[str, Any], world: W
     assert sum(a["Зачёт"] == "да" for a in finished) == expected["passed"]
     answers = _rows(book["Ответы"])
     assert len(answers) == sum(len(p.replies) for p in team_a)
-    formula = [c for c in book["Ответы"]["I"] if c.value == FORMULA]
+    formula = [c for c in book["Ответы"]["H"] if c.value == FORMULA]
     assert formula and formula[0].data_type == "s"  # text, never a formula
     checks = {(r["Сотрудник"], r["Код проверки"]): r for r in _rows(book["Проверки"])}
     for check in data["checks"]:
@@ -109,7 +109,7 @@ async def test_workbook_reads_back_with_calamine(files: dict[str, Any]) -> None:
     names = {r[1] for r in people[1:]}
     assert names == {p["name"] for p in files["json"]["people"]}
     answers = book.get_sheet_by_name("Ответы").to_python()
-    assert FORMULA in [r[8] for r in answers[1:]]
+    assert answers[0][7] == "Ответ сотрудника" and FORMULA in [r[7] for r in answers[1:]]
 
 
 async def test_page_renders_in_headless_chromium(files: dict[str, Any], tmp_path: Path) -> None:
