@@ -31,7 +31,8 @@ from bot.reports.figures import CheckInfo, PersonReport, Report, ReportData, Tea
 from bot.reports.period import Period
 from bot.service.people import Who
 from bot.storage import Person, Storage, Team
-from bot.storage.reports import ForgetCounts, Scope, TurnFact
+from bot.storage.privacy import ForgetCounts
+from bot.storage.reports import Scope, TurnFact
 from scoring import Standard
 
 

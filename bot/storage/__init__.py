@@ -13,6 +13,7 @@ from __future__ import annotations
 from bot.storage.attempts import AttemptStore
 from bot.storage.events import EventStore
 from bot.storage.people import PeopleStore
+from bot.storage.privacy import PrivacyStore
 from bot.storage.reports import ReportStore
 from bot.storage.rows import (
     CHANNELS,
@@ -34,7 +35,7 @@ from bot.storage.rows import (
 )
 
 
-class Storage(PeopleStore, AttemptStore, EventStore, ReportStore):
+class Storage(PeopleStore, AttemptStore, EventStore, ReportStore, PrivacyStore):
     """The application's SQLite database (WAL mode, migrated on open): every store on one
     connection. `Storage(db_path)`; raises `StorageError` if the file cannot be opened."""
 
