@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from bot.commands.localized import LocalizedCommand, UserError, cli_texts
 from bot.commands.play import open_service, user_errors
 from bot.errors import AmbiguousPerson, PersonNotFound, TeamNotFound
 from bot.reports import charts, html, jsonout, summary, xlsx
@@ -22,6 +23,7 @@ from bot.storage import Person
 from bot.texts import Texts
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
+DAY_METAVAR = "ГГГГ-ММ-ДД"
 
 
 def operator(service: TrainingService) -> Who:
@@ -29,26 +31,21 @@ def operator(service: TrainingService) -> Who:
     return service.people.who(None, admin=True)
 
 
-@click.command("report")
-@click.option("--team", default=None, help="Only this team (its name, case-insensitive).")
-@click.option("--since", type=DAY, default=None, help="First day, YYYY-MM-DD (included).")
-@click.option("--until", type=DAY, default=None,
-              help="Last day, YYYY-MM-DD (included; default today).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object on standard output.")
+@click.command("report", cls=LocalizedCommand, help="cli.report")
+@click.option("--team", default=None, metavar=cli_texts()("cli.team.metavar"),
+              help="cli.report.team")
+@click.option("--since", type=DAY, default=None, metavar=DAY_METAVAR, help="cli.report.since")
+@click.option("--until", type=DAY, default=None, metavar=DAY_METAVAR, help="cli.report.until")
+@click.option("--json", "as_json", is_flag=True, help="cli.report.json")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Also write the Excel workbook to this file.")
+              default=None, metavar=cli_texts()("cli.file.metavar"), help="cli.report.xlsx")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Also write the self-contained web page to this file.")
+              default=None, metavar=cli_texts()("cli.file.metavar"), help="cli.report.html")
 def report(
     team: str | None, since: datetime | None, until: datetime | None, as_json: bool,
     xlsx_path: Path | None, html_path: Path | None,
 ) -> None:
-    """The HR report for a period from stored attempts (default: the last 30 days, every team).
-
-    Key figures with the change against the previous period, per scenario, the checks missed
-    most, who has not trained; --json for scripts, --xlsx / --html for the files HR gets in
-    Telegram. Days are counted in REPORT_TIMEZONE.
-    """
+    """The HR report for a period from stored attempts (help: `cli.report` in bot/texts)."""
     settings = Settings()
     texts = Texts(settings.language)
     with user_errors(texts):
@@ -71,7 +68,7 @@ async def _report(
             team_id = None if team is None else reports.team_named(who, team).id
         except TeamNotFound as exc:
             names = ", ".join(t.name for t in reports.teams(who)) or "—"
-            raise click.ClickException(texts("term.report.bad_team", team=team, teams=names)) \
+            raise UserError(texts("term.report.bad_team", team=team, teams=names)) \
                 from exc
         result = reports.report(who, period, team_id)
         if xlsx_path is not None:
@@ -91,12 +88,10 @@ async def _report(
             click.echo()
 
 
-@click.command("forget")
-@click.argument("person")
+@click.command("forget", cls=LocalizedCommand, help="cli.forget")
+@click.argument("person", metavar=cli_texts()("cli.forget.metavar"))
 def forget(person: str) -> None:
-    """Delete PERSON's personal data on request (152-FZ): name, Telegram id, terminal login and
-    every reply text. PERSON is a Telegram id, a terminal login or a display name; refused when
-    it fits more than one person. The attempts stay in reports as anonymous numbers."""
+    """Delete a person's personal data on request (help: `cli.forget` in bot/texts)."""
     settings = Settings()
     texts = Texts(settings.language)
     with user_errors(texts):
@@ -110,10 +105,10 @@ async def _forget(settings: Settings, texts: Texts, ref: str) -> None:
             target = service.reports.find_person(who, ref)
         except AmbiguousPerson as exc:
             people = "; ".join(_describe(texts, p) for p in exc.people if isinstance(p, Person))
-            raise click.ClickException(texts("term.forget.ambiguous", ref=ref, people=people)) \
+            raise UserError(texts("term.forget.ambiguous", ref=ref, people=people)) \
                 from exc
         except PersonNotFound as exc:
-            raise click.ClickException(texts("term.forget.not_found", ref=ref)) from exc
+            raise UserError(texts("term.forget.not_found", ref=ref)) from exc
         done = service.reports.forget(who, target.id)
         click.echo(texts("term.forget.done", id=target.id, attempts=done.counts.attempts,
                          turns=done.counts.turns))

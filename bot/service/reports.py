@@ -10,6 +10,7 @@ if it did not exist (`TeamNotVisible`, `PersonNotVisible`, `AttemptNotVisible`: 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +34,8 @@ from bot.service.people import Who
 from bot.storage import Person, Storage, Team
 from bot.storage.privacy import ForgetCounts
 from bot.storage.reports import Scope, TurnFact
+from bot.texts import Texts
+from scenarios import examples
 from scoring import Standard
 
 
@@ -45,11 +48,13 @@ class Forgotten:
 
 
 class ReportService:
-    """HR's reports over `Storage`, labelled with `standard`'s check titles, dated in `tz`."""
+    """HR's reports over `Storage`, labelled with `standard`'s check titles and examples
+    (`texts` fills their blanks), dated in `tz`."""
 
-    def __init__(self, storage: Storage, standard: Standard, tz: ZoneInfo) -> None:
+    def __init__(self, storage: Storage, standard: Standard, texts: Texts, tz: ZoneInfo) -> None:
         self._storage = storage
         self._standard = standard
+        self._texts = texts
         self.tz = tz
 
     # --- periods -------------------------------------------------------------------------------
@@ -123,12 +128,21 @@ class ReportService:
         ))
 
     def check_info(self) -> dict[str, CheckInfo]:
-        """Check id -> its title, kind and first recommended phrase in the current standard."""
-        return {
-            check_id: CheckInfo(spec.title, spec.kind, spec.recommended[0] if spec.recommended
-                                else None)
-            for check_id, spec in self._standard.checks.items()
-        }
+        """Check id -> its title, kind and recommended wording in the current standard: the
+        first untagged example (it fits any situation), names and the company shown as
+        «[имя клиента]», «[компания]»…, `{greeting}` as «Здравствуйте»; else the first one with
+        its blanks shown as «…»."""
+        values = {name: self._texts(f"report.placeholder.{name}")
+                  for name in ("client_name", "company", "agent_name")}
+        values["greeting"] = examples.greeting(self._standard, None) or ""
+        where = examples.Situation(channel="", values=values)
+        info = {}
+        for check_id, spec in self._standard.checks.items():
+            phrase = examples.example(self._standard, check_id, where)
+            if phrase is None and spec.recommended:
+                phrase = re.sub(r"\{[a-z_]+\}", "…", spec.recommended[0].text)
+            info[check_id] = CheckInfo(spec.title, spec.kind, phrase)
+        return info
 
     def turns(self, who: Who, report: Report) -> Iterator[TurnFact]:
         """The stored turns of the attempts of `report` (for the exports), streamed. Writes: no.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.storage.attempts import AttemptStore
 from bot.storage.events import EventStore
+from bot.storage.llm_calls import LLMCallStore
 from bot.storage.people import PeopleStore
 from bot.storage.privacy import PrivacyStore
 from bot.storage.reports import ReportStore
@@ -22,6 +23,7 @@ from bot.storage.rows import (
     Attempt,
     Channel,
     Finish,
+    LLMCall,
     Mode,
     NewTurn,
     Person,
@@ -35,7 +37,7 @@ from bot.storage.rows import (
 )
 
 
-class Storage(PeopleStore, AttemptStore, EventStore, ReportStore, PrivacyStore):
+class Storage(PeopleStore, AttemptStore, EventStore, LLMCallStore, ReportStore, PrivacyStore):
     """The application's SQLite database (WAL mode, migrated on open): every store on one
     connection. `Storage(db_path)`; raises `StorageError` if the file cannot be opened."""
 
@@ -50,6 +52,7 @@ __all__ = [
     "Attempt",
     "Channel",
     "Finish",
+    "LLMCall",
     "Mode",
     "NewTurn",
     "Person",

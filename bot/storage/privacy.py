@@ -65,8 +65,9 @@ class PrivacyStore(Connection):
     def forget_person(self, person_id: int) -> ForgetCounts:
         """Delete a person's personal data in one transaction: the name, Telegram id and terminal
         login, their roles and HR assignments, their conversation state, and every text of their
-        attempts (replies, client lines, quoted evidence and violations, the run snapshots'
-        history and agent name, free-text columns of their disputes). The attempts stay as
+        attempts (replies, client lines, quoted evidence and violations, the judge's review, the
+        run snapshots' history and agent name, the card's coaching tip, free-text columns of
+        their disputes). The attempts stay as
         anonymous numbers (scores, verdicts, times); an active one is closed as abandoned.
 
         Writes: yes. Raises `PersonNotFound`. The freed pages still hold the old bytes until
@@ -98,10 +99,11 @@ class PrivacyStore(Connection):
                 "JOIN attempts a ON a.id = t.attempt_id WHERE a.person_id = ?",
                 [person_id],
             ).fetchall()
+            judged = ", judge = NULL" if "judge" in self._columns("turns") else ""
             for turn_id, verdicts, violations in turns:
                 db.execute(
                     "UPDATE turns SET reply_text = '', client_line = '', verdicts = ?, "
-                    "violations = ? WHERE id = ?",
+                    f"violations = ?{judged} WHERE id = ?",
                     [_scrub_verdicts(verdicts), _scrub_violations(violations), turn_id],
                 )
             db.execute(
@@ -186,7 +188,7 @@ def _scrub_verdicts(value: str) -> str:
     verdicts = loads(value, {})
     return dumps({
         check: {"check": check, "kind": v.get("kind"), "value": v.get("value"),
-                "evidence": None, "also": []}
+                "evidence": None, "also": []} | ({"source": v["source"]} if "source" in v else {})
         for check, v in verdicts.items() if isinstance(v, dict)
     })
 

@@ -27,12 +27,15 @@ RU_HR: dict[str, str] = {
     "report.minutes": "{minutes} мин {seconds} с",
     "report.seconds": "{seconds} с",
     "report.scenarios": "По сценариям:",
-    "report.scenario_row": "• {title}: попыток {attempts}, завершено {completion}, зачёт {rate}",
+    "report.scenario_row": "• {title}: {attempts:попытка}, завершено {completion}, зачёт {rate}",
     "report.checks": "Чаще всего упускают:",
     "report.check_step": "{n}. {title} — пропущено в {missed} из {graded} ({rate})",
-    "report.check_violation": "{n}. ⛔ {title} — в {missed} из {graded} попыток ({rate})",
+    "report.check_violation": "{n}. ⛔ {title} — в {missed} из {graded:попытка:gent} ({rate})",
     "report.check_phrase": "   Как по стандарту: {phrase}",
     "report.quoted": "«{phrase}»",
+    "report.placeholder.client_name": "[имя клиента]",
+    "report.placeholder.company": "[компания]",
+    "report.placeholder.agent_name": "[ваше имя]",
     "report.no_misses": "Пропусков нет.",
     "report.not_trained": "Не тренировались ({count}):",
     "report.not_trained_more": "…и ещё {count}",
@@ -53,11 +56,11 @@ RU_HR: dict[str, str] = {
     "report.btn.next": "▶️",
     "report.pick_team": "Выберите команду ({count}):",
     "report.people_title": "👥 {team} · {period}. Выберите сотрудника:",
-    "report.person_button": "{name} · {attempts} поп. · {avg}",
+    "report.person_button": "{name} · {attempts:попытка} · {avg}",
     "report.person_title": "👤 {name} · {team} · {period}",
     "report.person_stats": (
-        "Попыток: {attempts}, завершено {completed}, зачёт {passed}, первая {first}, "
-        "лучшая {best}, средний {avg}, подсказок {hints}"
+        "{attempts:попытка}, завершено {completed}, зачёт {passed}, первая {first}, "
+        "лучшая {best}, средний {avg}, {hints:подсказка}"
     ),
     "report.attempts_title": "Попытки (дата, сценарий, версия, режим, балл):",
     "report.attempt_row": "{n}. {date} · {title} · v{version} · {mode} · {score} {mark}",
@@ -91,7 +94,9 @@ RU_HR: dict[str, str] = {
     "chart.trend.x.7": "Неделя (с понедельника)",
     "chart.trend.x.30": "Месяц",
     "chart.heat.title": "Доля пропусков: сотрудник × шаг стандарта — {team}",
-    "chart.heat.more": "показаны {shown} из {total} сотрудников, {checks} из {all_checks} шагов",
+    "chart.heat.more": (
+        "показаны {shown} из {total:сотрудник:gent}, {checks} из {all_checks:шаг:gent}"
+    ),
     "chart.heat.legend": "Доля пропусков, %",
     "chart.pass.title": "Доля зачётов по сценариям",
     "chart.pass.x": "Зачёт, % от завершённых",
@@ -203,12 +208,12 @@ RU_HR: dict[str, str] = {
     ),
     "forget.yes": "🗑 Удалить данные",
     "forget.no": "Отмена",
-    "forget.done": "Готово: персональные данные удалены (попыток обезличено: {attempts}, "
-                   "ответов: {turns}).",
+    "forget.done": "Готово: персональные данные удалены, обезличено: {attempts:попытка}, "
+                   "{turns:ответ}.",
     "forget.cancelled": "Удаление отменено.",
     "term.forget.done": (
-        "Персональные данные удалены: сотрудник №{id}, попыток обезличено {attempts}, "
-        "ответов {turns}."
+        "Персональные данные удалены: сотрудник №{id}; обезличено: {attempts:попытка}, "
+        "{turns:ответ}."
     ),
     "term.forget.busy": (
         "Журнал базы ещё читает другой процесс (бот); старые байты исчезнут при его следующей "
@@ -221,6 +226,24 @@ RU_HR: dict[str, str] = {
     "term.forget.who_telegram": "Telegram {telegram_id}",
     "term.forget.who_login": "логин {login}",
     "term.forget.not_found": "Не нашёл никого по «{ref}» (Telegram id, логин или имя).",
+    "cli.report": (
+        "Отчёт для HR за период по сохранённым попыткам (по умолчанию: последние 30 дней, все "
+        "команды): ключевые показатели с изменением к предыдущему периоду, сценарии, чаще всего "
+        "упускаемые проверки, кто не тренировался. Дни считаются по REPORT_TIMEZONE."
+    ),
+    "cli.report.team": "Только эта команда (название, регистр не важен).",
+    "cli.report.since": "Первый день периода (включительно).",
+    "cli.report.until": "Последний день периода (включительно; по умолчанию сегодня).",
+    "cli.report.json": "Один JSON-объект в стандартный вывод (для скриптов).",
+    "cli.report.xlsx": "Ещё записать книгу Excel в этот файл.",
+    "cli.report.html": "Ещё записать веб-страницу (всё в одном файле) в этот файл.",
+    "cli.forget": (
+        "Удалить персональные данные сотрудника по его запросу (152-ФЗ): имя, Telegram id, логин "
+        "терминала и тексты всех ответов. СОТРУДНИК — Telegram id, логин терминала или имя; "
+        "если подходят несколько человек, ничего не удаляется. Попытки остаются в отчётах "
+        "обезличенными числами."
+    ),
+    "cli.forget.metavar": "СОТРУДНИК",
     "term.report.bad_team": "Нет команды «{team}». Команды: {teams}",
     "term.report.bad_period": "Неверный период: {detail}",
     "term.report.written": "Записано: {path}",

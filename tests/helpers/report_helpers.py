@@ -4,6 +4,7 @@ leaves the run early, and the result is what the engine's own views said (for ha
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from play_helpers import good_reply
@@ -31,12 +32,11 @@ class Played:
     client_lines: list[str] = field(default_factory=list)
 
 
-def _good(service: TrainingService, scenario: Scenario, line: ClientLine) -> str:
-    """The hint's phrases; for a line without a hint, the standard's recommended phrases."""
-    return good_reply(scenario, line.state) or " ".join(
-        service.standard.checks[c].recommended[0] for c in line.expect
-        if service.standard.checks[c].recommended
-    )
+def _good(scenario: Scenario, line: ClientLine) -> str:
+    """The state's hint phrases; for a state without one, the phrases of the hint the run
+    offers (built from the standard's examples)."""
+    return good_reply(scenario, line.state, "Сотрудник") or " ".join(
+        re.findall(r"«([^»]+)»", line.hint or ""))
 
 
 async def play_run(
@@ -70,7 +70,7 @@ async def play_run(
             played.status, played.score = "abandoned", closed.card.score if turn else None
             return played
         good = quality == "good" or (quality == "mixed" and turn % 2 == 0)
-        reply = (_good(service, scenario, line) if good else "ну да, посмотрим") + suffix
+        reply = (_good(scenario, line) if good else "ну да, посмотрим") + suffix
         played.replies.append(reply)
         played.client_lines.append(line.text)
         result = await service.answer(view.attempt_id, reply, person_id=person_id)
