@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "diagram": "bot.commands.authoring:diagram",
     "play": "bot.commands.play:play",
     "run": "bot.commands.run:run",
+    "report": "bot.commands.report:report", "forget": "bot.commands.report:forget",
 }
 """Command name → `module:attribute` of its click command."""
 

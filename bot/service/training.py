@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.errors import (
     AttemptAlreadyActive,
@@ -32,7 +33,9 @@ from bot.errors import (
 from bot.llm import LLMCoach, SpeechToText, Tip, Transcript, llm_turn, rule_tip
 from bot.llm.coach import coach_facts
 from bot.llm.ledger import Ledger
+from bot.reports.period import DEFAULT_TIMEZONE
 from bot.service.people import PeopleService
+from bot.service.reports import ReportService
 from bot.service.views import (
     AbandonView,
     ActiveRun,
@@ -67,7 +70,7 @@ class TrainingService:
 
     `voice` / `judge` are the optional LLM seams (`bot.llm`); when they fail, the engine uses
     scripted lines and rule grading and marks the turn degraded. `people` is the part of the
-    door for registration, teams and roles.
+    door for registration, teams and roles; `reports` HR's reports (dated in `report_tz`).
     """
 
     def __init__(
@@ -85,6 +88,7 @@ class TrainingService:
         stt: SpeechToText | None = None,
         texts: Texts | None = None,
         voice_max_seconds: int = 120,
+        report_tz: ZoneInfo | None = None,
     ) -> None:
         self.storage = storage
         self.library = dict(library)
@@ -98,6 +102,8 @@ class TrainingService:
         self.texts = texts or Texts()
         self.voice_max_seconds = voice_max_seconds
         self.people = PeopleService(storage, admin_ids)
+        self.reports = ReportService(storage, self.standard, self.texts,
+                                     report_tz or ZoneInfo(DEFAULT_TIMEZONE))
         self._engines: dict[tuple[str, str], Engine] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}

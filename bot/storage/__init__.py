@@ -14,6 +14,8 @@ from bot.storage.attempts import AttemptStore
 from bot.storage.events import EventStore
 from bot.storage.llm_calls import LLMCallStore
 from bot.storage.people import PeopleStore
+from bot.storage.privacy import PrivacyStore
+from bot.storage.reports import ReportStore
 from bot.storage.rows import (
     CHANNELS,
     MODES,
@@ -35,7 +37,7 @@ from bot.storage.rows import (
 )
 
 
-class Storage(PeopleStore, AttemptStore, EventStore, LLMCallStore):
+class Storage(PeopleStore, AttemptStore, EventStore, LLMCallStore, ReportStore, PrivacyStore):
     """The application's SQLite database (WAL mode, migrated on open): every store on one
     connection. `Storage(db_path)`; raises `StorageError` if the file cannot be opened."""
 

@@ -14,6 +14,10 @@ PRIVILEGED: dict[str, tuple[str, ...]] = {
     "revoke": ("admin",),
     "scenarios": ("trainer", "admin"),
     "team_report": ("hr", "admin"),
+    "report": ("hr", "admin"),
+    "hr_team": ("admin",),
+    "hr_untie": ("admin",),
+    "forget": ("admin",),
     "invite": ("hr", "admin"),
 }
 
