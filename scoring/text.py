@@ -30,6 +30,7 @@ _LATIN = re.compile(r"[a-z]")
 _LOOKALIKES = str.maketrans("aeopcxykmthb", "аеорсхукмтнв")
 _SENTENCE_END = frozenset(".!?…;")
 _CLAUSE_MARKS = frozenset(',:—–()«»"-')
+_DASHES = frozenset("—–-")
 
 _PARTICLES = frozenset({"то", "нибудь", "либо", "таки", "ка", "де", "тка", "с"})
 _ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
@@ -70,6 +71,7 @@ class Token:
     capitalised: bool = False
     sentence_start: bool = False
     clause_start: bool = False  # preceded by a comma, dash, colon, bracket or quote
+    after_dash: bool = False  # preceded by a dash («Дорого — не отправляйте»)
     reserved: bool = False  # part of the company's or the client's name (never a self-intro name)
     phone: bool = False  # a number in phone shape («8 701 555 12 34», «22-15-40»)
     marks: frozenset[str] = frozenset()  # "$key": part of a mention of a context value
@@ -249,10 +251,12 @@ class Lexicon:
         sentence_first = 0
         at_start = True
         clause = True
+        dash = False
         for match in _TOKEN.finditer(norm):
             raw = match.group()
             if raw in _CLAUSE_MARKS:
                 clause = True
+                dash = dash or raw in _DASHES
                 continue
             if raw == "." and self._abbreviation(tokens, norm, match.start()):
                 continue
@@ -264,6 +268,7 @@ class Lexicon:
                 elif raw == "?" and sentences and sentences[-1].end == len(tokens):
                     sentences[-1].question = True  # «…?!» or «…!?»
                 at_start = clause = True
+                dash = False
                 continue
             form = normalise_word(raw)
             start, end = match.span()
@@ -271,7 +276,7 @@ class Lexicon:
                 last = tokens[-1]  # one number: «8 701 555 12 34» → «8-701-555-12-34»
                 last.form, last.end = f"{last.form}-{form}", end
                 last.phone = _phone_shape(norm[last.start : end])
-                at_start = clause = False
+                at_start = clause = dash = False
                 continue
             info = None if form[0].isdigit() else self.info(form)
             if info is not None and self.glued_negation(form):  # «немогу» → «не» «могу»
@@ -285,10 +290,11 @@ class Lexicon:
                         capitalised=graded[start].isupper(),
                         sentence_start=at_start,
                         clause_start=clause,
+                        after_dash=dash,
                     )
                 )
                 form, start, info = form[2:], start + 2, self.info(form[2:])
-                at_start = clause = False
+                at_start = clause = dash = False
             tokens.append(
                 Token(
                     form=form,
@@ -299,10 +305,11 @@ class Lexicon:
                     capitalised=graded[start].isupper(),
                     sentence_start=at_start,
                     clause_start=clause,
+                    after_dash=dash,
                     phone=info is None and _phone_shape(raw),
                 )
             )
-            at_start = clause = False
+            at_start = clause = dash = False
         if len(tokens) > sentence_first:
             sentences.append(Sentence(sentence_first, len(tokens), False))
         return Analysed(original, tokens, sentences, too_long)
