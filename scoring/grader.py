@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -53,6 +53,13 @@ def _merge_infos(infos: list[WordInfo]) -> WordInfo | None:
     )
 
 
+def _every_phrase(check: CompiledCheck) -> Iterator[Phrase]:
+    """Every phrase of a check: its phrases, `unless` and `needs`, and the `needs` of phrases."""
+    for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs):
+        yield phrase
+        yield from phrase.needs
+
+
 def _minutes(value: str | None) -> int | None:
     if not value:
         return None
@@ -96,7 +103,7 @@ class Grader:
         self._form_regexes: dict[str, frozenset[str]] = {}
         self._people: dict[str, bool] = {}
         for check in self.standard.compiled.values():
-            for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs):
+            for phrase in _every_phrase(check):
                 for element in phrase.elements:
                     for alt in element.alts:
                         if alt.special == "context":
@@ -109,7 +116,7 @@ class Grader:
         self._keys = frozenset(  # every word a phrase names, for typo corrections
             k
             for check in self.standard.compiled.values()
-            for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs)
+            for phrase in _every_phrase(check)
             for element in phrase.elements
             for alt in element.alts
             if alt.special is None and alt.regex is None
@@ -466,18 +473,35 @@ class Grader:
         return verdict
 
     @staticmethod
-    def _other_patronymic(match: Match, doc: Analysed, name: tuple[Phrase, ...]) -> bool:
-        """«Елена Владимировна» when the client is «Елена Васильевна»: the right first name
-        followed by someone else's patronymic is another person."""
-        if match.end >= len(doc.tokens):
-            return False
-        after = doc.tokens[match.end]
-        if after.sentence != doc.tokens[match.start].sentence or after.info is None:
-            return False
-        if "Patr" not in after.info.tags or after.clause_start:
-            return False
+    def _other_person(match: Match, doc: Analysed, name: tuple[Phrase, ...]) -> bool:
+        """Another person who shares a word of the client's name: «Елена Владимировна» when the
+        client is «Елена Васильевна» (the right first name, someone else's patronymic), «Павел
+        Ильич» when the client is «Пётр Ильич» (someone else's first name before the right
+        patronymic)."""
+        tokens = doc.tokens
+        first = tokens[match.start]
         keys = {k for p in name for e in p.elements for a in e.alts for k in a.keys}
-        return after.info.lemmas.isdisjoint(keys)
+        if match.end < len(tokens):
+            after = tokens[match.end]
+            if (
+                after.sentence == first.sentence
+                and after.info is not None
+                and "Patr" in after.info.tags
+                and not after.clause_start
+                and after.info.lemmas.isdisjoint(keys)
+            ):
+                return True
+        if match.start == 0 or first.clause_start or first.info is None:
+            return False
+        before = tokens[match.start - 1]
+        return (
+            before.sentence == first.sentence
+            and "Patr" in first.info.tags
+            and before.info is not None
+            and before.info.name_first
+            and "Name" in before.info.first_grams
+            and before.info.lemmas.isdisjoint(keys)
+        )
 
     @staticmethod
     def _evidence(reply: _Reply, matches: list[Match], every: bool) -> list[Evidence]:
@@ -522,8 +546,12 @@ class Grader:
             if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
                 continue
             found = find(phrase, doc, bag, spec.fuzzy, reply.positions)
+            if found and phrase.needs and not any(
+                find(p, doc, bag, spec.fuzzy, reply.positions) for p in phrase.needs
+            ):
+                continue
             if spec.context_match == "any_word" and any(phrase is p for p in context_phrases):
-                found = [m for m in found if not self._other_patronymic(m, doc, context_phrases)]
+                found = [m for m in found if not self._other_person(m, doc, context_phrases)]
             matches += found
         unless = reply.unless.get(spec.id)
         if matches and unless:

@@ -100,6 +100,7 @@ class Phrase:
     label: str | None = None  # e.g. the period of a time-of-day greeting
     when: str | None = None  # counts only when the context gives this value
     required_keys: tuple[frozenset[str], ...] = field(default=())
+    needs: tuple[Phrase, ...] = ()  # counts only if one of these also matches in the reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,6 +318,7 @@ class PatternCompiler:
         requires: tuple[str, ...] = (),
         label: str | None = None,
         when: str | None = None,
+        needs: tuple[Phrase, ...] = (),
     ) -> Phrase:
         parts = source.replace("…", " … ").split()
         if not parts:
@@ -341,6 +343,7 @@ class PatternCompiler:
             label=label,
             when=when,
             required_keys=required,
+            needs=needs,
         )
 
     def literal(self, text: str, *, label: str | None = None) -> Phrase | None:

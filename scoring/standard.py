@@ -61,6 +61,11 @@ class PhraseSpec(BaseModel):
     when: ContextKey | None = Field(
         None, description="Counts only when the context gives this value (e.g. third_party)."
     )
+    needs: list[str] = Field(
+        default_factory=list,
+        description="Counts only if one of these phrases also matches somewhere in the reply "
+        "(«Записываю.» registers a complaint only in a reply that speaks of its review).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -225,6 +230,7 @@ def _compile_phrases(
                     )
                 )
         try:
+            needs = tuple(compiler.compile(source) for source in spec.needs)
             phrase = compiler.compile(
                 spec.p,
                 question=spec.question,
@@ -235,6 +241,7 @@ def _compile_phrases(
                 requires=tuple(spec.requires),
                 label=label,
                 when=spec.when,
+                needs=needs,
             )
         except PatternError as exc:
             problems.append(doc.at(loc, f"{_loc_text(loc)}: {exc}", key=True))

@@ -43,6 +43,14 @@ _NUMBER_ABBREVIATIONS = frozenset({"д", "кв", "корп", "стр", "тел",
 # what may stand between the digit groups of one number: «8 701 555 12 34», «+7 (912) 404-77-18»
 _NUMBER_JOINT = re.compile(r"[ \t\u00a0]*(?:[-–(][ \t\u00a0]*|\)[ \t\u00a0]*-?[ \t\u00a0]*)?")
 
+# «ни чем», «ни когда»: «ни» written apart from a pronoun it belongs to («ничем», «никогда»)
+_NI_JOINS = frozenset(
+    (  # noqa: SIM905 - a word list reads better as text
+        "чем что чего чему кто кого кому кем ком как куда где когда сколько какой какая какое "
+        "какие какого какую каких каким какими какому чей чья чье чьи"
+    ).split()
+)
+
 #: Words that negate what follows them.
 NEGATIONS = frozenset({"не", "ни", "нет", "без"})
 
@@ -278,6 +286,11 @@ class Lexicon:
                 last.phone = _phone_shape(norm[last.start : end])
                 at_start = clause = dash = False
                 continue
+            if self._joins_ni(tokens, norm, form, start, sentence_first, clause):
+                last = tokens[-1]  # «ни чем не могу помочь» is «ничем не могу помочь»
+                last.form, last.end, last.info = "ни" + form, end, self.info("ни" + form)
+                at_start = clause = dash = False
+                continue
             info = None if form[0].isdigit() else self.info(form)
             if info is not None and self.glued_negation(form):  # «немогу» → «не» «могу»
                 tokens.append(
@@ -328,6 +341,14 @@ class Lexicon:
         if word == "г":  # «в г. Алматы», but not «в 2024 г. Она…»
             return len(tokens) > 1 and not tokens[-2].is_number and bool(rest)
         return False
+
+    def _joins_ni(
+        self, tokens: list[Token], norm: str, form: str, start: int, first: int, clause: bool
+    ) -> bool:
+        """`form` follows a lone «ни» with only spaces between, and «ни» + `form` is a word."""
+        if clause or form not in _NI_JOINS or len(tokens) <= first or tokens[-1].form != "ни":
+            return False
+        return not norm[tokens[-1].end : start].strip() and self._morph.word_is_known("ни" + form)
 
     @staticmethod
     def _joins_number(tokens: list[Token], norm: str, start: int, sentence_first: int) -> bool:

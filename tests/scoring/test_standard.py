@@ -283,3 +283,11 @@ def test_a_clause_boundary_and_a_dash_match_no_word(tmp_path: Path) -> None:
     assert not grader.grade("Вы тоже мне звонили вчера.", ["told"]).value("told")
     with pytest.raises(StandardError):
         _told(tmp_path, "[', —']")
+
+
+def test_a_phrase_that_needs_another_counts_only_beside_it(tmp_path: Path) -> None:
+    grader = _told(tmp_path, "[{p: 'записывать:1per', whole_clause: true, needs: ['жалоба']}]")
+    assert grader.grade("Записываю. Жалобу рассмотрят за месяц.", ["told"]).value("told")
+    assert not grader.grade("Записываю. Ваш телефон?", ["told"]).value("told")
+    with pytest.raises(StandardError):
+        _told(tmp_path, "[{p: 'записывать', needs: ['/(/']}]")
