@@ -138,11 +138,16 @@ class Grader:
             self._entries += [(check_id, p, scope) for p, scope in check.unless]
         self._trigger: dict[str, list[int]] = {}
         self._always: list[int] = []
+        # the required words still to look for once a phrase's filing word is in the reply
+        self._rest: list[tuple[frozenset[str], ...]] = []
         for number, (_, phrase, _) in enumerate(self._entries):
             if not phrase.required_keys:
                 self._always.append(number)
+                self._rest.append(())
                 continue
-            for key in min(phrase.required_keys, key=_commonness):
+            filing = min(phrase.required_keys, key=_commonness)
+            self._rest.append(tuple(k for k in phrase.required_keys if k is not filing))
+            for key in filing:
                 self._trigger.setdefault(key, []).append(number)
 
     # --- public -------------------------------------------------------------------------
@@ -173,12 +178,13 @@ class Grader:
         for key in reply.bag:
             numbers.update(self._trigger.get(key, ()))
         bag = reply.bag
+        rest = self._rest
         for number in sorted(numbers):
-            check_id, phrase, scope = self._entries[number]
-            for keys in phrase.required_keys:  # every required word must be in the reply
+            for keys in rest[number]:  # every other required word must be in the reply too
                 if keys.isdisjoint(bag):
                     break
             else:
+                check_id, phrase, scope = self._entries[number]
                 bucket = reply.unless if scope is not None else reply.phrases
                 bucket.setdefault(check_id, []).append((phrase, scope or "span"))
         self._reserve_names(reply)
@@ -533,19 +539,21 @@ class Grader:
         if spec.context_required and not value:
             return []
         doc, bag = reply.doc, reply.bag
-        phrases = [p for p, _ in reply.phrases.get(spec.id, ())]
+        # the reply's own phrases were filed by their words (every required word is in the reply)
+        filed = reply.phrases.get(spec.id, ())
+        phrases = [p for p, _ in filed]
         phrases += extra
         context_phrases: tuple[Phrase, ...] = ()
         if value and spec.context != "time":
             context_phrases = self._phrases_for_context(check, value)
             phrases += context_phrases
         matches: list[Match] = []
-        for phrase in phrases:
+        for n, phrase in enumerate(phrases):
             if phrase.when and not getattr(reply.context, phrase.when, None):
                 continue
             if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
                 continue
-            found = find(phrase, doc, bag, spec.fuzzy, reply.positions)
+            found = find(phrase, doc, bag, spec.fuzzy, reply.positions, checked=n < len(filed))
             if found and phrase.needs and not any(
                 find(p, doc, bag, spec.fuzzy, reply.positions) for p in phrase.needs
             ):
@@ -577,7 +585,7 @@ class Grader:
             (m, scope)
             for p, scope in unless
             if not p.when or getattr(reply.context, p.when, None)
-            for m in find(p, doc, bag, fuzzy, reply.positions)
+            for m in find(p, doc, bag, fuzzy, reply.positions, checked=True)
         ]
         for match in matches:
             if not any(

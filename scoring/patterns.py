@@ -101,6 +101,8 @@ class Phrase:
     when: str | None = None  # counts only when the context gives this value
     required_keys: tuple[frozenset[str], ...] = field(default=())
     needs: tuple[Phrase, ...] = ()  # counts only if one of these also matches in the reply
+    # the keys one of which the word a match starts with carries (None: it may start anywhere)
+    start_keys: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +333,10 @@ class PatternCompiler:
             for e in elements
             if not e.gap and not e.optional and not e.boundary and (keys := e.keys) is not None
         )
+        first = elements[0]
+        if first.boundary and len(elements) > 1:  # zero-width: the next word starts a match
+            first = elements[1]
+        start_keys = None if first.optional or first.gap or first.boundary else first.keys
         return Phrase(
             source=source,
             elements=elements,
@@ -344,6 +350,7 @@ class PatternCompiler:
             when=when,
             required_keys=required,
             needs=needs,
+            start_keys=start_keys,
         )
 
     def literal(self, text: str, *, label: str | None = None) -> Phrase | None:
@@ -424,15 +431,14 @@ def _negated(tokens: list[Token], start: int, sentence_start: int) -> bool:
 
 def _starts(phrase: Phrase, doc: Analysed, positions: Mapping[str, list[int]] | None) -> list[int]:
     """Token indices where a match may start: where the first word can stand, or everywhere."""
-    first = phrase.elements[0]
-    if first.boundary and len(phrase.elements) > 1:  # zero-width: the next word starts it
-        first = phrase.elements[1]
-    keys = first.keys
-    if positions is None or first.optional or first.gap or first.boundary or keys is None:
+    keys = phrase.start_keys
+    if positions is None or keys is None:
         return list(range(len(doc.tokens)))
     found: set[int] = set()
     for key in keys:
-        found.update(positions.get(key, ()))
+        at = positions.get(key)
+        if at:
+            found.update(at)
     return sorted(found)
 
 
@@ -442,15 +448,18 @@ def find(
     bag: frozenset[str],
     fuzzy_ok: bool = True,
     positions: Mapping[str, list[int]] | None = None,
+    checked: bool = False,
 ) -> list[Match]:
     """Every non-overlapping match of `phrase` in the reply (reads nothing else, writes nothing).
 
     `bag` holds every key of the reply (forms, lemmas, typo corrections); `positions` maps a key
-    to the token indices that carry it, so only plausible starting points are tried.
+    to the token indices that carry it, so only plausible starting points are tried; `checked`:
+    the caller knows every required word of the phrase is in the bag.
     """
-    for keys in phrase.required_keys:
-        if keys.isdisjoint(bag):
-            return []
+    if not checked:
+        for keys in phrase.required_keys:
+            if keys.isdisjoint(bag):
+                return []
     tokens = doc.tokens
     sentences = doc.sentences
     if phrase.question and not any(s.question for s in sentences):
