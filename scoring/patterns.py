@@ -95,6 +95,7 @@ class Phrase:
     statement: bool = False
     whole: bool = False
     whole_clause: bool = False
+    alone: bool = False  # the reply is this one sentence
     negation_allowed: bool = False
     requires: tuple[str, ...] = ()
     label: str | None = None  # e.g. the period of a time-of-day greeting
@@ -316,6 +317,7 @@ class PatternCompiler:
         statement: bool = False,
         whole: bool = False,
         whole_clause: bool = False,
+        alone: bool = False,
         negation_allowed: bool = False,
         requires: tuple[str, ...] = (),
         label: str | None = None,
@@ -344,6 +346,7 @@ class PatternCompiler:
             statement=statement,
             whole=whole,
             whole_clause=whole_clause,
+            alone=alone,
             negation_allowed=negation_allowed,
             requires=requires,
             label=label,
@@ -463,6 +466,8 @@ def find(
     tokens = doc.tokens
     sentences = doc.sentences
     if phrase.question and not any(s.question for s in sentences):
+        return []
+    if phrase.alone and len(sentences) != 1:
         return []
     out: list[Match] = []
     taken = -1

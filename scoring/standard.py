@@ -47,6 +47,11 @@ class PhraseSpec(BaseModel):
     whole_clause: bool = Field(
         False, description="The phrase must fill a clause (between commas, dashes, sentence ends)."
     )
+    alone: bool = Field(
+        False,
+        description="Counts only when its sentence is the whole reply («Ваше право.» said and "
+        "nothing else, not «Ваше право. Но давайте я попробую…»).",
+    )
     negation: Literal["guard", "allow"] | None = Field(
         None,
         description="guard: a preceding «не» cancels the match; allow: it does not. "
@@ -237,6 +242,7 @@ def _compile_phrases(
                 statement=spec.statement,
                 whole=spec.whole,
                 whole_clause=spec.whole_clause,
+                alone=spec.alone,
                 negation_allowed=(spec.negation or ("allow" if unless else "guard")) == "allow",
                 requires=tuple(spec.requires),
                 label=label,

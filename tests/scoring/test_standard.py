@@ -291,3 +291,9 @@ def test_a_phrase_that_needs_another_counts_only_beside_it(tmp_path: Path) -> No
     assert not grader.grade("Записываю. Ваш телефон?", ["told"]).value("told")
     with pytest.raises(StandardError):
         _told(tmp_path, "[{p: 'записывать', needs: ['/(/']}]")
+
+
+def test_an_alone_phrase_counts_only_as_the_whole_reply(tmp_path: Path) -> None:
+    grader = _told(tmp_path, "[{p: '=ваше =право', whole: true, alone: true}]")
+    assert grader.grade("Ваше право.", ["told"]).value("told")
+    assert not grader.grade("Ваше право. Но давайте я попробую помочь.", ["told"]).value("told")
