@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from bot.llm import build_llm
+from bot.llm import LLMParts, build_llm
 from bot.service import TrainingService
 from bot.settings import Settings
 from bot.storage import Storage
@@ -58,23 +58,37 @@ def build_app(settings: Settings) -> App:
     library = load_library(library_paths(settings.scenarios_path), standard)
     for problem in library.problems:  # a broken file is skipped; the rest of the library loads
         logger.warning("scenario file skipped: %s", problem)
-    storage = Storage(settings.db_path)
-    http = httpx.AsyncClient() if settings.llm_base_url else None
-    voice = judge = None
-    if http is not None:
-        voice, judge = build_llm(
-            http,
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
-            timeout=settings.llm_timeout,
-            standard=standard,
-        )
+    storage = Storage(settings.db_path, synchronous=settings.db_synchronous)
+    texts = Texts(settings.language)
+    http, llm = llm_parts(settings)
     service = TrainingService(
-        storage, library, Grader(standard), voice=voice, judge=judge, standard=standard,
-        llm_timeout=settings.llm_timeout, admin_ids=settings.admin_ids,
+        storage, library, Grader(standard), voice=llm.voice, judge=llm.judge, standard=standard,
+        llm_timeout=settings.llm_timeout, admin_ids=settings.admin_ids, coach=llm.coach,
+        stt=llm.stt, texts=texts, voice_max_seconds=settings.stt_max_seconds,
     )
-    return App(settings, storage, library, standard, service, Texts(settings.language), http)
+    return App(settings, storage, library, standard, service, texts, http)
+
+
+def llm_parts(settings: Settings) -> tuple[httpx.AsyncClient | None, LLMParts]:
+    """The HTTP client and the LLM seams for these settings; (None, no parts) when neither
+    LLM_BASE_URL nor STT_BASE_URL is set. The caller closes the client."""
+    if not settings.llm_base_url and not settings.stt_base_url:
+        return None, LLMParts()
+    http = httpx.AsyncClient()
+    secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    stt_secret = settings.stt_api_key.get_secret_value() if settings.stt_api_key else None
+    return http, build_llm(
+        http,
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=secret,
+        timeout=settings.llm_timeout,
+        cooldown=settings.llm_cooldown,
+        stt_base_url=settings.stt_base_url,
+        stt_model=settings.stt_model,
+        stt_api_key=stt_secret,
+        stt_timeout=settings.stt_timeout,
+    )
 
 
 @asynccontextmanager

@@ -135,3 +135,16 @@ class LLMUnavailable(BotError, SeamUnavailable):
     A `scenarios.SeamUnavailable`, so the engine falls back to scripted lines / rule grading."""
 
     key = "error.llm_unavailable"
+
+
+class SpeechUnavailable(ServiceError):
+    """A voice answer could not be transcribed (no speech endpoint, or it failed): the trainee
+    is asked to answer in text; nothing is stored."""
+
+    key = "llm.voice.failed"
+
+
+class NothingHeard(ServiceError):
+    """The transcription of a voice answer holds no words; nothing is stored."""
+
+    key = "llm.voice.empty"

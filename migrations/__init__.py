@@ -16,6 +16,8 @@ Tables:
     turns               one graded reply of an attempt (verdicts with evidence as JSON)
     fsm_states          aiogram FSM state and data per key (bot/fsm_storage.py)
     processed_events    idempotency record of handled Telegram update ids / callback ids
+    inbox               received updates not handled yet (replayed after a crash; m008)
+    llm_calls           every LLM / speech call made for a turn (m006)
 """
 
 from __future__ import annotations
@@ -187,6 +189,53 @@ def m003_run_formula(db: Database) -> None:
     turn scores) and keep that score and card: they are never recalculated."""
     db.table("attempts").add_column("formula", int)
     db.execute("UPDATE attempts SET formula = 1 WHERE status != 'active'")
+
+
+@migrations()
+def m006_llm_calls(db: Database) -> None:
+    """The LLM's part of each turn: every call made for it (`llm_calls`: purpose, model,
+    prompt version, tokens, latency, outcome, attempts), and on the turn itself whether the
+    reply was spoken (its text is then the transcript), the flags for a trainer (JSON list,
+    e.g. ["manipulation"]) and the judge's review (JSON: its answer and the rejected verdicts).
+    Each verdict in `turns.verdicts` also carries its `source` (rules | judge)."""
+    db.table("llm_calls").create(
+        {
+            "id": int,
+            "attempt_id": int,
+            "turn_idx": int,  # the turn being answered when the call was made; NULL: at start
+            "purpose": str,  # voice | judge | coach | stt, with `.repair` for a repair request
+            "model": str,
+            "prompt_version": str,
+            "prompt_tokens": int,
+            "completion_tokens": int,
+            "latency_ms": int,
+            "outcome": str,  # ok | invalid | timeout | error | circuit_open | budget
+            "attempts": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("attempt_id", "attempts", "id")],
+        not_null=["attempt_id", "purpose", "model", "latency_ms", "outcome", "attempts",
+                  "created_at"],
+    )
+    db.table("llm_calls").create_index(["attempt_id", "turn_idx"])
+    turns = db.table("turns")
+    turns.add_column("spoken", int, not_null_default=0)
+    turns.add_column("flags", str, not_null_default="[]")
+    turns.add_column("judge", str)
+
+
+@migrations()
+def m008_inbox(db: Database) -> None:
+    """Updates received from Telegram and not yet handled: kept before the bot confirms them,
+    dropped once handled, replayed at start-up after a crash (`bot/telegram/inbox.py`)."""
+    db.table("inbox").create(
+        {"update_id": int, "body": str, "received_at": str},
+        pk="update_id",
+        not_null=["body", "received_at"],
+    )
+    # 1 from a turn's commit until its answer went out: a restart in between sends it again
+    db.table("attempts").add_column("undelivered", int, not_null_default=0)
 
 
 def apply(db: Database) -> list[str]:

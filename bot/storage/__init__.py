@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from bot.storage.attempts import AttemptStore
 from bot.storage.events import EventStore
+from bot.storage.llm_calls import LLMCallStore
 from bot.storage.people import PeopleStore
 from bot.storage.rows import (
     CHANNELS,
@@ -20,6 +21,7 @@ from bot.storage.rows import (
     Attempt,
     Channel,
     Finish,
+    LLMCall,
     Mode,
     NewTurn,
     Person,
@@ -33,7 +35,7 @@ from bot.storage.rows import (
 )
 
 
-class Storage(PeopleStore, AttemptStore, EventStore):
+class Storage(PeopleStore, AttemptStore, EventStore, LLMCallStore):
     """The application's SQLite database (WAL mode, migrated on open): every store on one
     connection. `Storage(db_path)`; raises `StorageError` if the file cannot be opened."""
 
@@ -48,6 +50,7 @@ __all__ = [
     "Attempt",
     "Channel",
     "Finish",
+    "LLMCall",
     "Mode",
     "NewTurn",
     "Person",

@@ -20,7 +20,8 @@ PRIVILEGED: dict[str, tuple[str, ...]] = {
 
 async def denied(message: Message, command: CommandObject, texts: Texts) -> None:
     roles = PRIVILEGED.get(command.command, ("admin",))
-    await message.answer(texts("roles.denied", roles=", ".join(roles)))
+    names = texts.join([texts.role(role, "datv") for role in roles])  # «тренерам и HR»
+    await message.answer(texts("roles.denied", roles=names))
 
 
 def make_router() -> Router:

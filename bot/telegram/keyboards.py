@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.telegram.callbacks import HintCb, MenuCb, StartCb
@@ -32,10 +32,11 @@ def skip_team(texts: Texts) -> InlineKeyboardMarkup:
 
 
 def hint(texts: Texts, attempt_id: int, cost: int) -> InlineKeyboardMarkup:
-    """The hint button under a client line (its cost comes with the line)."""
-    kb = InlineKeyboardBuilder()
-    kb.button(text=texts("play.hint_button", cost=cost), callback_data=HintCb(attempt=attempt_id))
-    return kb.as_markup()
+    """The hint button under a client line (its cost comes with the line). Built directly:
+    it goes out with every client line, and the builder deep-copies what it exports."""
+    button = InlineKeyboardButton(text=texts("play.hint_button", cost=cost),
+                                  callback_data=HintCb(attempt=attempt_id).pack())
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
 def after_run(texts: Texts, scenario_id: str, mode: str) -> InlineKeyboardMarkup:

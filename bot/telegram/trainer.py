@@ -18,7 +18,8 @@ async def list_scenarios(message: Message, service: TrainingService, texts: Text
     lines = [texts("trainer.scenarios_title")]
     for scenario in service.scenarios():
         lines.append(texts("trainer.scenario_row", id=scenario.id, title=render.esc(scenario.title),
-                           kind=texts.kind(scenario.kind), difficulty=scenario.difficulty,
+                           kind=texts.kind(scenario.kind),
+                           difficulty=texts(f"difficulty.{scenario.difficulty}"),
                            version=scenario.version))
     await send_long(message, "\n".join(lines))
 
