@@ -92,7 +92,7 @@ class Grader:
     def __init__(self, standard: Standard | None = None, lexicon: Lexicon | None = None) -> None:
         self.standard = standard or default_standard()
         self._lexicon = lexicon or default_lexicon()
-        self._compiler = PatternCompiler(self._lexicon)
+        self._compiler = PatternCompiler(self._lexicon, self.standard.words)
         self._context_phrases: dict[tuple[str, str, str], tuple[Phrase, ...]] = {}
         self._extra: dict[str, Phrase | None] = {}
         self._literals: dict[str, Phrase | None] = {}

@@ -15,6 +15,8 @@ Syntax of one phrase (words separated by spaces):
     ^           a name: a capitalised word inside a sentence, or one pymorphy3 tags as a name
     $key        a word of a mention of the context value `key` (e.g. `$third_party`: another
                 person named in the context, in any case); never matches without that context
+    @name       the alternatives of the standard's word list `name` (`words:` in the file):
+                `на|для @kin|он|она` is `на|для сосед|соседка|…|он|она`
     ~N          up to N other words in between (…, the same as ~3)
     ,           a clause starts here (after a comma, dash, colon, bracket or quote, or at the
                 sentence's start); matches no word: «=вы =что ,» is «Вы что, …», not «Вам что
@@ -36,6 +38,8 @@ from scoring.errors import PatternError
 from scoring.text import NEGATIONS, Analysed, Lexicon, Token, WordInfo
 
 _GAP = re.compile(r"^~(\d+)$")
+#: A word list's name (`@name` in a phrase, a key of the standard's `words:`).
+WORD_LIST_NAME = re.compile(r"[a-z][a-z0-9_]*")
 #: Index keys the grader gives the tokens a token class may match (a superset: the class itself
 #: still decides), so phrases made of them are tried only where they can match.
 NUMBER_KEY, PHONE_KEY, NAME_KEY, REGEX_KEY = "@@num", "@@phone", "@@name", "/re/"
@@ -224,8 +228,38 @@ def _element_matches(element: Element, token: Token, fuzzy_ok: bool) -> bool:
 class PatternCompiler:
     """Compiles phrase strings to `Phrase`s; raises `PatternError` with a plain message."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, words: Mapping[str, str] | None = None) -> None:
         self._lexicon = lexicon
+        self._words = dict(words or {})
+
+    def word_list_error(self, value: str) -> str | None:
+        """What is wrong with a word list's alternatives (None: nothing): each must be an
+        alternative of the phrase language, with no grammemes and no other list."""
+        for part in value.split("|"):
+            if not part or ":" in part or part[0] in "@/[~#^*,—":
+                return (
+                    f"«{part}» cannot stand in a word list (write words, =forms or $key, "
+                    "separated by «|»)"
+                )
+            try:
+                self._alt(part)
+            except PatternError as exc:
+                return str(exc)
+        return None
+
+    def _expand(self, words: str) -> list[str]:
+        """The alternatives of `a|@list|b`, with every `@list` replaced by its words."""
+        out: list[str] = []
+        for part in words.split("|"):
+            if not part.startswith("@"):
+                out.append(part)
+                continue
+            name = part[1:]
+            if name not in self._words:
+                known = ", ".join(f"@{k}" for k in sorted(self._words)) or "none"
+                raise PatternError(f"«{part}» names no word list (known: {known})")
+            out += self._words[name].split("|")
+        return out
 
     def _alt(self, text: str) -> Alt:
         if text == "*":
@@ -305,7 +339,7 @@ class PatternCompiler:
             # «a|b|c:1per» — the grammemes after the last «:» apply to every alternative
             words, colon, grams = text.partition(":")
             suffix = f":{grams}" if colon else ""
-            alts = _merge(tuple(self._alt(part + suffix) for part in words.split("|")))
+            alts = _merge(tuple(self._alt(part + suffix) for part in self._expand(words)))
         negation = any(alt.keys & NEGATIONS for alt in alts)
         return Element(alts=alts, optional=optional, negation=negation)
 

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from scoring.cache import cached_standard, default_cache_dir
 from scoring.errors import PatternError, StandardError
 from scoring.model import Channel, CheckKind
-from scoring.patterns import PatternCompiler, Phrase
+from scoring.patterns import WORD_LIST_NAME, PatternCompiler, Phrase
 from scoring.source import Document, Limits, Problem, read_yaml
 from scoring.text import Lexicon, default_lexicon
 
@@ -212,6 +212,11 @@ class StandardFile(BaseModel):
         None, ge=0, le=100, description="Points a hint takes off the run's score (default 5)."
     )
     companies: dict[str, list[str]] = Field(default_factory=dict)
+    words: dict[str, str] = Field(
+        default_factory=dict,
+        description="Word lists phrases name as `@name`: a name → its alternatives "
+        "(«сосед|соседка|брат»); a file's list replaces the one of the same name it extends.",
+    )
     checks: dict[str, CheckSpec] = Field(default_factory=dict)
 
     @field_validator("checks")
@@ -243,6 +248,7 @@ class Standard:
         version: str,
         source: Path | None = None,
         hint_penalty: int = 5,
+        words: dict[str, str] | None = None,
     ) -> None:
         self.name = name
         self.checks = checks
@@ -252,6 +258,7 @@ class Standard:
         self.version = version
         self.source = source
         self.hint_penalty = hint_penalty
+        self.words = words or {}  # the word lists phrases name as `@name`
 
     @property
     def steps(self) -> list[str]:
@@ -321,6 +328,46 @@ def _compile_phrases(
         yield phrase, spec.scope
 
 
+def _compile_check(
+    spec: CheckSpec,
+    compiler: PatternCompiler,
+    where: tuple[int | str, ...],
+    doc: Document,
+    problems: list[Problem],
+    known: set[str],
+) -> CompiledCheck:
+    """A check's phrases, periods, `unless` and `needs` compiled (problems appended, not raised)."""
+    phrases = [
+        p
+        for p, _ in _compile_phrases(
+            spec.phrases, compiler, (*where, "phrases"), doc, problems, known
+        )
+    ]
+    for j, period in enumerate(spec.periods):
+        phrases += [
+            p
+            for p, _ in _compile_phrases(
+                period.phrases,
+                compiler,
+                (*where, "periods", j, "phrases"),
+                doc,
+                problems,
+                known,
+                label=period.label,
+            )
+        ]
+    unless = list(
+        _compile_phrases(
+            spec.unless, compiler, (*where, "unless"), doc, problems, known, unless=True
+        )
+    )
+    needs = [
+        p
+        for p, _ in _compile_phrases(spec.needs, compiler, (*where, "needs"), doc, problems, known)
+    ]
+    return CompiledCheck(spec, tuple(phrases), tuple(unless), tuple(needs))
+
+
 def load_standard(
     path: str | Path | None = None,
     lexicon: Lexicon | None = None,
@@ -368,41 +415,20 @@ def _load(
         base = _base(path, data.extends, doc, lexicon, (*chain, path), read)
     checks: dict[str, CheckSpec] = dict(base.checks) if base else {}
     checks.update(data.checks)
-    compiler = PatternCompiler(lexicon or default_lexicon())
+    words = dict(base.words) if base else {}
+    words.update(data.words)
+    compiler = PatternCompiler(lexicon or default_lexicon(), words)
+    for name, value in data.words.items():
+        error = (
+            None if WORD_LIST_NAME.fullmatch(name) else "a word list's name is a-z, 0-9 and _"
+        ) or compiler.word_list_error(value)
+        if error:
+            problems.append(doc.at(("words", name), f"words.{name}: {error}"))
     compiled: dict[str, CompiledCheck] = dict(base.compiled) if base else {}
     known = set(checks)
     for check_id, spec in data.checks.items():
         where: tuple[int | str, ...] = ("checks", check_id)
-        phrases = [
-            p
-            for p, _ in _compile_phrases(
-                spec.phrases, compiler, (*where, "phrases"), doc, problems, known
-            )
-        ]
-        for j, period in enumerate(spec.periods):
-            phrases += [
-                p
-                for p, _ in _compile_phrases(
-                    period.phrases,
-                    compiler,
-                    (*where, "periods", j, "phrases"),
-                    doc,
-                    problems,
-                    known,
-                    label=period.label,
-                )
-            ]
-        unless = list(
-            _compile_phrases(
-                spec.unless, compiler, (*where, "unless"), doc, problems, known, unless=True
-            )
-        )
-        needs = [
-            p
-            for p, _ in _compile_phrases(
-                spec.needs, compiler, (*where, "needs"), doc, problems, known
-            )
-        ]
+        compiled[check_id] = _compile_check(spec, compiler, where, doc, problems, known)
         for i, other in enumerate(spec.unless_checks):
             if other not in known:
                 loc = (*where, "unless_checks", i)
@@ -416,7 +442,19 @@ def _load(
                     key=True,
                 )
             )
-        compiled[check_id] = CompiledCheck(spec, tuple(phrases), tuple(unless), tuple(needs))
+    if base and not set(data.words).isdisjoint(base.words):
+        # a list the file replaces reaches the phrases it inherits too
+        for check_id, spec in base.checks.items():
+            if check_id in data.checks:
+                continue
+            inherited: list[Problem] = []
+            compiled[check_id] = _compile_check(spec, compiler, (), doc, inherited, known)
+            problems += [
+                doc.at(
+                    ("words",), f"words: in the inherited check {check_id}: {p.message}", key=True
+                )
+                for p in inherited
+            ]
     if not checks:
         problems.append(
             doc.at(
@@ -427,7 +465,8 @@ def _load(
         raise StandardError(sorted(problems))
     digest = hashlib.sha256(
         json.dumps(
-            {k: v.model_dump(mode="json", by_alias=True) for k, v in sorted(checks.items())},
+            {k: v.model_dump(mode="json", by_alias=True) for k, v in sorted(checks.items())}
+            | ({"@words": words} if words else {}),
             ensure_ascii=False,
             sort_keys=True,
         ).encode()
@@ -447,6 +486,7 @@ def _load(
         hint_penalty=data.hint_penalty
         if data.hint_penalty is not None
         else (base.hint_penalty if base else DEFAULT_HINT_PENALTY),
+        words=words,
     )
 
 

@@ -297,3 +297,44 @@ def test_an_alone_phrase_counts_only_as_the_whole_reply(tmp_path: Path) -> None:
     grader = _told(tmp_path, "[{p: '=ваше =право', whole: true, alone: true}]")
     assert grader.grade("Ваше право.", ["told"]).value("told")
     assert not grader.grade("Ваше право. Но давайте я попробую помочь.", ["told"]).value("told")
+
+
+def test_a_word_list_is_named_in_phrases_and_a_company_file_replaces_it(tmp_path: Path) -> None:
+    base = tmp_path / "base.yaml"
+    base.write_text(
+        "words:\n  kin: сосед|соседка\n  pet: кот\n"
+        "checks:\n  kin_mail:\n    kind: violation\n    title: x\n"
+        "    phrases: ['@kin|он:datv ~2 прийти', 'посылка ~1 [@kin]']\n",
+        encoding="utf-8",
+    )
+    grader = Grader(load_standard(base))
+    assert grader.grade("Соседке пришло письмо.", ["kin_mail"]).value("kin_mail")
+    assert grader.grade("Ему пришло письмо.", ["kin_mail"]).value("kin_mail")
+    assert not grader.grade("Соседка пришла.", ["kin_mail"]).value("kin_mail")  # not datv
+    company = _write(tmp_path, "extends: base.yaml\nwords:\n  kin: брат\n")
+    standard = load_standard(company)
+    assert standard.words == {"kin": "брат", "pet": "кот"}
+    grader = Grader(standard)
+    assert grader.grade("Брату пришло письмо.", ["kin_mail"]).value("kin_mail")
+    assert not grader.grade("Соседке пришло письмо.", ["kin_mail"]).value("kin_mail")
+    assert standard.version != load_standard(base).version
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("checks:\n  x:\n    kind: step\n    title: x\n    phrases: ['@nope ~1 а']\n", ":5:", "no word list"),
+        ("words:\n  kin: брат|сестра:datv\n" + "checks:\n  x:\n    kind: step\n    title: x\n"
+         "    phrases: [a]\n", ":2:", "cannot stand in a word list"),
+        ("words:\n  kin: брат|@pet\n" + "checks:\n  x:\n    kind: step\n    title: x\n"
+         "    phrases: [a]\n", ":2:", "cannot stand in a word list"),
+        ("words:\n  Kin: брат\n" + "checks:\n  x:\n    kind: step\n    title: x\n"
+         "    phrases: [a]\n", ":2:", "name is a-z"),
+    ],
+)
+def test_a_bad_word_list_is_an_error(tmp_path: Path, text: str, where: str, message: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(StandardError) as info:
+        load_standard(path)
+    problem = str(info.value.problems[0])
+    assert problem.startswith(str(path) + where) and message in problem, problem
