@@ -60,6 +60,17 @@ def _every_phrase(check: CompiledCheck) -> Iterator[Phrase]:
         yield from phrase.needs
 
 
+def _clauses(doc: Analysed) -> list[int]:
+    """The clause number of every token (a clause starts after a comma, dash, colon, bracket or
+    quote, and at every sentence's start)."""
+    out, number = [], -1
+    for token in doc.tokens:
+        if token.clause_start or token.sentence_start:
+            number += 1
+        out.append(number)
+    return out
+
+
 def _minutes(value: str | None) -> int | None:
     if not value:
         return None
@@ -587,10 +598,16 @@ class Grader:
             if not p.when or getattr(reply.context, p.when, None)
             for m in find(p, doc, bag, fuzzy, reply.positions, checked=True)
         ]
+        clauses = _clauses(doc) if any(s == "clause" for _, s in blockers) else []
         for match in matches:
             if not any(
                 (b.sentence == match.sentence)
                 if scope == "sentence"
+                else (
+                    clauses[b.start] <= clauses[match.end - 1]
+                    and clauses[match.start] <= clauses[b.end - 1]
+                )
+                if scope == "clause"
                 else (b.start < match.end and match.start < b.end)
                 for b, scope in blockers
             ):

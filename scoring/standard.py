@@ -85,8 +85,10 @@ class PhraseSpec(BaseModel):
     requires: list[str] = Field(
         default_factory=list, description="Counts only if one of these checks is also true."
     )
-    scope: Literal["span", "sentence"] = Field(
-        "span", description="For `unless` phrases: cancel overlapping matches, or the sentence."
+    scope: Literal["span", "clause", "sentence"] = Field(
+        "span",
+        description="For `unless` phrases: cancel overlapping matches, matches sharing a clause "
+        "with it, or every match in its sentence.",
     )
     when: ContextKey | None = Field(
         None, description="Counts only when the context gives this value (e.g. third_party)."

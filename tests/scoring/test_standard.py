@@ -338,3 +338,22 @@ def test_a_bad_word_list_is_an_error(tmp_path: Path, text: str, where: str, mess
         load_standard(path)
     problem = str(info.value.problems[0])
     assert problem.startswith(str(path) + where) and message in problem, problem
+
+
+def test_a_clause_scoped_exception_cancels_only_matches_in_its_clause(tmp_path: Path) -> None:
+    def standard(scope: str) -> Grader:
+        path = tmp_path / f"{scope}.yaml"
+        path.write_text(
+            "checks:\n  x:\n    kind: violation\n    title: x\n    phrases: ['посылка ~2 лежать']\n"
+            f"    unless: [{{p: '=вам', scope: {scope}}}]\n",
+            encoding="utf-8",
+        )
+        return Grader(load_standard(path))
+
+    clause, sentence = standard("clause"), standard("sentence")
+    apart = "Посылка лежит у нас, но без паспорта я её вам не выдам."
+    assert clause.grade(apart, ["x"]).value("x")
+    assert not sentence.grade(apart, ["x"]).value("x")
+    assert not clause.grade("Посылка вам лежит у нас.", ["x"]).value("x")
+    # a match that reaches into the exception's clause is cancelled too
+    assert not clause.grade("Посылка, вам лежит.", ["x"]).value("x")
