@@ -565,6 +565,8 @@ class Grader:
             if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
                 continue
             found = find(phrase, doc, bag, spec.fuzzy, reply.positions, checked=n < len(filed))
+            if len(found) < phrase.at_least:
+                continue
             if found and phrase.needs and not any(
                 find(p, doc, bag, spec.fuzzy, reply.positions) for p in phrase.needs
             ):

@@ -106,6 +106,7 @@ class Phrase:
     when: str | None = None  # counts only when the context gives this value
     required_keys: tuple[frozenset[str], ...] = field(default=())
     needs: tuple[Phrase, ...] = ()  # counts only if one of these also matches in the reply
+    at_least: int = 1  # counts only where it matches this many times in the reply
     # the keys one of which the word a match starts with carries (None: it may start anywhere)
     start_keys: frozenset[str] | None = None
 
@@ -357,6 +358,7 @@ class PatternCompiler:
         label: str | None = None,
         when: str | None = None,
         needs: tuple[Phrase, ...] = (),
+        at_least: int = 1,
     ) -> Phrase:
         parts = source.replace("…", " … ").split()
         if not parts:
@@ -387,6 +389,7 @@ class PatternCompiler:
             when=when,
             required_keys=required,
             needs=needs,
+            at_least=at_least,
             start_keys=start_keys,
         )
 

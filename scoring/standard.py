@@ -98,6 +98,13 @@ class PhraseSpec(BaseModel):
         description="Counts only if one of these phrases also matches somewhere in the reply "
         "(«Записываю.» registers a complaint only in a reply that speaks of its review).",
     )
+    at_least: int = Field(
+        1,
+        ge=1,
+        le=10,
+        description="Counts only where it matches at least this many times in the reply (two "
+        "agreed things with their time restate an agreement; one is a promise).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -323,6 +330,7 @@ def _compile_phrases(
                 label=label,
                 when=spec.when,
                 needs=needs,
+                at_least=spec.at_least,
             )
         except PatternError as exc:
             problems.append(doc.at(loc, f"{_loc_text(loc)}: {exc}", key=True))

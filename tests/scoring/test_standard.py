@@ -357,3 +357,17 @@ def test_a_clause_scoped_exception_cancels_only_matches_in_its_clause(tmp_path: 
     assert not clause.grade("Посылка вам лежит у нас.", ["x"]).value("x")
     # a match that reaches into the exception's clause is cancelled too
     assert not clause.grade("Посылка, вам лежит.", ["x"]).value("x")
+
+
+def test_an_at_least_phrase_counts_only_when_it_matches_that_many_times(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "checks:\n  x:\n    kind: step\n    title: x\n"
+        "    phrases: [{p: '*:futr ~3 завтра|вечером', at_least: 2}]\n",
+    )
+    grader = Grader(load_standard(path))
+    assert grader.grade("Мастер придёт завтра, а счёт пришлю вечером.", ["x"]).value("x")
+    assert not grader.grade("Мастер придёт завтра.", ["x"]).value("x")
+    with pytest.raises(StandardError):
+        load_standard(_write(tmp_path, "checks:\n  x:\n    kind: step\n    title: x\n"
+                                       "    phrases: [{p: a, at_least: 0}]\n"))
