@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from form_cases import ARGS, Case, assert_graded, params, tried_both_ways
 
 from scoring import Grader
 
 T, F = True, False
 D, R = "data_disclosure", "privacy_refusal"
-Case = tuple[str, str, bool] | tuple[str, str, bool, dict[str, Any]]
 MUSIN = {"third_party": ["Мусин Ерлан"]}
 KOVALEV = {"third_party": ["Ковалёвы"]}
 ORLOVA = {"third_party": ["Орлова Дина"]}
@@ -161,25 +161,13 @@ FAMILIES: dict[str, list[Case]] = {
 }
 
 
-def _cases() -> list[Any]:
-    out = []
-    for family, cases in FAMILIES.items():
-        for n, case in enumerate(cases):
-            check, text, expected = case[:3]
-            context = case[3] if len(case) > 3 else {}
-            out.append(pytest.param(check, text, expected, context, id=f"{family}-{n}"))
-    return out
 
-
-@pytest.mark.parametrize(("check", "text", "expected", "context"), _cases())
+@pytest.mark.parametrize(ARGS, params(FAMILIES))
 def test_disclosure_form(
     grader: Grader, check: str, text: str, expected: bool, context: dict[str, Any]
 ) -> None:
-    verdict = grader.grade(text, [check], context).verdicts[check]
-    assert verdict.value is expected, verdict
+    assert_graded(grader, check, text, expected, context)
 
 
 def test_every_family_is_tried_both_ways() -> None:
-    for family, cases in FAMILIES.items():
-        done = sum(1 for case in cases if case[2])
-        assert done >= 3 and len(cases) - done >= 3, family
+    assert tried_both_ways(FAMILIES) == []

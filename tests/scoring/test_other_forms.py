@@ -8,11 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from form_cases import ARGS, Case, assert_graded, params, tried_both_ways
 
 from scoring import Grader
 
 T, F = True, False
-Case = tuple[str, str, bool] | tuple[str, str, bool, dict[str, Any]]
 
 FAMILIES: dict[str, list[Case]] = {
     # a failure is technical; the client's own balance or block, or a failure denied, is not
@@ -114,25 +114,13 @@ FAMILIES: dict[str, list[Case]] = {
 }
 
 
-def _cases() -> list[Any]:
-    out = []
-    for family, cases in FAMILIES.items():
-        for n, case in enumerate(cases):
-            check, text, expected = case[:3]
-            context = case[3] if len(case) > 3 else {}
-            out.append(pytest.param(check, text, expected, context, id=f"{family}-{n}"))
-    return out
 
-
-@pytest.mark.parametrize(("check", "text", "expected", "context"), _cases())
+@pytest.mark.parametrize(ARGS, params(FAMILIES))
 def test_other_form(
     grader: Grader, check: str, text: str, expected: bool, context: dict[str, Any]
 ) -> None:
-    verdict = grader.grade(text, [check], context).verdicts[check]
-    assert verdict.value is expected, verdict
+    assert_graded(grader, check, text, expected, context)
 
 
 def test_every_family_is_tried_both_ways() -> None:
-    for family, cases in FAMILIES.items():
-        done = sum(1 for case in cases if case[2])
-        assert done >= 3 and len(cases) - done >= 3, family
+    assert tried_both_ways(FAMILIES) == []

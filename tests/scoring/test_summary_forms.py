@@ -9,7 +9,10 @@ conversation or a check, and a single promise, are no summary.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from form_cases import ARGS, assert_graded, params, tried_both_ways
 
 from scoring import Grader
 
@@ -67,20 +70,13 @@ FAMILIES: dict[str, list[tuple[str, bool]]] = {
 }
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        pytest.param(text, expected, id=f"{family}-{n}")
-        for family, cases in FAMILIES.items()
-        for n, (text, expected) in enumerate(cases)
-    ],
-)
-def test_summary_form(grader: Grader, text: str, expected: bool) -> None:
-    verdict = grader.grade(text, ["summary"]).verdicts["summary"]
-    assert verdict.value is expected, verdict
+
+@pytest.mark.parametrize(ARGS, params(FAMILIES, "summary"))
+def test_summary_form(
+    grader: Grader, check: str, text: str, expected: bool, context: dict[str, Any]
+) -> None:
+    assert_graded(grader, check, text, expected, context)
 
 
 def test_every_family_is_tried_both_ways() -> None:
-    for family, cases in FAMILIES.items():
-        done = sum(1 for _, expected in cases if expected)
-        assert done >= 3 and len(cases) - done >= 3, family
+    assert tried_both_ways(FAMILIES, "summary") == []
