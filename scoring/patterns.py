@@ -235,7 +235,8 @@ class PatternCompiler:
 
     def word_list_error(self, value: str) -> str | None:
         """What is wrong with a word list's alternatives (None: nothing): each must be an
-        alternative of the phrase language, with no grammemes and no other list."""
+        alternative of the phrase language, with no grammemes (a list it names is expanded
+        first, `expand`)."""
         for part in value.split("|"):
             if not part or ":" in part or part[0] in "@/[~#^*,—":
                 return (
@@ -248,8 +249,9 @@ class PatternCompiler:
                 return str(exc)
         return None
 
-    def _expand(self, words: str) -> list[str]:
-        """The alternatives of `a|@list|b`, with every `@list` replaced by its words."""
+    def expand(self, words: str) -> list[str]:
+        """The alternatives of `a|@list|b`, with every `@list` replaced by its words; raises
+        `PatternError` for a list it does not know."""
         out: list[str] = []
         for part in words.split("|"):
             if not part.startswith("@"):
@@ -340,7 +342,7 @@ class PatternCompiler:
             # «a|b|c:1per» — the grammemes after the last «:» apply to every alternative
             words, colon, grams = text.partition(":")
             suffix = f":{grams}" if colon else ""
-            alts = _merge(tuple(self._alt(part + suffix) for part in self._expand(words)))
+            alts = _merge(tuple(self._alt(part + suffix) for part in self.expand(words)))
         negation = any(alt.keys & NEGATIONS for alt in alts)
         return Element(alts=alts, optional=optional, negation=negation)
 

@@ -426,14 +426,20 @@ def _load(
     checks: dict[str, CheckSpec] = dict(base.checks) if base else {}
     checks.update(data.checks)
     words = dict(base.words) if base else {}
-    words.update(data.words)
-    compiler = PatternCompiler(lexicon or default_lexicon(), words)
+    # a list may name a list it inherits, to extend it: «kin: "@kin|арендатор"»
+    extending = PatternCompiler(lexicon or default_lexicon(), words)
     for name, value in data.words.items():
-        error = (
-            None if WORD_LIST_NAME.fullmatch(name) else "a word list's name is a-z, 0-9 and _"
-        ) or compiler.word_list_error(value)
+        error = None if WORD_LIST_NAME.fullmatch(name) else "a word list's name is a-z, 0-9 and _"
+        try:
+            expanded = "|".join(extending.expand(value))
+        except PatternError as exc:
+            error = error or str(exc)
+            expanded = value
+        error = error or extending.word_list_error(expanded)
         if error:
             problems.append(doc.at(("words", name), f"words.{name}: {error}"))
+        words[name] = expanded
+    compiler = PatternCompiler(lexicon or default_lexicon(), words)
     compiled: dict[str, CompiledCheck] = dict(base.compiled) if base else {}
     known = set(checks)
     for check_id, spec in data.checks.items():

@@ -185,6 +185,11 @@ def test_the_shipped_company_example_loads_and_grades() -> None:
     assert grader.grade("Вас приветствует АО «Казпочта»", ["company_name"], {"company": "Казпочта"}).value(
         "company_name"
     )
+    # its word list reaches the default's disclosure phrases
+    assert grader.grade("Арендатору пришла посылка.", ["data_disclosure"]).value("data_disclosure")
+    assert not Grader().grade("Арендатору пришла посылка.", ["data_disclosure"]).value(
+        "data_disclosure"
+    )
 
 
 def test_a_misplaced_grammeme_list_is_an_error(tmp_path: Path) -> None:
@@ -318,6 +323,10 @@ def test_a_word_list_is_named_in_phrases_and_a_company_file_replaces_it(tmp_path
     assert grader.grade("Брату пришло письмо.", ["kin_mail"]).value("kin_mail")
     assert not grader.grade("Соседке пришло письмо.", ["kin_mail"]).value("kin_mail")
     assert standard.version != load_standard(base).version
+    # a list may extend the one it inherits
+    extended = Grader(load_standard(_write(tmp_path, "extends: base.yaml\nwords:\n  kin: '@kin|брат'\n")))
+    assert extended.grade("Брату пришло письмо.", ["kin_mail"]).value("kin_mail")
+    assert extended.grade("Соседке пришло письмо.", ["kin_mail"]).value("kin_mail")
 
 
 @pytest.mark.parametrize(
@@ -327,6 +336,8 @@ def test_a_word_list_is_named_in_phrases_and_a_company_file_replaces_it(tmp_path
         ("words:\n  kin: брат|сестра:datv\n" + "checks:\n  x:\n    kind: step\n    title: x\n"
          "    phrases: [a]\n", ":2:", "cannot stand in a word list"),
         ("words:\n  kin: брат|@pet\n" + "checks:\n  x:\n    kind: step\n    title: x\n"
+         "    phrases: [a]\n", ":2:", "names no word list"),
+        ("words:\n  kin: брат|[сестра]\n" + "checks:\n  x:\n    kind: step\n    title: x\n"
          "    phrases: [a]\n", ":2:", "cannot stand in a word list"),
         ("words:\n  Kin: брат\n" + "checks:\n  x:\n    kind: step\n    title: x\n"
          "    phrases: [a]\n", ":2:", "name is a-z"),
