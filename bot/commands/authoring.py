@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 import click
 
 from bot.settings import Settings
-from scenarios import LIBRARY_PATH, Library, load_library, validate_paths
+from scenarios import LIBRARY_PATH, Library, Scenario, load_library, validate_paths
 from scenarios.diagram import to_dot, to_mermaid
 from scoring import Standard, StandardError, load_standard
 
@@ -43,24 +44,49 @@ def _library() -> Library:
 
 @click.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array on standard output.")
-def list_scenarios(as_json: bool) -> None:
-    """List the scenarios in the library."""
-    library = _library()
+@click.option("--all", "show_all", is_flag=True,
+              help="Also the scenarios a trainer disabled (each row then has `enabled`).")
+def list_scenarios(as_json: bool, show_all: bool) -> None:
+    """List the scenarios of the published library (the database of DB_PATH, seeded from the
+    shipped library and SCENARIOS_PATH): what trainees see in Telegram."""
+    rows = asyncio.run(_published(show_all))
     if as_json:
-        rows = [
-            {
-                "id": s.id,
-                "title": s.title,
-                "kind": s.kind,
-                "difficulty": s.difficulty,
-                "version": s.version,
-            }
-            for s in library.values()
-        ]
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
-    for s in library.values():
-        click.echo(f"{s.id:<20} {s.kind:<18} {'★' * s.difficulty:<3}  {s.title}")
+    for row in rows:
+        hidden = "" if row.get("enabled", True) else "  (disabled)"
+        click.echo(f"{row['id']:<20} {row['kind']:<18} {'★' * int(row['difficulty']):<3}  "
+                   f"{row['title']}{hidden}")
+
+
+async def _published(show_all: bool) -> list[dict[str, object]]:
+    """The library as the bot sees it; a skipped file is reported on standard error."""
+    from bot.app import open_app
+
+    async with open_app(Settings()) as app:
+        for problem in app.library.problems if isinstance(app.library, Library) else ():
+            click.echo(str(problem), err=True)
+        for path in app.library.skipped if isinstance(app.library, Library) else ():
+            click.echo(f"skipped: {path} (see `roleplay validate`)", err=True)
+        if not show_all:
+            return [_row(s) for s in app.service.scenarios()]
+        operator = app.service.trainer.terminal_operator(_login())
+        return [{**_row(item.scenario), "enabled": item.entry.enabled}
+                for item in app.service.trainer.library(operator).items]
+
+
+def _row(s: Scenario) -> dict[str, object]:
+    return {"id": s.id, "title": s.title, "kind": s.kind, "difficulty": s.difficulty,
+            "version": s.version}
+
+
+def _login() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "terminal"
 
 
 @click.command()

@@ -26,6 +26,7 @@ from bot.errors import (
     InvalidMode,
     UnknownScenario,
 )
+from bot.service.library import PublishedLibrary, Snapshot
 from bot.service.people import PeopleService
 from bot.service.views import (
     AbandonView,
@@ -52,11 +53,15 @@ from scoring import Grader, Standard
 
 
 class TrainingService:
-    """Starts and runs attempts on the scenario library, graded by `grader`, stored in `storage`.
+    """Starts and runs attempts on the published library, stored in `storage`.
 
-    `voice` / `judge` are the optional LLM seams (`bot.llm`); when they fail, the engine uses
-    scripted lines and rule grading and marks the turn degraded. `people` is the part of the
-    door for registration, teams and roles.
+    The library and the standard live in the database (`bot.service.library`): `library` (the
+    scenarios given here: the shipped files and `SCENARIOS_PATH`) and `standard` seed it, and
+    what trainers publish later replaces them; every call reads the current revision. `grader`
+    grades with the start standard until another is published. `voice` / `judge` are the
+    optional LLM seams (`bot.llm`); when they fail, the engine uses scripted lines and rule
+    grading and marks the turn degraded. `people` is the part of the door for registration,
+    teams and roles; `trainer` the trainer's workbench; `disputes` contested verdicts.
     """
 
     def __init__(
@@ -71,15 +76,22 @@ class TrainingService:
         llm_timeout: float | None = None,
         admin_ids: Collection[int] = (),
     ) -> None:
+        from bot.service.disputes import DisputeService
+        from bot.service.trainer import TrainerService
+
         self.storage = storage
-        self.library = dict(library)
-        self.grader = grader
         self.voice = voice
         self.judge = judge
-        self.standard: Standard = standard or grader.standard
+        start = standard or grader.standard
         self.llm_timeout = llm_timeout
         self.people = PeopleService(storage, admin_ids)
-        self._engines: dict[tuple[str, str], Engine] = {}
+        self.published = PublishedLibrary(
+            storage, start, grader if grader.standard is start else None
+        )
+        self.published.seed(library, start)
+        self.trainer = TrainerService(self)
+        self.disputes = DisputeService(self)
+        self._engines: dict[tuple[str, str, str], Engine] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -89,24 +101,42 @@ class TrainingService:
 
     # --- scenarios ----------------------------------------------------------------------------
 
+    @property
+    def library(self) -> Mapping[str, Scenario]:
+        """What trainees see: the enabled scenarios of the published library, by id (read at
+        the database's current revision). Writes: no."""
+        return self.published.snapshot().enabled
+
+    @property
+    def standard(self) -> Standard:
+        """The current published standard (the start one until another is published)."""
+        return self.published.snapshot().standard
+
+    @property
+    def grader(self) -> Grader:
+        """A grader of the current standard."""
+        return self.published.snapshot().grader
+
     def scenario(self, scenario_id: str) -> Scenario:
-        """The library scenario with this id. Writes: no. Raises `UnknownScenario`."""
+        """The library scenario with this id (enabled for trainees). Writes: no.
+        Raises `UnknownScenario` (also for a disabled one)."""
         try:
             return self.library[scenario_id]
         except KeyError:
             raise UnknownScenario(scenario_id) from None
 
     def scenarios(self, kind: str | None = None) -> list[Scenario]:
-        """The library (one kind of it), by id. Writes: no."""
+        """The library (one kind of it) as trainees see it, by id. Writes: no."""
         return [s for s in self.library.values() if kind is None or s.kind == kind]
 
-    def engine(self, scenario: Scenario) -> Engine:
-        """The (cached) engine for this exact scenario version."""
-        key = (scenario.id, scenario.version)
+    def engine(self, scenario: Scenario, snapshot: Snapshot | None = None) -> Engine:
+        """The (cached) engine for this exact scenario version and the current standard."""
+        snap = snapshot or self.published.snapshot()
+        key = (scenario.id, scenario.version, snap.standard.version)
         engine = self._engines.get(key)
         if engine is None:
             engine = Engine(
-                scenario, self.grader, self.voice, self.judge, standard=self.standard,
+                scenario, snap.grader, self.voice, self.judge, standard=snap.standard,
                 **({} if self.llm_timeout is None else {"timeout": self.llm_timeout}),
             )
             self._engines[key] = engine
@@ -114,15 +144,17 @@ class TrainingService:
 
     def _restore(self, attempt: Attempt) -> tuple[Scenario, Engine, RunState]:
         """The attempt's run, on the scenario exactly as it was started (the stored version if
-        the library file has been edited since) and that scenario's engine. Writes: no."""
+        a new one has been published since, or the scenario was disabled) and that scenario's
+        engine. Writes: no."""
         run = RunState.model_validate_json(attempt.run_state)
         if "mode" not in run.model_fields_set:  # a snapshot from before runs kept their mode
             run.mode = attempt.mode
-        scenario = self.library.get(attempt.scenario_id)
+        snap = self.published.snapshot()
+        scenario = snap.scenarios.get(attempt.scenario_id)
         if scenario is None or scenario.version != run.scenario_version:
             stored = self.storage.get_scenario_version(attempt.scenario_version_id)
             scenario = Scenario.model_validate_json(stored.content)
-        return scenario, self.engine(scenario), run
+        return scenario, self.engine(scenario, snap), run
 
     @asynccontextmanager
     async def _lock(self, attempt_id: int) -> AsyncIterator[None]:
@@ -168,6 +200,23 @@ class TrainingService:
         attempt (unless `replace_active`, which abandons it).
         """
         scenario = self.scenario(scenario_id)
+        return await self._begin(person_id, scenario, mode, channel, seed,
+                                 agent_name=agent_name, replace_active=replace_active)
+
+    async def _begin(
+        self,
+        person_id: int,
+        scenario: Scenario,
+        mode: str | None,
+        channel: Channel,
+        seed: int | None,
+        *,
+        agent_name: str | None,
+        replace_active: bool,
+        preview: bool = False,
+    ) -> StartView:
+        """Start an attempt on `scenario` as it is given (`start` for trainees; a trainer's
+        preview comes through `service.trainer`, which checks the role). Writes: yes."""
         if mode is not None and mode not in MODES:
             raise InvalidMode(f"unknown mode {mode!r}")
         self.storage.get_person(person_id)
@@ -193,8 +242,9 @@ class TrainingService:
             run_state=run.model_dump_json(),
             current_line=line.model_dump(mode="json"),
             abandon_active=replace_active,
+            preview=preview,
         )
-        return StartView(attempt_id, run.mode, line, scenario)
+        return StartView(attempt_id, run.mode, line, scenario, preview)
 
     async def answer(
         self,
@@ -257,6 +307,7 @@ class TrainingService:
             final=final,
             mode=attempt.mode,
             degraded=result.degraded or bool(line is not None and line.degraded),
+            preview=attempt.preview,
         )
 
     async def abandon(self, attempt_id: int, *, person_id: int) -> AbandonView:

@@ -34,6 +34,8 @@ class StartView:
     mode: Mode
     line: ClientLine
     scenario: Scenario
+    preview: bool = False
+    """A trainer's preview: played like any run, counted by no report."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class TurnView:
     final: CardView | None
     mode: Mode
     degraded: bool
+    preview: bool = False
 
     @property
     def card(self) -> FinalCard | None:

@@ -7,6 +7,8 @@ HTML (`<b>`); values put into them are escaped by the caller.
 
 from __future__ import annotations
 
+from bot.texts.ru_trainer import RU_TRAINER
+
 RU: dict[str, str] = {
     # --- registration ---
     "start.welcome": (
@@ -199,4 +201,5 @@ RU: dict[str, str] = {
     "error.no_team": "Вы не состоите в команде — отчёт строится по вашей команде.",
     "error.duplicate_event": "Это сообщение уже обработано.",
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",
+    **RU_TRAINER,
 }
