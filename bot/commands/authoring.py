@@ -55,8 +55,8 @@ def list_scenarios(as_json: bool, show_all: bool) -> None:
         return
     for row in rows:
         hidden = "" if row.get("enabled", True) else "  (disabled)"
-        click.echo(f"{row['id']:<20} {row['kind']:<18} {'★' * int(row['difficulty']):<3}  "
-                   f"{row['title']}{hidden}")
+        stars = "★" * int(str(row["difficulty"]))
+        click.echo(f"{row['id']:<20} {row['kind']:<18} {stars:<3}  {row['title']}{hidden}")
 
 
 async def _published(show_all: bool) -> list[dict[str, object]]:
