@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from bot.commands import authoring, grade, play, run
+from bot.commands import authoring, grade, play, run, trainer
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,6 +20,9 @@ COMMANDS: list[click.Command] = [
     authoring.diagram,
     play.play,
     run.run,
+    trainer.publish,
+    trainer.selftest,
+    trainer.stats,
 ]
 
 for _command in COMMANDS:

@@ -70,7 +70,9 @@ async def _published(show_all: bool) -> list[dict[str, object]]:
             click.echo(f"skipped: {path} (see `roleplay validate`)", err=True)
         if not show_all:
             return [_row(s) for s in app.service.scenarios()]
-        operator = app.service.trainer.terminal_operator(_login())
+        from bot.commands.trainer import login
+
+        operator = app.service.trainer.terminal_operator(login())
         return [{**_row(item.scenario), "enabled": item.entry.enabled}
                 for item in app.service.trainer.library(operator).items]
 
@@ -78,15 +80,6 @@ async def _published(show_all: bool) -> list[dict[str, object]]:
 def _row(s: Scenario) -> dict[str, object]:
     return {"id": s.id, "title": s.title, "kind": s.kind, "difficulty": s.difficulty,
             "version": s.version}
-
-
-def _login() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "terminal"
 
 
 @click.command()

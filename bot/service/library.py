@@ -13,6 +13,7 @@ still a seeded one; a version a trainer published is never replaced by a file.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import tempfile
 from collections.abc import Mapping
@@ -46,6 +47,14 @@ class Snapshot:
     standard: Standard
     grader: Grader
     standard_row: PublishedStandard | None
+
+
+def standard_key(standard: Standard) -> str:
+    """The standard's identity for publishing and caching: its checks' hash (`version`) plus
+    what else changes a score — the pass mark and the hint penalty, which `version` leaves out
+    (two standards that differ only in `pass_mark: 80` are different versions here)."""
+    extra = f"{standard.pass_mark}:{standard.hint_penalty}"
+    return standard.version + "-" + hashlib.sha256(extra.encode()).hexdigest()[:6]
 
 
 def safe_file_name(name: str | None, default: str = SAFE_NAME) -> str:
@@ -113,7 +122,7 @@ class PublishedLibrary:
         self._storage = storage
         self._start = standard
         self._standards: dict[str, tuple[Standard, Grader]] = {
-            standard.version: (standard, grader or Grader(standard))
+            standard_key(standard): (standard, grader or Grader(standard))
         }
         self._parsed: dict[tuple[str, str], Scenario] = {}
         self._snapshot: Snapshot | None = None
@@ -146,7 +155,7 @@ class PublishedLibrary:
         """The compiled standard (and its grader) of a published row; the start standard for
         None. A row that no longer loads (e.g. its base changed) falls back to the start one."""
         if row is None:
-            return self._standards[self._start.version]
+            return self._standards[standard_key(self._start)]
         known = self._standards.get(row.version)
         if known is not None:
             return known
@@ -154,19 +163,20 @@ class PublishedLibrary:
             standard = standard_from_bytes(row.yaml.encode("utf-8"), row.file_name)
         except StandardError as exc:
             logger.error("published standard %s does not load: %s", row.number, exc)
-            return self._standards[self._start.version]
+            return self._standards[standard_key(self._start)]
         return self.remember(standard)
 
     def remember(self, standard: Standard, grader: Grader | None = None) -> tuple[Standard, Grader]:
         """Keep a compiled standard (just published, or loaded) by its version."""
-        known = self._standards.get(standard.version)
+        key = standard_key(standard)
+        known = self._standards.get(key)
         if known is None:
             known = (standard, grader or Grader(standard))
-            self._standards[standard.version] = known
+            self._standards[key] = known
         return known
 
     def standard_by_version(self, version: str) -> Standard | None:
-        """A standard this process knows or the database holds, by content hash."""
+        """A standard this process knows or the database holds, by `standard_key`."""
         known = self._standards.get(version)
         if known is not None:
             return known[0]
@@ -187,7 +197,7 @@ class PublishedLibrary:
         if text is not None:
             try:
                 row = self._storage.publish_standard(
-                    version=standard.version, name=standard.name,
+                    version=standard_key(standard), name=standard.name,
                     file_name=safe_file_name(standard.source.name if standard.source else None),
                     yaml=text, source="seed", published_by=None, only_if_seeded=True,
                 )
@@ -202,7 +212,7 @@ class PublishedLibrary:
             yaml = _read(Path(path)) if path else None
             if yaml is None:
                 yaml = scenario_yaml(scenario)
-            if current.version != standard.version:
+            if standard_key(current) != standard_key(standard):
                 try:
                     name = Path(path or f"{sid}.yaml").name
                     scenario = scenario_from_bytes(yaml.encode("utf-8"), name, current)

@@ -16,6 +16,7 @@ from bot.service.library import (
     safe_file_name,
     scenario_from_bytes,
     standard_from_bytes,
+    standard_key,
 )
 from bot.service.people import Who
 from bot.service.stats import ScenarioFunnel, funnel
@@ -120,7 +121,7 @@ class TrainerService:
         self.require(who)
         snap = self._service.published.snapshot()
         items = [LibraryItem(snap.entries[sid], snap.scenarios[sid]) for sid in snap.entries]
-        return LibraryView(items, snap.standard_row, snap.standard.version)
+        return LibraryView(items, snap.standard_row, standard_key(snap.standard))
 
     def item(self, who: Who, scenario_id: str) -> LibraryItem:
         """One scenario of the library. Writes: no. Raises `Forbidden`, `UnknownScenario`."""
@@ -258,12 +259,12 @@ class TrainerService:
         checked = list(snap.entries)
         if problems:
             return PublishOutcome("rejected", "standard", shown, problems, checked=checked,
-                                  version=standard.version)
+                                  version=standard_key(standard))
         warnings: list[ScenarioWarning] = []
         for scenario in scenarios:
             result = await self.selftest_scenario(scenario, standard)
             warnings += [ScenarioWarning(scenario.id, f) for f in result.findings]
-        outcome = PublishOutcome("rejected", "standard", shown, version=standard.version,
+        outcome = PublishOutcome("rejected", "standard", shown, version=standard_key(standard),
                                  warnings=warnings, checked=checked)
         if warnings and strict:
             return outcome
@@ -271,7 +272,7 @@ class TrainerService:
             return replace(outcome, status="confirm")
         try:
             row = self._storage.publish_standard(
-                version=standard.version, name=standard.name,
+                version=standard_key(standard), name=standard.name,
                 file_name=safe_file_name(shown, "standard.yaml"), yaml=data.decode("utf-8"),
                 source=source, published_by=who.person.id if who.person else None,
             )

@@ -26,7 +26,7 @@ from bot.errors import (
     InvalidMode,
     UnknownScenario,
 )
-from bot.service.library import PublishedLibrary, Snapshot
+from bot.service.library import PublishedLibrary, Snapshot, standard_key
 from bot.service.people import PeopleService
 from bot.service.views import (
     AbandonView,
@@ -132,7 +132,7 @@ class TrainingService:
     def engine(self, scenario: Scenario, snapshot: Snapshot | None = None) -> Engine:
         """The (cached) engine for this exact scenario version and the current standard."""
         snap = snapshot or self.published.snapshot()
-        key = (scenario.id, scenario.version, snap.standard.version)
+        key = (scenario.id, scenario.version, standard_key(snap.standard))
         engine = self._engines.get(key)
         if engine is None:
             engine = Engine(

@@ -31,4 +31,172 @@ RU_TRAINER: dict[str, str] = {
     "diagram.outcome.hung_up": "клиент ушёл",
     "diagram.outcome.escalated": "жалоба руководителю",
     "diagram.patience": "После {patience} неудачных ответов клиент уходит в «{state}».",
+    # --- a loader's problems in plain Russian (bot/problems.py) ---
+    "problem.at": "{file}, строка {line}, столбец {col}",
+    "problem.field": "поле {field}",
+    "problem.suggest": " (может быть, «{name}»?)",
+    "problem.where": " в {where}",
+    "problem.allowed": "; допустимые поля: {allowed}",
+    "problem.kind.step": "шаг",
+    "problem.kind.violation": "нарушение",
+    "problem.unknown_field": "неизвестное поле «{name}»{where}{allowed}",
+    "problem.missing_field": "не хватает обязательного поля «{name}»{where}",
+    "problem.unknown_check": "{field}: неизвестная проверка «{id}»{suggest}",
+    "problem.wrong_kind": "{field}: «{id}» — это {kind}, а здесь ожидается {want}",
+    "problem.step_not_expected": (
+        "{field}: шага «{id}» нет в expect этого состояния — он никогда не оценивается"
+    ),
+    "problem.no_such_state": "{what}: состояния «{id}» нет{suggest}",
+    "problem.final_has": (
+        "состояние «{id}» конечное (у него есть outcome), в нём не может быть «{name}»"
+    ),
+    "problem.no_client": "у состояния «{id}» нет реплики клиента: добавьте варианты в client",
+    "problem.no_else": (
+        "у состояния «{id}» нет else: укажите, куда идти, если ни одно правило не подошло "
+        "(или дайте ему outcome, чтобы сделать его конечным)"
+    ),
+    "problem.lost_not_final": "on_patience_lost: состояние «{id}» должно быть конечным",
+    "problem.no_final": (
+        "нет конечного состояния: дайте хотя бы одному состоянию outcome "
+        "(resolved, hung_up или escalated)"
+    ),
+    "problem.no_hung_up": (
+        "patience: нет конечного состояния с outcome: hung_up, куда уходит клиент, когда "
+        "кончается терпение (добавьте его, задайте on_patience_lost или patience: null)"
+    ),
+    "problem.unreachable": "до состояния «{id}» нельзя дойти из «{start}»",
+    "problem.dead_end": "из состояния «{id}» нельзя дойти до конца разговора (замкнутый круг)",
+    "problem.duplicate_id": "id сценария «{id}» уже занят: {where}",
+    "problem.not_a_mapping": "файл сценария должен быть набором полей (id, title, kind, …)",
+    "problem.no_states": "states: нужно хотя бы одно состояние",
+    "problem.time_format": "{field}: время пишется как ЧЧ:ММ, например 10:30",
+    "problem.identifier": (
+        "{field}: только строчные латинские буквы, цифры и _, первая — буква "
+        "(например, hold_request)"
+    ),
+    "problem.empty_condition": (
+        "{field}: в условии нужна хотя бы одна проверка (например, score_at_least: 80)"
+    ),
+    "problem.at_most": "{field}: значение должно быть не больше {n}",
+    "problem.at_least": "{field}: значение должно быть не меньше {n}",
+    "problem.integer": "{field}: нужно целое число",
+    "problem.extra_field": "{field}: такого поля нет",
+    "problem.required": "{field}: обязательное поле не заполнено",
+    "problem.number": "{field}: нужно число",
+    "problem.string": "{field}: нужен текст",
+    "problem.list": "{field}: нужен список",
+    "problem.mapping": "{field}: нужен набор полей",
+    "problem.boolean": "{field}: нужно true или false",
+    "problem.too_long": "{field}: не длиннее {n} символов",
+    "problem.too_short": "{field}: нельзя оставлять пустым",
+    "problem.too_many": "{field}: не больше {n} элементов",
+    "problem.too_few": "{field}: нужен хотя бы {n} элемент",
+    "problem.one_of": "{field}: допустимые значения — {options}",
+    "problem.tag": "тег YAML «{tag}» не допускается: напишите просто значение",
+    "problem.second_document": (
+        "здесь начинается второй документ YAML («---»): в файле должен быть один"
+    ),
+    "problem.too_deep": "вложенность глубже {n} уровней: упростите файл",
+    "problem.too_many_values": "в файле больше {n} значений (с учётом ссылок): упростите его",
+    "problem.value_too_long": "значение длиной {size} символов, а можно не больше {n}",
+    "problem.too_many_aliases": "больше {n} ссылок «*имя»: упростите файл",
+    "problem.alias_unknown": "ссылка «*{name}» указывает на метку «&{name}», которой выше нет",
+    "problem.alias_loop": "ссылка «*{name}» стоит внутри значения, на которое ссылается (круг)",
+    "problem.duplicate_key": "ключ «{name}» повторяется (впервые — в строке {line})",
+    "problem.bad_key": "ключом может быть только простое имя, а не список или набор полей",
+    "problem.bad_merge": "«<<» объединяет наборы полей: укажите ссылку (<<: *имя)",
+    "problem.bad_scalar": "«{text}» не читается как значение типа {type}",
+    "problem.file_too_big": "файл весит {size} байт, а принимается не больше {n}",
+    "problem.not_utf8": "файл не в кодировке UTF-8: байт {byte} здесь не читается "
+    "(сохраните файл в UTF-8)",
+    "problem.bad_char": "символ {char} недопустим в файле YAML",
+    "problem.open_quote": "ошибка YAML: кавычка, открытая здесь, не закрыта",
+    "problem.runaway_quote": (
+        "ошибка YAML: текст в кавычках {char}, начатый здесь, тянется до строки {line} — "
+        "видимо, не закрыта кавычка"
+    ),
+    "problem.open_bracket": "ошибка YAML: скобка «{char}», открытая здесь, не закрыта",
+    "problem.syntax": "ошибка синтаксиса YAML ({detail})",
+    "problem.not_yaml": "публикуются только файлы .yaml или .yml",
+    "problem.check_without_phrases": (
+        "{field}: проверке нужны phrases или значение из context, чтобы срабатывать"
+    ),
+    "problem.requires_unknown": "{field}: requires называет неизвестную проверку «{id}»",
+    "problem.unknown_check_plain": "{field}: неизвестная проверка «{id}»",
+    "problem.extends_missing": (
+        "extends: файла «{name}» нет (загруженный стандарт может расширять только default)"
+    ),
+    "problem.extends_loop": "extends: «{name}» ведёт обратно к этому файлу (круг)",
+    "problem.no_file": "файла нет",
+    # --- the self-test (scenarios/selftest.py findings) ---
+    "selftest.ok": (
+        "Самопроверка пройдена: сильный стажёр проходит ({score}/100), слабые — нет; "
+        "проверено состояний: {states}."
+    ),
+    "selftest.warnings": (
+        "Самопроверка: сильный стажёр проходит ({score}/100), слабые — нет, но есть замечания "
+        "(проверено состояний: {states}):"
+    ),
+    "selftest.failed": "Самопроверка не пройдена (проверено состояний: {states}):",
+    "selftest.trainee.strong": "сильный стажёр",
+    "selftest.trainee.missed": "пропускает шаги",
+    "selftest.trainee.forbidden": "говорит запрещённую фразу",
+    "selftest.trainee.rude": "грубит",
+    "selftest.outcome.resolved": "вопрос решён",
+    "selftest.outcome.hung_up": "клиент ушёл",
+    "selftest.outcome.escalated": "жалоба руководителю",
+    "selftest.outcome.none": "разговор не закончен",
+    "selftest.strong_no_phrase": (
+        "«{state}»: сильный стажёр не может выполнить «{steps}» — ни одна рекомендуемая фраза "
+        "стандарта (ни пример из подсказки) не засчитывается в контексте этого сценария."
+    ),
+    "selftest.strong_fails_turn": (
+        "«{state}»: ответ сильного стажёра не проходит — {score}/100 (пропущено: {steps}; "
+        "нарушения: {checks})."
+    ),
+    "selftest.strong_bad_outcome": (
+        "«{state}»: после правильного ответа клиент попадает в «{to}» — {outcome}."
+    ),
+    "selftest.strong_loops": (
+        "«{state}»: сильный стажёр ходит по кругу — разговор не доходит до конца."
+    ),
+    "selftest.strong_run_fails": (
+        "Сильный стажёр не проходит сценарий: {score}/100, итог — {outcome} "
+        "(виновато состояние «{state}»)."
+    ),
+    "selftest.weak_passes": (
+        "Слабый стажёр ({trainee}) проходит сценарий: {score}/100, итог — {outcome}; "
+        "его пропускает состояние «{state}»."
+    ),
+    "selftest.weak_let_through": (
+        "«{state}»: слабый ответ ({trainee}) ведёт туда же, куда и правильный, — в «{to}»."
+    ),
+    "selftest.weak_never_ends": (
+        "Слабый стажёр ({trainee}) застревает в «{state}»: разговор не кончается "
+        "(нет patience?)."
+    ),
+    "selftest.no_weak_example": (
+        "Стандарт не ловит ни одной фразы слабого стажёра ({trainee}) — эта часть проверки "
+        "пропущена."
+    ),
+    # --- statistics: where trainees fail ---
+    "stats.title": "📊 {title} ({id}) — где ошибаются стажёры",
+    "stats.empty": "Попыток пока нет (просмотры тренеров не считаются).",
+    "stats.totals": (
+        "Попыток: {runs} — завершено {finished}, зачёт {passed}, брошено {abandoned}, "
+        "идёт {active}. Исходы: {outcomes}."
+    ),
+    "stats.outcome": "{outcome} {count}",
+    "stats.hints": "Подсказки: в {with_hints} из {runs} попыток ({percent} %), всего {hints}.",
+    "stats.state": (
+        "• {state}: дошли {reached} ({percent} %), ответов {replies}, неудачных {failed}, "
+        "медиана ответа {median}"
+    ),
+    "stats.final": "• {state} ({outcome}): дошли {reached} ({percent} %)",
+    "stats.old_state": "(только в прежних версиях)",
+    "stats.seconds": "{seconds} с",
+    "stats.missed": "   чаще пропускают: {checks}",
+    "stats.violations": "   нарушения: {checks}",
+    "stats.check": "{title} — {count} ({percent} %)",
+    "stats.ends": "   бросили здесь: {dropped}; клиент ушёл: {hung_up}; жалоба: {escalated}",
 }
