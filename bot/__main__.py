@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import secrets
 import signal
+import string
 from collections.abc import AsyncIterator
 
 from aiogram import Bot, Dispatcher
@@ -89,11 +91,37 @@ async def run_polling(dp: Dispatcher, bot: Bot) -> None:
     await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
 
 
+MIN_SECRET_LENGTH = 32
+SECRET_ALPHABET = frozenset(string.ascii_letters + string.digits + "_-")
+
+
+def webhook_secret(configured: str | None) -> str:
+    """The secret Telegram must send with every update in webhook mode.
+
+    Without `WEBHOOK_SECRET` a random one is generated for this process (we register it with
+    `setWebhook` ourselves, so nothing else needs to know it). A configured secret shorter than
+    32 characters, or with characters Telegram does not allow (A–Z, a–z, 0–9, _ and -), is
+    refused: anyone who reaches the port could otherwise post updates as any user.
+    Raises `SystemExit` with the reason.
+    """
+    if not configured:
+        logger.warning("WEBHOOK_SECRET is empty: generated a random secret for this run")
+        return secrets.token_urlsafe(48)
+    if len(configured) < MIN_SECRET_LENGTH or not set(configured) <= SECRET_ALPHABET:
+        raise SystemExit(
+            f"WEBHOOK_SECRET must be at least {MIN_SECRET_LENGTH} characters of A-Z, a-z, 0-9, "
+            "_ and - (or empty, to generate one); refusing to start webhook mode"
+        )
+    return configured
+
+
 async def run_webhook(dp: Dispatcher, bot: Bot, settings: Settings) -> None:
     """aiohttp server receiving updates; Telegram's secret-token header is checked."""
     if not settings.webhook_url:
         raise SystemExit("BOT_MODE=webhook needs WEBHOOK_URL")
-    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    secret = webhook_secret(
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    )
     async with webhook_server(dp, bot, settings.webhook_host, settings.webhook_port,
                               path=_webhook_path(settings.webhook_url), secret=secret):
         await bot.set_webhook(settings.webhook_url, secret_token=secret,
@@ -113,7 +141,7 @@ def _webhook_path(url: str) -> str:
 
 @contextlib.asynccontextmanager
 async def webhook_server(
-    dp: Dispatcher, bot: Bot, host: str, port: int, path: str, secret: str | None
+    dp: Dispatcher, bot: Bot, host: str, port: int, path: str, secret: str
 ) -> AsyncIterator[web.AppRunner]:
     """Serve `dp` over aiohttp at `path`; requests without the right
     X-Telegram-Bot-Api-Secret-Token header get 401. Startup/shutdown hooks run with the app."""

@@ -1,4 +1,6 @@
-"""The last router: whatever nobody else took from someone who has not registered yet."""
+"""The last router: whatever nobody else took — from someone not registered yet, or a button no
+router understands (an old message's keyboard, forged data). Every callback gets an answer, so no
+button keeps spinning."""
 
 from __future__ import annotations
 
@@ -17,8 +19,13 @@ async def unregistered(event: Message | CallbackQuery, texts: Texts) -> None:
         await event.answer(texts("error.person_not_found"))
 
 
+async def stale_button(call: CallbackQuery, texts: Texts) -> None:
+    await call.answer(texts("error.stale_button"), show_alert=True)
+
+
 def make_router() -> Router:
     router = Router(name=__name__)
     router.message.register(unregistered, ~Registered())
     router.callback_query.register(unregistered, ~Registered())
+    router.callback_query.register(stale_button)
     return router

@@ -332,3 +332,17 @@ async def test_another_trainees_hint_button_is_refused(chat: ChatFactory, app: A
     assert attempt.hints_used == 0
     alerts = [a for a in intruder.session.answers() if a.show_alert]
     assert alerts and "Не нашёл" in (alerts[-1].text or "")
+
+
+async def test_a_malformed_or_unknown_button_is_answered(chat: ChatFactory, app: App) -> None:
+    """Forged or stale callback data never leaves the button spinning."""
+    user = chat(407)
+    await register(user)
+    menu = user.find("Главное меню")
+    for data in ("h:not-a-number", "zz:whatever", "go:training"):
+        update = user.press_update(menu, "Тренировка")
+        assert update.callback_query is not None
+        call = update.callback_query.model_copy(update={"data": data})
+        before = len(user.session.answers())
+        await user.feed(update.model_copy(update={"callback_query": call}))
+        assert len(user.session.answers()) == before + 1, data

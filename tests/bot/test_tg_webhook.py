@@ -12,7 +12,7 @@ from tg_harness import Chat
 
 from bot.__main__ import App, webhook_server
 
-SECRET = "s3cret-token"
+SECRET = "s3cret-token-0123456789-abcdefghijkl"
 
 
 def _free_port() -> int:
@@ -45,3 +45,16 @@ async def test_webhook_checks_the_secret_token_header(
                 break
             await asyncio.sleep(0.02)
         assert any("Как это работает" in s.text for s in user.log)
+
+
+def test_webhook_mode_refuses_a_short_or_malformed_secret_and_generates_one_if_empty() -> None:
+    import pytest
+
+    from bot.__main__ import MIN_SECRET_LENGTH, webhook_secret
+
+    for bad in ("short", "x" * (MIN_SECRET_LENGTH - 1), "a" * 40 + " space"):
+        with pytest.raises(SystemExit, match="WEBHOOK_SECRET"):
+            webhook_secret(bad)
+    one, two = webhook_secret(None), webhook_secret("")
+    assert len(one) >= MIN_SECRET_LENGTH and one != two
+    assert webhook_secret(SECRET) == SECRET

@@ -12,9 +12,14 @@
 //   - answerCallbackQuery, sendChatAction, setMyCommands, getMyCommands, deleteMyCommands,
 //     deleteWebhook, getWebhookInfo, setChatMenuButton, close, logOut answer with real values;
 //   - flood control: POST /_control/flood {method, count, retry_after} makes the next `count`
-//     calls of `method` ("*" = any) answer HTTP 429 with `parameters.retry_after`.
+//     calls of `method` ("*" = any) answer HTTP 429 with `parameters.retry_after`;
+//   - faults: POST /_control/fault {method, count, status, delay_ms} makes the next `count` calls
+//     of `method` wait `delay_ms` first (a slow or timed-out Telegram) and/or answer HTTP
+//     `status` (e.g. 502) without doing anything.
 // Control endpoints for the tests: GET /_control/health, GET /_control/stats,
-// POST /_control/flood, POST /_control/reset.
+// POST /_control/flood, POST /_control/fault, POST /_control/reset, and for load generators
+// POST /_control/drain {token, timeout_ms}: every bot message of that token (all chats) sent
+// since the last drain, long-polled (one poller for many simulated users).
 //
 // Usage: node emulator.js [port] (or PORT=...); prints one JSON line {"ready":true,"port":N}
 // on stdout when listening. Never edit node_modules: everything is done from here.
@@ -46,6 +51,9 @@ function makeServer(listenPort) {
   const app = server.webServer;
   const state = {
     floods: [], // {method, count, retry_after}
+    faults: [], // {method, count, status, delay_ms}
+    faultAnswers: 0,
+    drained: {}, // token -> index into botMessages already drained
     calls: {}, // method -> count of bot API calls
     floodAnswers: 0,
     commands: {}, // token -> [{command, description}]
@@ -125,6 +133,20 @@ function makeServer(listenPort) {
   routes.push(['/bot:token/:method', null, (req, res, next) => {
     const { method } = req.params;
     state.calls[method] = (state.calls[method] || 0) + 1;
+    const fault = state.faults.find((f) => f.count > 0 && (f.method === '*' || f.method === method));
+    if (fault) {
+      fault.count -= 1;
+      state.faultAnswers += 1;
+      const act = () => {
+        if (fault.status) {
+          res.status(fault.status).json({ ok: false, error_code: fault.status, description: 'Bad Gateway' });
+        } else {
+          next();
+        }
+      };
+      if (fault.delay_ms) setTimeout(act, fault.delay_ms); else act();
+      return;
+    }
     const flood = state.floods.find((f) => f.count > 0 && (f.method === '*' || f.method === method));
     if (flood) {
       flood.count -= 1;
@@ -249,6 +271,7 @@ function makeServer(listenPort) {
       calls: state.calls,
       flood_answers: state.floodAnswers,
       floods: state.floods,
+      fault_answers: state.faultAnswers,
       commands: state.commands,
       user_updates: server.storage.userMessages.length,
       bot_messages: server.storage.botMessages.length,
@@ -259,10 +282,59 @@ function makeServer(listenPort) {
     state.floods.push({ method, count: Number(count), retry_after: Number(retryAfter) });
     res.json({ ok: true, result: true });
   }]);
+  routes.push(['/_control/fault', null, (req, res) => {
+    const { method = '*', count = 1, status = 0, delay_ms: delayMs = 0 } = req.body;
+    state.faults.push({ method, count: Number(count), status: Number(status), delay_ms: Number(delayMs) });
+    res.json({ ok: true, result: true });
+  }]);
+  routes.push(['/_control/drain', null, (req, res) => {
+    const { token, timeout_ms: timeoutMs = 0 } = req.body;
+    const take = () => {
+      const all = server.storage.botMessages;
+      const from = state.drained[token] || 0;
+      const out = [];
+      for (let i = from; i < all.length; i += 1) {
+        const m = all[i];
+        if (m.botToken !== token) continue;
+        const markup = parseJson(m.message.reply_markup);
+        out.push({
+          chat_id: Number(m.message.chat_id),
+          message_id: m.messageId,
+          text: m.message.text,
+          buttons: (markup && markup.inline_keyboard) || [],
+        });
+      }
+      state.drained[token] = all.length;
+      return out;
+    };
+    const first = take();
+    if (first.length || !timeoutMs) {
+      res.json({ ok: true, result: first });
+      return;
+    }
+    let timer = null;
+    const done = () => {
+      server.off('AddedBotMessage', onMessage);
+      if (timer) clearTimeout(timer);
+      timer = null;
+    };
+    const onMessage = () => {
+      done();
+      setImmediate(() => res.json({ ok: true, result: take() }));
+    };
+    server.on('AddedBotMessage', onMessage);
+    timer = setTimeout(() => {
+      done();
+      res.json({ ok: true, result: take() });
+    }, Number(timeoutMs));
+    res.on('close', done);
+  }]);
   routes.push(['/_control/reset', null, (_req, res) => {
     server.storage.userMessages = [];
     server.storage.botMessages = [];
     state.floods = [];
+    state.faults = [];
+    state.drained = {};
     state.calls = {};
     state.floodAnswers = 0;
     res.json({ ok: true, result: true });

@@ -142,6 +142,7 @@ class TgUser:
         self.user_id = user_id
         self.first_name = first_name
         self.received: list[BotMessage] = []
+        self._unread: list[BotMessage] = []  # fetched but not yet looked at by `wait_for`
 
     # --- what the user sends -------------------------------------------------------------
     def _user(self) -> dict[str, Any]:
@@ -193,6 +194,7 @@ class TgUser:
         resp.raise_for_status()
         fresh = [BotMessage.from_stored(item) for item in resp.json()["result"]]
         self.received.extend(fresh)
+        self._unread.extend(fresh)
         return fresh
 
     async def wait_for(
@@ -200,20 +202,23 @@ class TgUser:
         predicate: Callable[[BotMessage], bool],
         timeout: float = 10.0,
     ) -> BotMessage:
-        """Wait for a bot message matching `predicate`; collects everything else on the way.
-
-        Raises TimeoutError with the texts seen so far.
+        """Wait for a bot message matching `predicate`, oldest first; the messages before it are
+        passed over, the ones after it (e.g. a card that came in the same poll as the closing
+        line) stay unread for the next call. Raises TimeoutError with the texts seen so far.
         """
         seen: list[str] = []
         deadline = asyncio.get_running_loop().time() + timeout
+        await self.fetch()
         while True:
-            for message in await self.fetch():
+            while self._unread:
+                message = self._unread.pop(0)
                 seen.append(message.text[:80])
                 if predicate(message):
                     return message
             if asyncio.get_running_loop().time() > deadline:
                 raise TimeoutError(f"user {self.user_id}: no matching bot message; saw {seen}")
             await asyncio.sleep(0.03)
+            await self.fetch()
 
     async def wait_text(self, part: str, timeout: float = 10.0) -> BotMessage:
         return await self.wait_for(lambda m: part in m.text, timeout)

@@ -1,0 +1,227 @@
+"""Load: N simulated trainees playing whole scenarios at once through the real bot and the
+Telegram API emulator on loopback.
+
+    make bench     # or: .venv/bin/python bench/bench_load.py --trainees 10 100 300 [--json]
+    .venv/bin/python bench/bench_load.py --trainees 300 --limits --think 5 15
+
+Two modes:
+- capacity (default): flood control out of the way (FLOOD_* raised far above Telegram's limits)
+  and no pause before a reply: graded turns a second is the bot's own capacity;
+- `--limits`: the bot's real flood control (30 messages a second in total, 1 a second per chat
+  after a short burst) and trainees who read and type for `--think` seconds (uniform) before
+  each reply, as Telegram would see them.
+
+Each trainee is a person already in the bot's database (registration is not measured); it opens
+the menu with /start, picks training → the scenario's kind → the scenario → «Начать», then answers
+every client line with the standard's phrases of that state's hint until the score card. One
+poller drains every bot message of the run from the emulator (`/_control/drain`) and hands each
+to its chat, so the load generator is not the bottleneck. Reported: graded turns per second,
+reply→feedback latency p50/p99 (the time from sending a reply to receiving the message with the
+next client line or the card), lost replies (a reply with no answer within the time cap), peak
+memory of the bot (VmHWM), CPU seconds of the bot, the emulator and the load generator.
+Bounded in count (each trainee plays one scenario) and in time (`--cap` seconds).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "tests" / "helpers")]
+
+from play_helpers import good_reply, state_of_line  # noqa: E402
+from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env  # noqa: E402
+
+from bot.storage import Storage  # noqa: E402
+from bot.texts import Texts  # noqa: E402
+from scenarios import Scenario, load_library  # noqa: E402
+
+CLIENT = "Клиент:"
+CARD = "Результат:"
+SCENARIOS = ("hold_request", "complaint", "system_failure", "difficult_client", "transfer")
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * q))] if values else float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (Linux /proc), in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    return ticks / 100.0
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Inbox:
+    """Every bot message of the run, routed to its chat by one long-polling drainer."""
+
+    def __init__(self, http: httpx.AsyncClient, emulator: Emulator, token: str) -> None:
+        self.http, self.emulator, self.token = http, emulator, token
+        self.queues: dict[int, asyncio.Queue[BotMessage]] = defaultdict(asyncio.Queue)
+        self.stopped = False
+
+    async def run(self) -> None:
+        while not self.stopped:
+            resp = await self.http.post(f"{self.emulator.url}/_control/drain",
+                                        json={"token": self.token, "timeout_ms": 500})
+            for item in resp.json()["result"]:
+                self.queues[item["chat_id"]].put_nowait(BotMessage(
+                    message_id=int(item["message_id"]), text=str(item["text"]),
+                    buttons=item["buttons"]))
+
+    async def wait(self, chat_id: int, part: str | tuple[str, ...], timeout: float) -> BotMessage:
+        parts = (part,) if isinstance(part, str) else part
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"chat {chat_id}: nothing with {parts}")
+            message = await asyncio.wait_for(self.queues[chat_id].get(), left)
+            if any(p in message.text for p in parts):
+                return message
+
+
+async def trainee(
+    user: TgUser, inbox: Inbox, scenario: Scenario, texts: Texts, think: tuple[float, float],
+    cap: float, latencies: list[float], lost: list[int], window: list[float],
+) -> None:
+    uid = user.user_id
+    await user.send_command("start")
+    menu = await inbox.wait(uid, "Главное меню", cap)
+    await user.press(menu, "Тренировка")
+    kinds = await inbox.wait(uid, "тип ситуации", cap)
+    await user.press(kinds, texts.kind(scenario.kind))
+    chooser = await inbox.wait(uid, "сценарий", cap)
+    await user.press(chooser, scenario.title)
+    briefing = await inbox.wait(uid, scenario.title, cap)
+    await user.press(briefing, "Начать")
+    line = await inbox.wait(uid, CLIENT, cap)
+    rng = random.Random(uid)
+    while CARD not in line.text:
+        text = line.text.split(CLIENT, 1)[1]
+        state = state_of_line(scenario, text.split("\n")[0].replace("</b>", "").strip())
+        if scenario.states[state].final:
+            return
+        if think[1] > 0:
+            await asyncio.sleep(rng.uniform(*think))
+        sent = time.monotonic()
+        window.append(sent)
+        await user.send_text(good_reply(scenario, state))
+        try:
+            line = await inbox.wait(uid, (CLIENT, CARD), cap)
+        except TimeoutError:
+            lost.append(uid)
+            return
+        latencies.append(time.monotonic() - sent)
+        window.append(time.monotonic())
+
+
+async def run(
+    trainees: int, limits: bool, think: tuple[float, float], cap: float
+) -> dict[str, Any]:
+    library = load_library().scenarios
+    texts = Texts()
+    emulator = Emulator.start()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    token = f"{500000 + trainees}:bench-load"
+    db = tmp / "bot.db"
+    with Storage(db) as storage:
+        team = storage.create_team("Нагрузка")
+        for i in range(trainees):
+            storage.create_person(f"Стажёр {i:04d}", telegram_id=700_000 + i, team_id=team.id)
+    extra = {} if limits else {"FLOOD_GLOBAL_RATE": "100000", "FLOOD_CHAT_RATE": "100000",
+                               "FLOOD_CHAT_BURST": "100000"}
+    bot = BotProcess(bot_env(emulator, token, db, **extra), tmp / "bot.log")
+    latencies: list[float] = []
+    lost: list[int] = []
+    window: list[float] = []  # when replies were sent and answered: the span of graded turns
+    try:
+        async with httpx.AsyncClient(timeout=cap + 30,
+                                     limits=httpx.Limits(max_connections=200)) as http:
+            bot.start()
+            await bot.wait_ready(emulator, http)
+            assert bot.proc is not None
+            inbox = Inbox(http, emulator, token)
+            drainer = asyncio.create_task(inbox.run())
+            cpu_bot, cpu_emu = cpu_seconds(bot.proc.pid), cpu_seconds(emulator.proc.pid)
+            own = resource.getrusage(resource.RUSAGE_SELF)
+            started = time.monotonic()
+            users = [TgUser(http, emulator, token, 700_000 + i) for i in range(trainees)]
+            await asyncio.wait_for(asyncio.gather(*(
+                trainee(u, inbox, library[SCENARIOS[i % len(SCENARIOS)]], texts, think, cap,
+                        latencies, lost, window)
+                for i, u in enumerate(users)
+            )), timeout=cap * 4)
+            elapsed = time.monotonic() - started
+            own_after = resource.getrusage(resource.RUSAGE_SELF)
+            result: dict[str, Any] = {
+                "trainees": trainees,
+                "mode": "limits" if limits else "capacity",
+                "think_s": list(think),
+                "graded_turns": len(latencies),
+                "turns_per_s": round(len(latencies) / max(1e-9, max(window) - min(window)), 1)
+                if window else 0.0,
+                "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
+                "p99_ms": round(pct(latencies, 0.99) * 1000, 1) if latencies else None,
+                "lost_replies": len(lost),
+                "wall_s": round(elapsed, 1),
+                "bot_peak_mb": round(peak_rss_mb(bot.proc.pid), 1),
+                "cpu_s_bot": round(cpu_seconds(bot.proc.pid) - cpu_bot, 2),
+                "cpu_s_emulator": round(cpu_seconds(emulator.proc.pid) - cpu_emu, 2),
+                "cpu_s_load": round(own_after.ru_utime + own_after.ru_stime
+                                    - own.ru_utime - own.ru_stime, 2),
+            }
+            turns = max(1, len(latencies))
+            result["bot_cpu_ms_per_turn"] = round(result["cpu_s_bot"] * 1000 / turns, 2)
+            inbox.stopped = True
+            await drainer
+    finally:
+        bot.stop()
+        emulator.stop()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--trainees", type=int, nargs="+", default=[10, 100, 300])
+    parser.add_argument("--limits", action="store_true", help="Telegram's limits and think time.")
+    parser.add_argument("--think", type=float, nargs=2, default=None, metavar=("MIN", "MAX"),
+                        help="seconds before each reply (default 0 0, or 5 15 with --limits)")
+    parser.add_argument("--cap", type=float, default=120.0, help="seconds to wait for an answer")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    think = tuple(args.think) if args.think else ((5.0, 15.0) if args.limits else (0.0, 0.0))
+    for n in args.trainees:
+        result = asyncio.run(run(n, args.limits, (think[0], think[1]), args.cap))
+        if args.json:
+            print(json.dumps(result), flush=True)
+        else:
+            print(" · ".join(f"{k} {v}" for k, v in result.items()), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
