@@ -23,6 +23,7 @@ COMMANDS: list[click.Command] = [
     trainer.publish,
     trainer.selftest,
     trainer.stats,
+    trainer.disputes,
 ]
 
 for _command in COMMANDS:

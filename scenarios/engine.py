@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from transitions import EventData, Machine
@@ -363,7 +363,7 @@ class Engine:
         run.strikes = strikes
         run.state = next_state
         run.line, run.line_degraded = None, False
-        run.score = round(sum(t.score.score for t in run.history) / len(run.history))
+        run.score = self._run_score(run)
         outcome = self.scenario.states[next_state].outcome
         if outcome is not None:
             run.finished, run.outcome = True, outcome
@@ -424,7 +424,39 @@ class Engine:
             hint_cost=hint_cost,
         )
 
+    def regrade(self, run: RunState, overrides: Mapping[int, Mapping[str, bool]]) -> FinalCard:
+        """The card of a closed run with some verdicts overridden (turn index → check → value;
+        e.g. a trainer accepted a disputed verdict): each changed turn is scored again by the
+        standard and the run's score follows; the path stays as it was played.
+
+        Updates `run`'s history and score; writes nothing. Raises `RunError` while the run goes
+        on or for a turn index it does not have.
+        """
+        self._check(run)
+        if not run.finished:
+            raise RunError(f"run of '{run.scenario_id}' is not finished yet")
+        for idx, changes in overrides.items():
+            if not 0 <= idx < len(run.history):
+                raise RunError(f"run of '{run.scenario_id}' has no turn {idx}")
+            turn = run.history[idx]
+            verdicts = dict(turn.grade.verdicts)
+            for check, value in changes.items():
+                if check in verdicts and verdicts[check].value != value:
+                    verdicts[check] = verdicts[check].model_copy(
+                        update={"value": value, "evidence": None})
+            grade = turn.grade.model_copy(update={"verdicts": verdicts})
+            score = score_reply(grade, self.scenario.states[turn.state].expect, self.standard)
+            run.history[idx] = turn.model_copy(update={"grade": grade, "score": score})
+        if run.history:
+            run.score = self._run_score(run)
+        return self.final(run)
+
     # -- helpers
+
+    @staticmethod
+    def _run_score(run: RunState) -> int:
+        """The run's score from its turns' scores (hints are taken off in `final`)."""
+        return round(sum(t.score.score for t in run.history) / len(run.history))
 
     def _check(self, run: RunState) -> None:
         if run.scenario_id != self.scenario.id:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import getpass
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import click
 
@@ -22,6 +22,7 @@ from bot.app import App, open_app
 from bot.errors import BotError, UnknownScenario
 from bot.service import Who
 from bot.settings import Settings
+from bot.storage import DisputeStatus
 from bot.texts import Texts
 from bot.workbench import finding_line, selftest_lines, stats_lines
 
@@ -43,10 +44,10 @@ async def operator(name: str | None = None) -> AsyncIterator[tuple[App, Who]]:
         yield app, app.service.trainer.terminal_operator(login(), name)
 
 
-def _run(work: Callable[[], Awaitable[T]]) -> T:
+def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """Run a coroutine; a `BotError` becomes a clean error message and exit code 1."""
     try:
-        return asyncio.run(work())  # type: ignore[arg-type]
+        return asyncio.run(work())
     except UnknownScenario as exc:
         raise click.ClickException(f"no scenario '{exc.scenario_id}' in the library "
                                    "(see `roleplay list --all`)") from exc
@@ -187,3 +188,41 @@ def stats(scenario: str, as_json: bool, png: Path | None) -> None:
 
     raise SystemExit(_run(work))
 
+
+
+# --- disputes ---------------------------------------------------------------------------------
+
+
+@click.command()
+@click.option("--status", type=click.Choice(["open", "accepted", "rejected"]), default=None,
+              help="Only the disputes with this status (default: all).")
+@click.option("--jsonl", "as_jsonl", is_flag=True,
+              help="Accepted and rejected disputes as labelled cases, one JSON object a line "
+                   "(the grading contract of ../shared/spec/checks.md; feed it to "
+                   "`score_eval.py --set FILE`). Open ones have no label yet and are left out.")
+def disputes(status: str | None, as_jsonl: bool) -> None:
+    """Disputed verdicts: what trainees contested, how trainers ruled, and when."""
+
+    async def work() -> int:
+        async with operator() as (app, who):
+            chosen = cast("DisputeStatus | None", status)
+            if as_jsonl:
+                cases = app.service.disputes.export(who, chosen)
+                for case in cases:
+                    click.echo(json.dumps(case, ensure_ascii=False))
+                left_out = len(app.service.disputes.disputes(who, chosen)) - len(cases)
+                if left_out:
+                    click.echo(f"{left_out} dispute(s) left out: open, or the reply was "
+                               "forgotten", err=True)
+                return 0
+            for view in app.service.disputes.disputes(who, chosen):
+                d = view.dispute
+                ruled = f"{d.status} by {d.ruled_by_name or '—'} at {d.ruled_at}" if d.ruled_at \
+                    else d.status
+                click.echo(f"#{d.id} {d.scenario_id} turn {d.turn_idx + 1} {d.check_id}: "
+                           f"{'true' if d.original else 'false'} → "
+                           f"{'true' if d.value else 'false'} ({ruled}); "
+                           f"{view.trainee_name}: {d.comment or ''}".rstrip(": "))
+            return 0
+
+    raise SystemExit(_run(work))

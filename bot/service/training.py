@@ -129,14 +129,22 @@ class TrainingService:
         """The library (one kind of it) as trainees see it, by id. Writes: no."""
         return [s for s in self.library.values() if kind is None or s.kind == kind]
 
-    def engine(self, scenario: Scenario, snapshot: Snapshot | None = None) -> Engine:
-        """The (cached) engine for this exact scenario version and the current standard."""
-        snap = snapshot or self.published.snapshot()
-        key = (scenario.id, scenario.version, standard_key(snap.standard))
+    def engine(
+        self, scenario: Scenario, snapshot: Snapshot | None = None, *,
+        standard: Standard | None = None,
+    ) -> Engine:
+        """The (cached) engine for this exact scenario version and the current standard (or
+        `standard`, e.g. the one an old attempt was graded with)."""
+        if standard is None:
+            snap = snapshot or self.published.snapshot()
+            standard, grader = snap.standard, snap.grader
+        else:
+            standard, grader = self.published.remember(standard)
+        key = (scenario.id, scenario.version, standard_key(standard))
         engine = self._engines.get(key)
         if engine is None:
             engine = Engine(
-                scenario, snap.grader, self.voice, self.judge, standard=snap.standard,
+                scenario, grader, self.voice, self.judge, standard=standard,
                 **({} if self.llm_timeout is None else {"timeout": self.llm_timeout}),
             )
             self._engines[key] = engine
@@ -228,7 +236,7 @@ class TrainingService:
         version_id = self.storage.ensure_scenario_version(
             scenario.id,
             scenario.version,
-            engine.standard.version,
+            standard_key(engine.standard),
             scenario.model_dump_json(by_alias=True),
             scenario.title,
         )
@@ -381,7 +389,7 @@ class TrainingService:
         )
 
     def _title(self, scenario_id: str) -> str:
-        found = self.library.get(scenario_id)
+        found = self.published.snapshot().scenarios.get(scenario_id)
         if found is not None:
             return found.title
         versions = self.storage.scenario_versions(scenario_id)

@@ -39,7 +39,7 @@ def state_of(db: Path) -> list[tuple[str, int, bool]]:
 
 
 def test_every_trainer_command_has_help() -> None:
-    for command in ("publish", "selftest", "stats"):
+    for command in ("publish", "selftest", "stats", "disputes"):
         result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output, command
 
@@ -132,3 +132,37 @@ def test_stats_json_and_png(db: Path, tmp_path: Path) -> None:
     assert body["scenario_id"] == "hold_request" and body["runs"] == 0
     assert [s["state"] for s in body["states"]][:2] == ["opening", "request_cold"]
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_disputes_lists_and_exports_labelled_cases(db: Path) -> None:
+    import asyncio
+
+    from mini_scenario import make_service, write_mini
+    from test_disputes import CLOSING, OPENING, played
+    from trainer_helpers import make_who
+
+    async def two_disputes() -> None:
+        service = make_service(db, write_mini(db.parent / "lib"))
+        try:
+            trainer = make_who(service, 5001, "Ирина Тренер", "trainer", team="Отделение 7")
+            trainee = make_who(service, 5002, "Пётр Стажёр", team="Отделение 7")
+            assert trainee.person is not None
+            attempt_id = await played(service, trainee, [OPENING, OPENING, CLOSING])
+            done = service.disputes.open(attempt_id, 0, "company_name",
+                                         person_id=trainee.person.id)
+            service.disputes.open(attempt_id, 1, "company_name", person_id=trainee.person.id)
+            service.disputes.rule(trainer, done.dispute.id, accept=True)
+        finally:
+            service.close()
+
+    asyncio.run(two_disputes())
+    listed = CliRunner().invoke(cli, ["disputes"])
+    assert listed.exit_code == 0, listed.output
+    assert "accepted by Ирина Тренер" in listed.stdout and "open" in listed.stdout
+    opened = CliRunner().invoke(cli, ["disputes", "--status", "open"])
+    assert len(opened.stdout.splitlines()) == 1
+    exported = CliRunner().invoke(cli, ["disputes", "--jsonl"])
+    assert exported.exit_code == 0
+    [case] = [json.loads(line) for line in exported.stdout.splitlines()]
+    assert case["expected"] == {"company_name": True} and case["text"] == OPENING
+    assert "1 dispute(s) left out" in exported.stderr
