@@ -131,6 +131,16 @@ class TrainerService:
             raise UnknownScenario(scenario_id)
         return LibraryItem(snap.entries[scenario_id], snap.scenarios[scenario_id])
 
+    def item_by_version(self, who: Who, version_id: int) -> LibraryItem:
+        """The scenario one of whose published versions has this id (buttons carry the short
+        version id, not the scenario id). Writes: no. Raises `Forbidden`, `UnknownScenario`."""
+        self.require(who)
+        try:
+            scenario_id = self._storage.published_version(version_id).scenario_id
+        except NotFound:
+            raise UnknownScenario(f"version {version_id}") from None
+        return self.item(who, scenario_id)
+
     def versions(self, who: Who, scenario_id: str) -> list[PublishedScenario]:
         """Every published version of a scenario, oldest first. Writes: no.
         Raises `Forbidden`, `UnknownScenario`."""
@@ -202,14 +212,24 @@ class TrainerService:
                                                 strict)
         return await self._publish_scenario(who, shown, data, source, accept_warnings, strict)
 
-    def _file_problems(self, shown: str, data: bytes) -> list[Located]:
+    def check_upload(self, who: Who, file_name: str, size: int | None) -> list[Located]:
+        """What is wrong with a file before it is even downloaded: its type (`.yaml`/`.yml`)
+        and size (`MAX_UPLOAD_BYTES`). Writes: no. Raises `Forbidden`."""
+        self.require(who)
+        return self._limits(file_name or "uploaded.yaml", size or 0)
+
+    @staticmethod
+    def _limits(shown: str, size: int) -> list[Located]:
         if not shown.lower().endswith(SUFFIXES):
             return [Located(Problem(shown, 1, 1, "only .yaml or .yml files can be published"),
                             None)]
-        if len(data) > MAX_UPLOAD_BYTES:
-            return [Located(Problem(shown, 1, 1, f"the file is {len(data):,} bytes; at most "
+        if size > MAX_UPLOAD_BYTES:
+            return [Located(Problem(shown, 1, 1, f"the file is {size:,} bytes; at most "
                                     f"{MAX_UPLOAD_BYTES:,} are accepted"), None)]
         return []
+
+    def _file_problems(self, shown: str, data: bytes) -> list[Located]:
+        return self._limits(shown, len(data))
 
     async def _publish_scenario(
         self, who: Who, shown: str, data: bytes, source: Source, accept: bool, strict: bool

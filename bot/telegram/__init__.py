@@ -2,8 +2,9 @@
 
 Order matters: errors first (it only handles errors), then registration (`/start` must win over
 everything), the role-guarded routers, the refusal for privileged commands, the menu and help,
-scenario choice, the play loop (it takes any message of a registered person), and the fallback
-for people not registered yet.
+scenario choice, disputes (before the play loop: a dispute's comment is not an answer), the play
+loop (it takes any message of a registered person), and the fallback for people not registered
+yet.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.telegram import (
     admin,
     choose,
     denied,
+    disputes,
     errors,
     fallback,
     hr,
@@ -34,6 +36,7 @@ ROUTER_FACTORIES: list[Callable[[], Router]] = [
     denied.make_router,
     menu.make_router,
     choose.make_router,
+    disputes.make_router,
     play.make_router,
     fallback.make_router,
 ]

@@ -25,12 +25,15 @@ from bot.texts import Texts
 from scenarios import ClientLine
 
 
-async def _send_line(
-    message: Message, texts: Texts, line: ClientLine, attempt_id: int, prefix: str = ""
+async def send_line(
+    message: Message, texts: Texts, line: ClientLine, attempt_id: int, prefix: str = "",
+    dispute_turn: int | None = None,
 ) -> None:
     """Send the client's line (after the feedback, if any), with the hint button when the run
-    gives hints (the engine decides: `line.hint` is None otherwise)."""
-    markup = keyboards.hint(texts, attempt_id, line.hint_cost) if line.hint else None
+    gives hints (the engine decides: `line.hint` is None otherwise) and «Оспорить» for the
+    feedback of turn `dispute_turn`."""
+    markup = keyboards.under_line(texts, attempt_id, line.hint_cost if line.hint else None,
+                                  dispute_turn)
     text = render.client_line(texts, line)
     await send_long(message, f"{prefix}\n\n{text}" if prefix else text, reply_markup=markup)
 
@@ -53,7 +56,7 @@ async def start_run(
     await call.answer()
     await state.set_state(Play.answering)
     await state.set_data({"attempt_id": view.attempt_id})
-    await _send_line(call.message, texts, view.line, view.attempt_id)
+    await send_line(call.message, texts, view.line, view.attempt_id)
 
 
 async def reply(
@@ -88,14 +91,17 @@ async def _render_turn(
     feedback = render.feedback(texts, service.standard, view.result) if view.show_feedback else ""
     if view.final is None:
         assert view.line is not None
-        await _send_line(message, texts, view.line, view.attempt_id, prefix=feedback)
+        await send_line(message, texts, view.line, view.attempt_id, prefix=feedback,
+                        dispute_turn=view.turn_index if feedback else None)
         return
     await state.clear()
     closing = render.client_line(texts, view.line) if view.line and view.line.text else ""
     card = render.final_card(texts, service.standard, view.final)
-    text = "\n\n".join(part for part in (feedback, closing, card) if part)
+    note = texts("lib.preview_done") if view.preview else ""
+    text = "\n\n".join(part for part in (feedback, closing, card, note) if part)
     await send_long(message, text, reply_markup=keyboards.after_run(
-        texts, view.final.scenario_id, view.mode))
+        texts, view.final.scenario_id, view.mode, attempt_id=view.attempt_id,
+        preview=view.preview))
 
 
 async def not_text(message: Message, texts: Texts) -> None:
@@ -124,7 +130,7 @@ async def resume(
         return
     await state.set_state(Play.answering)
     await state.set_data({"attempt_id": active.attempt.id})
-    await _send_line(message, texts, active.line, active.attempt.id)
+    await send_line(message, texts, active.line, active.attempt.id)
 
 
 def make_router() -> Router:

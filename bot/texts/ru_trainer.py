@@ -199,4 +199,108 @@ RU_TRAINER: dict[str, str] = {
     "stats.violations": "   нарушения: {checks}",
     "stats.check": "{title} — {count} ({percent} %)",
     "stats.ends": "   бросили здесь: {dropped}; клиент ушёл: {hung_up}; жалоба: {escalated}",
+    # --- the library in Telegram (/scenarios) ---
+    "lib.title": "📚 <b>Библиотека сценариев</b> · стандарт: версия {standard}",
+    "lib.row": "{mark} <code>{id}</code> — {title} · v{number}, {who}, {when}",
+    "lib.mark.on": "✅",
+    "lib.mark.off": "🚫",
+    "lib.seed": "из поставки",
+    "lib.upload_hint": (
+        "Нажмите на сценарий, чтобы скачать его, посмотреть схему, статистику, пройти его "
+        "как стажёр или скрыть. Чтобы опубликовать новый сценарий или новую версию, пришлите "
+        "YAML-файл документом; стандарт компании — тоже файлом."
+    ),
+    "lib.card": (
+        "<b>{title}</b> (<code>{id}</code>)\n{kind}, сложность {difficulty}\n"
+        "Текущая версия: {number} ({hash}) — {who}, {when}\n"
+        "Стажёры видят сценарий: {visible}\n\n<b>Версии:</b>\n{versions}"
+    ),
+    "lib.version_row": "v{number} — {who}, {when}{warnings}",
+    "lib.version_warnings": " · замечаний самопроверки: {count}",
+    "lib.visible.on": "да",
+    "lib.visible.off": "нет — скрыт",
+    "lib.btn.off": "🚫 Скрыть от стажёров",
+    "lib.btn.on": "✅ Показать стажёрам",
+    "lib.btn.yaml": "📄 Скачать YAML",
+    "lib.btn.png": "🗺 Схема",
+    "lib.btn.play": "▶️ Пройти как стажёр",
+    "lib.btn.stats": "📊 Где ошибаются",
+    "lib.btn.test": "🧪 Самопроверка",
+    "lib.btn.list": "⬅️ К списку",
+    "lib.on_done": "Сценарий «{title}» снова виден стажёрам.",
+    "lib.off_done": "Сценарий «{title}» скрыт от стажёров; начатые попытки доиграют.",
+    "lib.yaml_caption": "{id}, версия {number} — файл в том виде, в каком его опубликовали.",
+    "lib.png_caption": "Схема «{title}», версия {number}.",
+    "lib.stats_caption": "«{title}»: цвет состояния — доля неудачных ответов в нём.",
+    "lib.preview_note": "👁 Предпросмотр «{title}»: эта попытка не попадёт в отчёты и статистику.",
+    "lib.preview_done": "Предпросмотр окончен — попытка не попала в отчёты. Библиотека: /scenarios",
+    # --- publishing from Telegram ---
+    "publish.published": (
+        "✅ Опубликовано: <code>{id}</code>, версия {number}. Стажёры видят её сразу; начатые "
+        "попытки доиграют на прежней версии."
+    ),
+    "publish.published_standard": (
+        "✅ Стандарт опубликован: версия {number}. С ним проверены все сценарии библиотеки "
+        "({count})."
+    ),
+    "publish.unchanged": "Этот файл — уже текущая версия ({number}); ничего не изменилось.",
+    "publish.rejected": (
+        "❌ «{file}» не опубликован — ничего не изменилось. Что исправить ({count}):"
+    ),
+    "publish.confirm": (
+        "⚠️ В «{file}» ошибок нет, но самопроверка нашла замечания ({count}). "
+        "Опубликовать всё равно?"
+    ),
+    "publish.warnings_of": "«{id}»:",
+    "publish.btn.ok": "✅ Опубликовать",
+    "publish.btn.cancel": "✖️ Отмена",
+    "publish.cancelled": "Публикация отменена — ничего не изменилось.",
+    "publish.expired": "Не нашёл файл для публикации — пришлите его ещё раз.",
+    "publish.more": "…и ещё {count}.",
+    "publish.denied": "Публиковать сценарии и стандарт могут только роли: {roles}.",
+    # --- disputes ---
+    "dispute.btn": "⚖️ Оспорить оценку",
+    "dispute.pick": "Какую оценку вы оспариваете?",
+    "dispute.pick_row": "{mark} {title}",
+    "dispute.pick_row_turn": "Реплика {turn}: {mark} {title}",
+    "dispute.nothing": "Здесь нечего оспаривать.",
+    "dispute.ask_comment": (
+        "Оспариваете: «{title}» — {verdict}. Напишите одним сообщением, почему вы не согласны, "
+        "или нажмите «Без комментария»."
+    ),
+    "dispute.btn.skip": "Без комментария",
+    "dispute.sent": "Спор отправлен тренеру — я сообщу о решении.",
+    "dispute.sent_resume": "Спор отправлен тренеру. Продолжаем разговор — ответьте клиенту.",
+    "dispute.no_reviewer": "Спор записан; тренеров, которые могли бы его рассмотреть, пока нет.",
+    "dispute.verdict.step_true": "✅ засчитано",
+    "dispute.verdict.step_false": "❌ не засчитано",
+    "dispute.verdict.violation": "⛔ нарушение",
+    "dispute.to_trainer": (
+        "⚖️ <b>Спор #{id}</b> — {name}{team}\nСценарий «{title}», реплика {turn}\n\n"
+        "🗣 <b>Клиент:</b> {client}\n💬 <b>Ответ:</b> {reply}\n\n"
+        "<b>Оценка:</b> {check} — {verdict}\n{evidence}{comment}"
+    ),
+    "dispute.team": " ({team})",
+    "dispute.evidence": "Основание: «{quote}» (правило: {rule})",
+    "dispute.no_evidence": (
+        "Основание: в ответе не нашлось ни одной фразы стандарта для этого шага."
+    ),
+    "dispute.comment": "\nКомментарий стажёра: «{comment}»",
+    "dispute.btn.accept": "✅ Принять",
+    "dispute.btn.reject": "❌ Отклонить",
+    "dispute.accepted_by": "✅ Принято: {who}, {when}. Итог попытки: было {before}, стало {after}.",
+    "dispute.rejected_by": "❌ Отклонено: {who}, {when}.",
+    "dispute.to_trainee_accepted": (
+        "⚖️ Ваш спор по «{check}» (сценарий «{title}», реплика {turn}) принят — {who}, {when}: "
+        "оценка пересмотрена. Итог попытки: было {before}, стало {after}{passed}."
+    ),
+    "dispute.to_trainee_rejected": (
+        "⚖️ Ваш спор по «{check}» (сценарий «{title}», реплика {turn}) отклонён — {who}, "
+        "{when}: оценка остаётся прежней."
+    ),
+    "dispute.passed": " — зачёт",
+    "dispute.failed": " — незачёт",
+    "dispute.list_title": "⚖️ Открытых споров: {count}",
+    "dispute.list_empty": "Открытых споров нет.",
+    "dispute.trainer": "тренер",
 }
