@@ -30,6 +30,7 @@ bench: $(STAMP) tests/e2e/node_modules/.package-lock.json
 	$(PY) bench/bench_scoring.py
 	$(PY) bench/bench_telegram.py
 	$(PY) bench/bench_trainer.py
+	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_load.py --trainees 10 100 300
 	$(PY) bench/bench_load.py --trainees 300 --limits
 

@@ -44,7 +44,7 @@ async def run(rounds: int) -> dict[str, object]:
     sid, path = largest()
     text = path.read_text(encoding="utf-8")
     scenario = load_library()[sid]
-    first_line = scenario.states[scenario.initial_state].client[0]
+    first_line = scenario.states[scenario.initial_state].texts()[0]
     with tempfile.TemporaryDirectory() as folder:
         service = TrainingService(Storage(Path(folder) / "bench.db"), load_library(None, standard),
                                   Grader(standard), standard=standard)

@@ -43,12 +43,13 @@ def create_bot(
     token: str,
     api_url: str | None = None,
     flood_control: FloodControl | None = None,
+    timeout: float = 15.0,
 ) -> Bot:
-    """A Bot with HTML parse mode, pointed at `api_url` (another Bot API server) if given, and
-    with the flood-control request middleware on its session."""
-    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else (
-        AiohttpSession()
-    )
+    """A Bot with HTML parse mode, pointed at `api_url` (another Bot API server) if given, with
+    the flood-control request middleware on its session and `timeout` seconds per call (long
+    polling adds its own wait to it)."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url), timeout=timeout) if (
+        api_url) else AiohttpSession(timeout=timeout)
     session.middleware(flood_control or FloodControl())
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
@@ -171,7 +172,8 @@ async def amain(settings: Settings | None = None) -> None:
             chat_rate=settings.flood_chat_rate,
             chat_burst=settings.flood_chat_burst,
         )
-        bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, flood)
+        bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, flood,
+                         settings.telegram_timeout)
         dp = await build_dispatcher(app)
         if settings.bot_mode == "webhook":
             try:

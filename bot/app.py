@@ -11,16 +11,18 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
-
-from bot.llm import build_llm
 from bot.service import TrainingService
 from bot.settings import Settings
 from bot.storage import Storage
 from bot.texts import Texts
-from scenarios import Scenario, load_library
+from scenarios import Scenario, library_paths, load_library
 from scoring import Grader, Standard, default_standard, load_standard
+from scoring.cache import default_cache_dir
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -49,16 +51,23 @@ def build_app(settings: Settings) -> App:
     Raises `bot.errors.StorageError` if the database cannot be opened, `scoring.StandardError`
     if the standard is broken. A broken scenario file is logged and skipped.
     """
-    standard = load_standard(settings.standard_path) if settings.standard_path else (
-        default_standard()
+    standard = (
+        load_standard(settings.standard_path, cache_dir=default_cache_dir())
+        if settings.standard_path
+        else default_standard()
     )
-    library = load_library(settings.scenarios_path, standard)
+    library = load_library(library_paths(settings.scenarios_path), standard)
     for problem in library.problems:  # a broken file is skipped; the rest of the library loads
         logger.warning("scenario file skipped: %s", problem)
     storage = Storage(settings.db_path)
-    http = httpx.AsyncClient() if settings.llm_base_url else None
+    http: httpx.AsyncClient | None = None
     voice = judge = None
-    if http is not None:
+    if settings.llm_base_url:  # the HTTP client and the LLM seams only when an LLM is set up
+        import httpx
+
+        from bot.llm import build_llm
+
+        http = httpx.AsyncClient()
         voice, judge = build_llm(
             http,
             base_url=settings.llm_base_url,

@@ -1,33 +1,51 @@
-"""The `roleplay` console script: one click group, commands composed in one explicit list."""
+"""The `roleplay` console script: one click group, commands composed in one explicit list.
+
+Each command's module is imported only when that command runs (or when help lists them all), so
+`roleplay grade` loads the scorer and nothing of the bot (aiogram, sqlite-utils, the service).
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
-from bot.commands import authoring, grade, play, run, trainer
+COMMANDS: dict[str, str] = {
+    "grade": "bot.commands.grade:grade",
+    "list": "bot.commands.authoring:list_scenarios",
+    "validate": "bot.commands.authoring:validate",
+    "diagram": "bot.commands.authoring:diagram",
+    "play": "bot.commands.play:play",
+    "run": "bot.commands.run:run",
+    "publish": "bot.commands.trainer:publish",
+    "selftest": "bot.commands.trainer:selftest",
+    "stats": "bot.commands.trainer:stats",
+    "disputes": "bot.commands.trainer:disputes",
+}
+"""Command name → `module:attribute` of its click command."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose commands are imported on first use (click's documented pattern)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{target} is not a click command")
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="roleplay-trainer")
 def cli() -> None:
     """Role-play trainer for customer-service staff (terminal door for trainers and scripts)."""
-
-
-COMMANDS: list[click.Command] = [
-    grade.grade,
-    authoring.list_scenarios,
-    authoring.validate,
-    authoring.diagram,
-    play.play,
-    run.run,
-    trainer.publish,
-    trainer.selftest,
-    trainer.stats,
-    trainer.disputes,
-]
-
-for _command in COMMANDS:
-    cli.add_command(_command)
 
 
 def main() -> None:

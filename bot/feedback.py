@@ -13,7 +13,7 @@ from typing import Literal
 
 from bot.service import CardView
 from bot.texts import Texts
-from scenarios import TurnResult
+from scenarios import FinalCard, TurnResult
 from scoring import Standard
 
 Kind = Literal[
@@ -60,6 +60,10 @@ def turn_feedback(
     ]
     for step in score.passed_steps:
         lines.append(Line("step_ok", texts("fb.step_ok", title=check_title(standard, step))))
+    for step in turn.already:
+        lines.append(Line("step_ok", texts("fb.step_already", title=check_title(standard, step))))
+    for step in turn.made_up:
+        lines.append(Line("step_ok", texts("fb.step_made_up", title=check_title(standard, step))))
     for step in score.missed_steps:
         title = check_title(standard, step)
         lines.append(Line("step_missed", texts("fb.step_missed", title=title)))
@@ -85,25 +89,83 @@ def duration(started_at: str | None, finished_at: str | None) -> tuple[int, int]
     return divmod(seconds, 60)
 
 
+def arithmetic(texts: Texts, card: FinalCard) -> str:
+    """The card's score as one line of arithmetic: the steps' share, each kind of penalty, the
+    result and the pass mark («Шаги: 7 из 8 (88) − нарушения 25 − подсказки 5 = 58 из 100;
+    зачёт от 70.»)."""
+    deductions = ""
+    for reason in ("violation", "hint"):
+        points = sum(p.points for p in card.penalties if p.reason == reason)
+        if points:
+            deductions += texts(f"card.sum.{reason}s", points=points)
+    raw = card.step_score - sum(p.points for p in card.penalties)
+    values = {
+        "done": sum(card.steps.values()), "total": len(card.steps), "share": card.step_score,
+        "deductions": deductions, "score": card.score, "raw": raw, "pass_mark": card.pass_mark,
+    }
+    return texts("card.sum_floor" if raw < 0 else "card.sum", **values)
+
+
+def fail_reasons(texts: Texts, standard: Standard, card: FinalCard) -> list[str]:
+    """Why a run did not pass, each rule that failed (empty when it passed)."""
+    if card.passed:
+        return []
+    reasons: list[str] = []
+    if card.score < card.pass_mark:
+        reasons.append(texts("card.why.score", score=card.score, pass_mark=card.pass_mark))
+    for check in dict.fromkeys(v.check for v in card.violations if v.blocking):
+        reasons.append(texts("card.why.blocking", title=check_title(standard, check)))
+    if not card.outcome_passed:
+        outcome = "abandoned" if card.abandoned or card.outcome is None else card.outcome
+        reasons.append(texts.get(f"card.why.outcome.{outcome}", "card.why.outcome.abandoned"))
+    return reasons
+
+
+def step_line(texts: Texts, standard: Standard, card: FinalCard, step: str, ok: bool) -> Line:
+    """A step on the card, saying when it was credited in another reply than expected."""
+    title = check_title(standard, step)
+    if not ok:
+        return Line("step_missed", texts("fb.step_missed", title=title))
+    turn, expected = card.credited_at.get(step), card.expected_at.get(step)
+    if turn is not None and expected is not None and turn > expected:
+        return Line("step_ok", texts("card.step_late", title=title, turn=turn, expected=expected))
+    if turn is not None and expected is not None and turn < expected:
+        return Line("step_ok", texts("card.step_early", title=title, turn=turn))
+    return Line("step_ok", texts("fb.step_ok", title=title))
+
+
 def score_card(texts: Texts, standard: Standard, view: CardView) -> list[Line]:
-    """The score card: total, outcome, per-step ✅/❌, quoted violations, the standard phrases
-    for what was missed, time taken and hints."""
+    """The score card: the total and its arithmetic, why it failed, the outcome, per-step ✅/❌
+    (with the reply that made a step up), quoted violations, the standard phrases for what was
+    missed, time taken and hints."""
     card = view.card
     key = "card.score_passed" if card.passed else "card.score_failed"
     lines = [
         Line("title", texts("card.title", title=view.title)),
         Line("good" if card.passed else "bad", texts(key, score=card.score)),
     ]
+    if card.formula >= 2:
+        lines.append(Line("note", arithmetic(texts, card)))
+        reasons = fail_reasons(texts, standard, card)
+        if reasons:
+            lines.append(Line("bad", texts("card.why", reasons="; ".join(reasons))))
     outcome = card.outcome or "abandoned"
     lines.append(Line("outcome", texts.get(f"card.outcome.{outcome}", "card.outcome.abandoned")))
     if card.steps:
         lines.append(Line("section", texts("card.steps")))
-        for step, ok in card.steps.items():
-            kind: Kind = "step_ok" if ok else "step_missed"
-            lines.append(Line(kind, texts(f"fb.{kind}", title=check_title(standard, step))))
+        lines += [step_line(texts, standard, card, step, ok) for step, ok in card.steps.items()]
     if card.violations:
         lines.append(Line("section", texts("card.violations")))
-        lines += [violation_lines(texts, standard, c, q) for c, q in card.violations]
+        for v in card.violations:
+            title = check_title(standard, v.check)
+            if v.turn is None:
+                lines.append(violation_lines(texts, standard, v.check, v.quote))
+            elif v.quote:
+                lines.append(Line("violation", texts(
+                    "card.violation", title=title, turn=v.turn, quote=v.quote)))
+            else:
+                lines.append(Line("violation", texts(
+                    "card.violation_bare", title=title, turn=v.turn)))
     missed = {k: v for k, v in card.missed_recommended.items() if v}
     if missed:
         lines.append(Line("section", texts("card.missed")))

@@ -1,4 +1,8 @@
-"""Settings from the environment (and `.env`), documented one by one in `.env.example`."""
+"""Settings from the environment (and `.env`), documented one by one in `.env.example`.
+
+An empty value means "not set" (`STANDARD_PATH=` is no standard file, not the current folder), so
+`.env.example` copied to `.env` works as it is.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     # Telegram
     bot_token: SecretStr | None = None
@@ -25,6 +31,7 @@ class Settings(BaseSettings):
     flood_global_rate: float = Field(default=30.0, gt=0)
     flood_chat_rate: float = Field(default=1.0, gt=0)
     flood_chat_burst: float = Field(default=5.0, ge=1)
+    telegram_timeout: float = Field(default=15.0, gt=0)
 
     # Storage
     db_path: Path = Path("./data/roleplay.db")
@@ -37,7 +44,7 @@ class Settings(BaseSettings):
 
     # Scoring / scenarios
     standard_path: Path | None = None
-    scenarios_path: Path | None = None
+    scenarios_path: Path | None = None  # adds to the shipped library
     language: str = "ru"
 
     @field_validator("admin_ids", mode="before")

@@ -11,7 +11,8 @@ Tables:
     scenario_versions   one row per (scenario id, content hash, standard version) with the
                         scenario's content, so an attempt points at exactly what it was played on
     attempts            one run of one scenario by one person, with the engine's RunState snapshot
-                        and when its current client line was shown (`line_shown_at`, m002)
+                        and when its current client line was shown (`line_shown_at`, m002);
+                        `formula` (m003): the run formula its score and card were computed with
     turns               one graded reply of an attempt (verdicts with evidence as JSON)
     fsm_states          aiogram FSM state and data per key (bot/fsm_storage.py)
     processed_events    idempotency record of handled Telegram update ids / callback ids
@@ -186,6 +187,15 @@ def m002_line_shown_at(db: Database) -> None:
     """When the line awaiting an answer was shown (set with each turn): the answer time of the
     next reply is measured from it, so no per-turn conversation state is written."""
     db.table("attempts").add_column("line_shown_at", str)
+
+
+@migrations()
+def m003_run_formula(db: Database) -> None:
+    """The version of the run formula an attempt's score and card were computed with
+    (`scoring.RUN_FORMULA`). Attempts closed before it were scored by formula 1 (the mean of the
+    turn scores) and keep that score and card: they are never recalculated."""
+    db.table("attempts").add_column("formula", int)
+    db.execute("UPDATE attempts SET formula = 1 WHERE status != 'active'")
 
 
 @migrations()

@@ -3,6 +3,7 @@
 Pure: imports `scoring`, pydantic, ruamel.yaml and transitions only (no aiogram, httpx, sqlite).
 """
 
+from scenarios.credit import Credit, credit, open_steps
 from scenarios.diagram import to_dot, to_mermaid
 from scenarios.engine import Engine, machine_config
 from scenarios.errors import NoHint, Problem, RunError, ScenarioError
@@ -26,14 +27,25 @@ from scenarios.model import (
     State,
 )
 from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
-from scenarios.run import ClientLine, FinalCard, Hint, RunState, Turn, TurnResult
+from scenarios.run import (
+    CardViolation,
+    ClientLine,
+    FinalCard,
+    Hint,
+    Penalty,
+    RunState,
+    Turn,
+    TurnResult,
+)
 
 __all__ = [
     "LIBRARY_PATH",
+    "CardViolation",
     "Channel",
     "ClientLine",
     "ClientVoice",
     "Condition",
+    "Credit",
     "Engine",
     "FinalCard",
     "Flow",
@@ -43,6 +55,7 @@ __all__ = [
     "Mode",
     "NoHint",
     "Outcome",
+    "Penalty",
     "Problem",
     "Rule",
     "RunError",
@@ -54,10 +67,12 @@ __all__ = [
     "State",
     "Turn",
     "TurnResult",
+    "credit",
     "library_paths",
     "load_library",
     "load_scenario",
     "machine_config",
+    "open_steps",
     "to_dot",
     "to_mermaid",
     "validate_paths",

@@ -17,11 +17,22 @@ from typing import Any, TypeVar
 
 from transitions import EventData, Machine
 
+from scenarios.credit import Credit, credit, open_steps
 from scenarios.errors import NoHint, RunError, ScenarioError
 from scenarios.model import Condition, Mode, Scenario
 from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
-from scenarios.run import ClientLine, FinalCard, Hint, RunState, Turn, TurnResult
+from scenarios.run import (
+    CardViolation,
+    ClientLine,
+    FinalCard,
+    Hint,
+    Penalty,
+    RunState,
+    Turn,
+    TurnResult,
+)
 from scoring import (
+    RUN_FORMULA,
     Context,
     Grader,
     GradeResult,
@@ -29,10 +40,14 @@ from scoring import (
     Standard,
     default_standard,
     score_reply,
+    score_run,
 )
 
 TRIGGER = "reply"
 DEFAULT_TIMEOUT = 10.0
+STRIKE_BELOW = 0.5
+"""A reply is a strike (it costs the client's patience) when it commits a violation or performs
+less than this share (by weight) of the steps required of it; a smaller miss is not."""
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
@@ -47,11 +62,19 @@ class _Cursor:
     may_reply: Callable[[], bool]
     reply: Callable[[], bool]
 
-    def __init__(self, score: ScoreResult, tries: int, strikes: int, patience: int | None) -> None:
+    def __init__(
+        self,
+        score: ScoreResult,
+        tries: int,
+        strikes: int,
+        patience: int | None,
+        done: frozenset[str] = frozenset(),
+    ) -> None:
         self.score = score
         self.tries = tries
         self.strikes = strikes
         self.patience = patience
+        self.done = done
 
     def patience_lost(self, event: EventData) -> bool:
         return self.patience is not None and self.strikes >= self.patience
@@ -66,19 +89,26 @@ class RuleTest:
     def __call__(self, event: EventData) -> bool:
         cursor = event.model
         assert isinstance(cursor, _Cursor)
-        return matches(self.when, cursor.score, cursor.tries)
+        return matches(self.when, cursor.score, cursor.tries, cursor.done)
 
     def __repr__(self) -> str:
         return f"RuleTest({describe(self.when)})"
 
 
-def matches(when: Condition, score: ScoreResult, tries: int) -> bool:
-    """Whether every test of `when` holds for a scored reply made on the `tries`-th try."""
+def matches(
+    when: Condition, score: ScoreResult, tries: int, done: frozenset[str] | None = None
+) -> bool:
+    """Whether every test of `when` holds for a scored reply made on the `tries`-th try.
+
+    `done` is every step credited in the run so far, this reply included (`passed` holds for a
+    step done in an earlier reply too); None = only this reply's passed steps.
+    """
     violated = {v.check for v in score.violations}
+    credited = set(score.passed_steps) if done is None else done | set(score.passed_steps)
     tests = [
         when.score_at_least is None or score.score >= when.score_at_least,
         when.score_below is None or score.score < when.score_below,
-        all(step in score.passed_steps for step in when.passed),
+        all(step in credited for step in when.passed),
         not when.missed or any(step in score.missed_steps for step in when.missed),
         not when.violations or bool(violated & set(when.violations)),
         when.any_violation is None or bool(violated) == when.any_violation,
@@ -255,10 +285,11 @@ class Engine:
                     degraded = True
             run.line, run.line_degraded = text, degraded
         hint = self.hint_text(run) if run.mode == "training" and not state.final else None
+        so_far = credit(self.scenario, run.history)
         return ClientLine(
             state=run.state,
             text=run.line,
-            expect=list(state.expect),
+            expect=[step for step in state.expect if not so_far.done(step)],
             hint=hint,
             hint_cost=self.standard.hint_penalty if hint else 0,
             final=state.final,
@@ -266,8 +297,10 @@ class Engine:
         )
 
     def scripted_line(self, run: RunState) -> str:
-        """The scripted variant for the run's state, reproducible from seed and visit count."""
-        variants = self.scenario.states[run.state].client
+        """The scripted variant for the run's state, reproducible from seed and visit count: one
+        of the variants fitting the steps done so far (`State.lines_for`)."""
+        done = credit(self.scenario, run.history).done_at
+        variants = self.scenario.states[run.state].lines_for(done)
         if not variants:
             return ""
         visit = run.tries.get(run.state, 0)
@@ -315,9 +348,11 @@ class Engine:
         sid = run.state
         state = self.scenario.states[sid]
         context = self.context(run)
+        so_far = credit(self.scenario, run.history)
+        graded_steps = open_steps(self.scenario, self.standard, run.history, sid)
         grade = self.grader.grade(
             text,
-            checks=[*state.expect, *self._violation_ids],
+            checks=[*graded_steps, *self._violation_ids],
             context=context,
             extra_forbidden=state.forbidden,
         )
@@ -333,11 +368,19 @@ class Engine:
                     k: v for k, v in answer.items() if k in grade.verdicts and isinstance(v, bool)
                 }
                 grade = _apply_opinion(grade, opinion)
-        score = score_reply(grade, state.expect, self.standard)
+        required = [step for step in state.expect if not so_far.done(step)]
+        already = [step for step in state.expect if so_far.done(step)]
+        score = score_reply(grade, required, self.standard)
+        performed = {s for s in graded_steps if grade.value(s)}
+        made_up = [
+            s for s in graded_steps
+            if s in performed and s in so_far.expected_at and s not in required
+        ]
         tries = run.tries.get(sid, 0) + 1
-        strikes = run.strikes + (0 if score.passed else 1)
+        strikes = run.strikes + (1 if self.is_strike(score) else 0)
 
-        cursor = _Cursor(score, tries, strikes, run.patience)
+        done = frozenset(so_far.done_at) | performed
+        cursor = _Cursor(score, tries, strikes, run.patience, done)
         self.machine.add_model(cursor, initial=sid)
         try:
             if not cursor.may_reply():
@@ -363,10 +406,10 @@ class Engine:
         run.strikes = strikes
         run.state = next_state
         run.line, run.line_degraded = None, False
-        run.score = self._run_score(run)
         outcome = self.scenario.states[next_state].outcome
         if outcome is not None:
             run.finished, run.outcome = True, outcome
+        run.score = self.card(run).score
         return TurnResult(
             state=sid,
             grade=grade,
@@ -375,7 +418,19 @@ class Engine:
             finished=run.finished,
             outcome=run.outcome,
             degraded=degraded,
+            already=already,
+            made_up=made_up,
         )
+
+    def is_strike(self, score: ScoreResult) -> bool:
+        """A real failure that costs the client's patience: a violation, or less than half of
+        the steps required of the reply (by weight). A smaller miss is feedback, not a strike."""
+        if score.violations:
+            return True
+        required = [*score.passed_steps, *score.missed_steps]
+        total = sum(self.standard.checks[s].weight for s in required)
+        done = sum(self.standard.checks[s].weight for s in score.passed_steps)
+        return total > 0 and done < STRIKE_BELOW * total
 
     def abandon(self, run: RunState) -> None:
         """Close an unfinished run (the trainee left); `final` then reports it as not passed."""
@@ -388,46 +443,73 @@ class Engine:
         self._check(run)
         if not run.finished:
             raise RunError(f"run of '{run.scenario_id}' is not finished yet")
-        steps: dict[str, bool] = {}
-        violations: list[tuple[str, str]] = []
-        blocking = False
-        for turn in run.history:
-            for step in turn.score.missed_steps:
-                steps.setdefault(step, False)
-            for step in turn.score.passed_steps:
-                steps[step] = True
+        return self.card(run)
+
+    def card(self, run: RunState) -> FinalCard:
+        """The card of the run as it stands (docs/SCORING.md «A run's score»): every step the
+        path required with whole-conversation credit, the violations and hints as penalties,
+        the score and whether it passes. Pure."""
+        checks = self.standard.checks
+        tally: Credit = credit(self.scenario, run.history)
+        steps = tally.steps
+        weights = {step: checks[step].weight for step in steps if step in checks}
+        violations: list[CardViolation] = []
+        penalties: list[Penalty] = []
+        for number, turn in enumerate(run.history, start=1):
             for verdict in turn.score.violations:
-                violations += [(verdict.check, quote) for quote in verdict.quotes or [""]]
-            blocking = blocking or bool(turn.score.blocking)
-        missed = {
-            step: list(self.standard.checks[step].recommended)
-            for step, done in steps.items()
-            if not done and step in self.standard.checks
-        }
-        hint_cost = run.hints * self.standard.hint_penalty
-        score = max(0, run.score - hint_cost)
-        passed = (
-            run.outcome == "resolved"
-            and not run.abandoned
-            and not blocking
-            and score >= self.standard.pass_mark
+                spec = checks.get(verdict.check)
+                blocking = bool(spec and spec.blocking)
+                violations += [
+                    CardViolation(check=verdict.check, quote=q, blocking=blocking, turn=number)
+                    for q in verdict.quotes or [""]
+                ]
+                points = spec.penalty if spec is not None else 0
+                penalties.append(
+                    Penalty(reason="violation", check=verdict.check, points=points, turn=number)
+                )
+        penalties += [
+            Penalty(reason="hint", points=self.standard.hint_penalty) for _ in range(run.hints)
+        ]
+        outcome_passed = run.outcome == "resolved" and not run.abandoned
+        result = score_run(
+            steps,
+            weights,
+            (p.points for p in penalties),
+            pass_mark=self.standard.pass_mark,
+            blocking=any(v.blocking for v in violations),
+            outcome_passed=outcome_passed,
         )
+        missed = {
+            step: list(checks[step].recommended)
+            for step, done in steps.items()
+            if not done and step in checks
+        }
         return FinalCard(
-            score=score,
-            passed=passed,
+            formula=RUN_FORMULA,
+            score=result.score,
+            passed=result.passed,
             outcome=run.outcome,
+            abandoned=run.abandoned,
+            outcome_passed=outcome_passed,
+            pass_mark=self.standard.pass_mark,
+            step_score=result.step_score,
             steps=steps,
+            weights=weights,
             violations=violations,
+            penalties=penalties,
+            expected_at={s: i + 1 for s, i in tally.expected_at.items()},
+            credited_at={s: tally.done_at[s] + 1 for s in steps if s in tally.done_at},
             missed_recommended=missed,
             turns=len(run.history),
             hints=run.hints,
-            hint_cost=hint_cost,
+            hint_cost=run.hints * self.standard.hint_penalty,
         )
 
     def regrade(self, run: RunState, overrides: Mapping[int, Mapping[str, bool]]) -> FinalCard:
         """The card of a closed run with some verdicts overridden (turn index → check → value;
-        e.g. a trainer accepted a disputed verdict): each changed turn is scored again by the
-        standard and the run's score follows; the path stays as it was played.
+        e.g. a trainer accepted a disputed verdict): every turn is scored again, in order, as
+        `reply` scores it (the steps still required there, the violations), and the card
+        follows; the path stays as it was played.
 
         Updates `run`'s history and score; writes nothing. Raises `RunError` while the run goes
         on or for a turn index it does not have.
@@ -435,28 +517,25 @@ class Engine:
         self._check(run)
         if not run.finished:
             raise RunError(f"run of '{run.scenario_id}' is not finished yet")
-        for idx, changes in overrides.items():
+        for idx in overrides:
             if not 0 <= idx < len(run.history):
                 raise RunError(f"run of '{run.scenario_id}' has no turn {idx}")
-            turn = run.history[idx]
+        for idx, turn in enumerate(run.history):
             verdicts = dict(turn.grade.verdicts)
-            for check, value in changes.items():
+            for check, value in overrides.get(idx, {}).items():
                 if check in verdicts and verdicts[check].value != value:
                     verdicts[check] = verdicts[check].model_copy(
                         update={"value": value, "evidence": None})
             grade = turn.grade.model_copy(update={"verdicts": verdicts})
-            score = score_reply(grade, self.scenario.states[turn.state].expect, self.standard)
+            so_far = credit(self.scenario, run.history[:idx])
+            required = [s for s in self.scenario.states[turn.state].expect
+                        if not so_far.done(s)]
+            score = score_reply(grade, required, self.standard)
             run.history[idx] = turn.model_copy(update={"grade": grade, "score": score})
-        if run.history:
-            run.score = self._run_score(run)
+        run.score = self.card(run).score
         return self.final(run)
 
     # -- helpers
-
-    @staticmethod
-    def _run_score(run: RunState) -> int:
-        """The run's score from its turns' scores (hints are taken off in `final`)."""
-        return round(sum(t.score.score for t in run.history) / len(run.history))
 
     def _check(self, run: RunState) -> None:
         if run.scenario_id != self.scenario.id:

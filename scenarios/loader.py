@@ -9,8 +9,9 @@ reported at once.
 
 A folder is read by one rule (`scenario_files`): every `*.yaml` / `*.yml` file in it and in its
 subfolders, except hidden folders (`.git`, ...), `node_modules` and `__pycache__`; of those, only
-files whose top level is a mapping with an `id` or `states` are scenarios (others are ignored and
-listed in `Library.ignored`). A file named on its own is always read as a scenario.
+files whose top level is a mapping with at least one field of the scenario format (`id`, `title`,
+`states`, ...) are scenarios — others (a standard, a FUNDING.yml, a list) are ignored and listed
+in `Library.ignored`. A file named on its own is always read as a scenario.
 
 `load_library` never raises for content: a broken file is reported in `Library.problems`, listed
 in `Library.skipped`, and the rest of the library loads.
@@ -29,7 +30,16 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
 
 from scenarios.errors import Problem, ScenarioError
-from scenarios.model import Condition, Flow, Identifier, Rule, Scenario, ScenarioContext, State
+from scenarios.model import (
+    ClientVariant,
+    Condition,
+    Flow,
+    Identifier,
+    Rule,
+    Scenario,
+    ScenarioContext,
+    State,
+)
 from scoring import Standard, default_standard
 from scoring.source import Document, Limits, read_yaml
 
@@ -48,6 +58,7 @@ _IDENTIFIER_HINT = (
     "use lowercase latin letters, digits and _, starting with a letter (e.g. hold_request)"
 )
 _IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
+_SCENARIO_FIELDS = frozenset(f.alias or name for name, f in Scenario.model_fields.items())
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,7 @@ class Library(Mapping[str, Scenario]):
 
     `problems`: every problem of every file, as `FILE:LINE:COL: message`;
     `skipped`: the files not loaded because of them; `ignored`: YAML files of a folder that are
-    not scenarios (no `id` or `states`); `files`: scenario id → the file it came from.
+    not scenarios (no field of the format); `files`: scenario id → the file it came from.
     """
 
     scenarios: Mapping[str, Scenario] = field(default_factory=dict)
@@ -212,7 +223,7 @@ def _load_file(path: Path, standard: Standard, *, explicit: bool) -> _Loaded:
     data = doc.data
     if data is None and doc.problems:
         return result
-    if not isinstance(data, dict) or (not explicit and not {"id", "states"} & set(data)):
+    if not isinstance(data, dict) or (not explicit and not _SCENARIO_FIELDS & set(data)):
         if not explicit and not doc.problems:  # a YAML file of a folder that is no scenario
             result.ignored = True
             return result
@@ -285,6 +296,9 @@ def _model_at(loc: Sequence[str | int]) -> type[BaseModel] | None:
         elif model is Scenario and part == "states":
             model = State
             i += 1  # skip the state id
+        elif model is State and part == "client":
+            model = ClientVariant
+            i += 1  # skip the index
         elif model is State and part == "transitions":
             model = Rule
             i += 1  # skip the index
@@ -444,10 +458,36 @@ def _flow_problems(doc: Document, salvaged: _Salvaged, standard: Standard) -> It
                 continue
             yield doc.at((*loc, i), message)
 
+    graded = {step for state in flow.states.values() for step in state.expect}
+
+    def variants(base: tuple[str | int, ...], state: State) -> Iterator[Problem]:
+        """Variants conditioned on steps name step ids some state expects (no other step is
+        ever graded), and a plain variant stands beside them for when no condition holds."""
+        conditional = [(i, v) for i, v in enumerate(state.client) if not v.plain]
+        for i, variant in conditional:
+            for name, ids in (("done", variant.done), ("not_done", variant.not_done)):
+                loc = (*base, "client", i, name)
+                yield from check_ids(loc, ids, "step")
+                for j, cid in enumerate(ids):
+                    if kinds.get(cid) == "step" and cid not in graded:
+                        yield doc.at(
+                            (*loc, j),
+                            f"{_field_path(loc)}: no state of this scenario expects '{cid}', "
+                            "so it is never graded",
+                        )
+        if conditional and len(conditional) == len(state.client):
+            yield doc.at(
+                (*base, "client"),
+                f"state '{base[-1]}': every client variant has conditions; add a plain one "
+                "for when none holds",
+                key=True,
+            )
+
     for sid, state in flow.states.items():
         base: tuple[str | int, ...] = ("states", sid)
         edges[sid] = []
         yield from check_ids((*base, "expect"), state.expect, "step")
+        yield from variants(base, state)
         if state.final:
             present = {
                 "transitions": state.transitions,

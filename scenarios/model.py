@@ -11,9 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Collection
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    PrivateAttr,
+    SerializerFunctionWrapHandler,
+    StringConstraints,
+    model_serializer,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 Outcome = Literal["resolved", "hung_up", "escalated"]
 Channel = Literal["phone", "office", "chat", "email"]
@@ -108,13 +121,58 @@ class Rule(_Strict):
     to: Identifier = Field(description="The state to go to.")
 
 
+class ClientVariant(_Strict):
+    """One variant of the client's line. Written as a plain string, it may be said any time;
+    written as `{text, done, not_done}`, only when the run so far fits it (a step is done once
+    it is credited, in any reply so far) — and then in preference to the plain variants."""
+
+    text: NonEmptyText = Field(description="What the client says.")
+    done: list[Identifier] = Field(
+        default_factory=list,
+        description="Said only when every one of these steps is already done in the run.",
+    )
+    not_done: list[Identifier] = Field(
+        default_factory=list, description="Said only when none of these steps is done yet."
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
+
+    @model_serializer(mode="wrap")
+    def _as_written(self, handler: SerializerFunctionWrapHandler) -> object:
+        """A plain variant dumps as its string (so a scenario's version hash and stored
+        content read as written)."""
+        return self.text if self.plain else handler(self)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        variant = handler.resolve_ref_schema(handler(core_schema))
+        text = dict(variant["properties"]["text"])
+        text.pop("title", None)
+        return {"anyOf": [text, variant]}
+
+    @property
+    def plain(self) -> bool:
+        return not self.done and not self.not_done
+
+    def holds(self, done: Collection[str]) -> bool:
+        """Whether the variant fits a run whose credited steps are `done`."""
+        return all(s in done for s in self.done) and not any(s in done for s in self.not_done)
+
+
 class State(_Strict):
     """One moment of the conversation: the client speaks, the trainee replies, it is graded."""
 
-    client: list[NonEmptyText] = Field(
+    client: list[ClientVariant] = Field(
         default_factory=list,
         max_length=20,
-        description="Variants of the client's line; one is picked per attempt, reproducibly.",
+        description="Variants of the client's line; one is picked per attempt, reproducibly. "
+        "A variant may be `{text, done, not_done}`: said only when those steps are (not) done "
+        "yet, in preference to the plain variants.",
     )
     expect: list[Identifier] = Field(
         default_factory=list,
@@ -146,6 +204,16 @@ class State(_Strict):
     @property
     def final(self) -> bool:
         return self.outcome is not None
+
+    def lines_for(self, done: Collection[str]) -> list[str]:
+        """The variants the client may say now: those whose conditions hold on a run with
+        these steps done, else the plain ones."""
+        fitting = [v.text for v in self.client if not v.plain and v.holds(done)]
+        return fitting or [v.text for v in self.client if v.plain]
+
+    def texts(self) -> list[str]:
+        """Every variant's text, plain or conditional."""
+        return [v.text for v in self.client]
 
     def targets(self) -> list[str]:
         """Every state this state can move to by its own rules (in order, `else` last)."""

@@ -6,9 +6,9 @@ pydantic data with no behaviour beyond validation.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scenarios.model import Mode, Outcome
 from scoring import GradeResult, ScoreResult
@@ -49,6 +49,7 @@ class RunState(BaseModel):
     abandoned: bool = False
     outcome: Outcome | None = None
     score: int = 0
+    """The run's score so far, by the run formula (the card's `score` once finished)."""
 
 
 class ClientLine(BaseModel):
@@ -77,6 +78,11 @@ class Hint(BaseModel):
 
 
 class TurnResult(BaseModel):
+    """One graded reply. `score` is the reply's own score over the steps required of it (the
+    state's `expect` minus steps already done); `already` lists the state's steps done earlier
+    (not demanded again), `made_up` the steps missed earlier and done in this reply (credited
+    now)."""
+
     model_config = ConfigDict(frozen=True)
 
     state: str
@@ -86,19 +92,82 @@ class TurnResult(BaseModel):
     finished: bool
     outcome: Outcome | None = None
     degraded: bool = False
+    already: list[str] = Field(default_factory=list)
+    made_up: list[str] = Field(default_factory=list)
 
 
-class FinalCard(BaseModel):
-    """The score card of a finished (or abandoned) run; `score` already includes hint costs."""
+class CardViolation(BaseModel):
+    """One violation quoted on the card; `turn` is the reply's number (1-based)."""
 
     model_config = ConfigDict(frozen=True)
 
+    check: str
+    quote: str = ""
+    blocking: bool = False
+    turn: int | None = None
+
+
+class Penalty(BaseModel):
+    """One deduction from the run's score: a violation in one reply, or one hint taken."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: Literal["violation", "hint"]
+    check: str | None = None
+    points: int
+    turn: int | None = None
+
+
+class FinalCard(BaseModel):
+    """The score card of a finished (or abandoned) run: everything its score is computed from.
+
+    `score = max(0, step_score − Σ penalties.points)` with `step_score = round(100 × Σ weights of
+    the true steps / Σ weights)`, and `passed = score ≥ pass_mark and no blocking violation and
+    outcome_passed` (docs/SCORING.md «A run's score»). `formula` is the version of that formula
+    (`scoring.RUN_FORMULA`); cards stored before it have 1 (the mean of the turn scores) and are
+    never recalculated.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    formula: int = 1
     score: int
     passed: bool
     outcome: Outcome | None
+    abandoned: bool = False
+    outcome_passed: bool = False
+    pass_mark: int = 70
+    step_score: int = 0
     steps: dict[str, bool]
-    violations: list[tuple[str, str]]
+    weights: dict[str, float] = Field(default_factory=dict)
+    violations: list[CardViolation]
+    penalties: list[Penalty] = Field(default_factory=list)
+    expected_at: dict[str, int] = Field(default_factory=dict)
+    """Step -> the number (1-based) of the first reply whose state expected it."""
+    credited_at: dict[str, int] = Field(default_factory=dict)
+    """Credited step -> the number (1-based) of the reply that performed it."""
     missed_recommended: dict[str, list[str]]
     turns: int
     hints: int = 0
     hint_cost: int = 0
+
+    @field_validator("violations", mode="before")
+    @classmethod
+    def _pairs(cls, value: Any) -> Any:
+        """Cards stored before formula 2 kept violations as [check, quote] pairs."""
+        if isinstance(value, list):
+            return [
+                {"check": v[0], "quote": v[1]} if isinstance(v, list | tuple) else v
+                for v in value
+            ]
+        return value
+
+    @property
+    def late(self) -> list[str]:
+        """Credited steps performed after the reply that first expected them."""
+        return [s for s, at in self.credited_at.items() if at > self.expected_at.get(s, at)]
+
+    @property
+    def early(self) -> list[str]:
+        """Credited steps performed before any state expected them."""
+        return [s for s, at in self.credited_at.items() if at < self.expected_at.get(s, at)]

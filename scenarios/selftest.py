@@ -4,7 +4,9 @@ A **strong** trainee answers each client line with the standard's recommended ph
 steps the state expects, in the run's context (company, client name, time of the call): for each
 step, the first recommended phrase (or a phrase it quotes, or the state's own example in its
 hint) that the grader credits for that step here, with no violation. **Weak** trainees miss the
-steps (`missed`), also say a forbidden phrase (`forbidden`), or are rude (`rude`).
+steps (`missed`), also say a forbidden phrase (`forbidden`), or are rude (`rude`); to reach the
+states only a partly right reply leads to, the strong reply is also tried without each one of
+its steps.
 
 Every state reachable by any of them is visited, with the run as it stands when it gets there
 (tries, patience). The strong trainee must pass the state's reply and, carrying on from there,
@@ -162,16 +164,14 @@ class _Simulation:
         out += _QUOTED.findall(self.scenario.states[state].hint or "")
         return [_sentence(c) for c in dict.fromkeys(out) if c.strip()]
 
-    def strong(self, state: str, run: RunState) -> str:
-        """The strong trainee's reply: a credited phrase for every expected step."""
-        cached = self.strong_cache.get(state)
-        if cached is not None:
-            return cached
+    def compose(self, state: str, run: RunState, steps: Sequence[str]) -> tuple[str, list[str]]:
+        """A reply doing `steps` with a credited phrase each (and no violation), and the steps
+        no known phrase could earn here."""
         ctx = self.context(run)
         reply = ""
         done: list[str] = []
         missing: list[str] = []
-        for step in self.scenario.states[state].expect:
+        for step in steps:
             if reply and self._credited(reply, [*done, step], state, ctx):
                 done.append(step)
                 continue
@@ -183,11 +183,28 @@ class _Simulation:
                     break
             else:
                 missing.append(step)
+        return reply, missing
+
+    def strong(self, state: str, run: RunState) -> str:
+        """The strong trainee's reply: a credited phrase for every expected step."""
+        cached = self.strong_cache.get(state)
+        if cached is not None:
+            return cached
+        reply, missing = self.compose(state, run, self.scenario.states[state].expect)
         if missing:
             self.add(Finding(code="strong_no_phrase", severity="error", state=state,
                              trainee="strong", steps=missing))
         reply = reply or NEUTRAL[0]
         self.strong_cache[state] = reply
+        return reply
+
+    def partial(self, state: str, run: RunState, skip: str) -> str | None:
+        """The strong reply without one step (to reach the states a rule such as
+        `missed: [step]` or a score threshold sends a partly right reply to)."""
+        expect = self.scenario.states[state].expect
+        reply, _ = self.compose(state, run, [s for s in expect if s != skip])
+        if not reply or self._credited(reply, [skip], state, self.context(run)):
+            return None
         return reply
 
     def example(self, kind: Trainee, state: str, run: RunState) -> str | None:
@@ -304,6 +321,11 @@ class _Simulation:
                     self.add(Finding(code="weak_let_through", severity="warning", state=sid,
                                      trainee=kind, to=weak_turn.next_state))
                 queue.append(weak_run)
+            if len(state.expect) > 1:
+                for step in state.expect:
+                    text = self.partial(sid, run, step)
+                    if text is not None:
+                        queue.append((await self.turn(run, text))[1])
             await self.strong_from(run)
         return visited
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from scoring.errors import PatternError, ScoringError, StandardError, UnknownCheckError
 from scoring.grader import Grader
 from scoring.model import CheckKind, Context, Evidence, GradeResult, ScoreResult, Verdict
-from scoring.score import score_reply
-from scoring.standard import CheckSpec, Standard, default_standard, load_standard
+from scoring.score import RUN_FORMULA, RunScore, score_reply, score_run
+from scoring.standard import CheckSpec, Standard, Window, default_standard, load_standard
 
 __all__ = [
     "CheckKind",
@@ -20,13 +20,17 @@ __all__ = [
     "GradeResult",
     "Grader",
     "PatternError",
+    "RUN_FORMULA",
+    "RunScore",
     "ScoreResult",
     "ScoringError",
     "Standard",
     "StandardError",
     "UnknownCheckError",
     "Verdict",
+    "Window",
     "default_standard",
     "load_standard",
     "score_reply",
+    "score_run",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import process
@@ -9,12 +10,13 @@ from rapidfuzz.distance import OSA
 
 from scoring.errors import PatternError, UnknownCheckError
 from scoring.model import Context, Evidence, GradeResult, Verdict
-from scoring.patterns import Match, PatternCompiler, Phrase, find
+from scoring.patterns import REGEX_KEY, Match, PatternCompiler, Phrase, class_keys, find
 from scoring.standard import CompiledCheck, Standard, default_standard
-from scoring.text import Analysed, Lexicon, default_lexicon
+from scoring.text import Analysed, Lexicon, WordInfo, default_lexicon
 
 FORBIDDEN_CHECK = "forbidden_phrase"
 _MIN_FUZZY_LEN = 5
+_MIN_FIX_LEN = 4
 
 
 # Words in most replies: a phrase is better filed under one of its rarer required words.
@@ -30,6 +32,25 @@ def _commonness(keys: frozenset[str]) -> tuple[int, int]:
     """Sort key for choosing the required word a phrase is filed under: rare words first."""
     common = sum(1 for k in keys if k in _COMMON or k.startswith("@"))
     return (common, len(keys))
+
+
+def _merge_infos(infos: list[WordInfo]) -> WordInfo | None:
+    """One reading that carries every reading of `infos` (the corrections of one typo)."""
+    if not infos:
+        return None
+    grams: dict[str, frozenset[str]] = {}
+    for info in infos:
+        for lemma, g in info.grams.items():
+            grams[lemma] = grams.get(lemma, frozenset()) | g
+    tags = frozenset().union(*(i.tags for i in infos))
+    return WordInfo(
+        lemmas=frozenset(grams),
+        grams=grams,
+        known=False,
+        tags=tags,
+        gram_keys=frozenset(f"@{t}" for t in tags),
+        first_grams=frozenset().union(*(i.first_grams for i in infos)),
+    )
 
 
 def _minutes(value: str | None) -> int | None:
@@ -71,6 +92,8 @@ class Grader:
         self._fuzzy: dict[str, frozenset[str]] = {}
         vocab: set[str] = set()
         self._marked: set[str] = set()  # context keys some phrase refers to as `$key`
+        self._regexes: dict[str, re.Pattern[str]] = {}  # index key -> regex of a `/re/` element
+        self._form_regexes: dict[str, frozenset[str]] = {}
         self._people: dict[str, bool] = {}
         for check in self.standard.compiled.values():
             for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs):
@@ -78,9 +101,22 @@ class Grader:
                     for alt in element.alts:
                         if alt.special == "context":
                             self._marked.update(k[1:] for k in alt.keys)
-                            continue
-                        vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
+                        elif alt.regex is not None:
+                            self._regexes[REGEX_KEY + alt.regex.pattern] = alt.regex
+                        elif alt.special is None:
+                            vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
         self._vocab = sorted(vocab)
+        self._keys = frozenset(  # every word a phrase names, for typo corrections
+            k
+            for check in self.standard.compiled.values()
+            for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs)
+            for element in phrase.elements
+            for alt in element.alts
+            if alt.special is None and alt.regex is None
+            for k in alt.keys
+        )
+        self._fixes: dict[str, tuple[WordInfo | None, frozenset[str]]] = {}
+        self._company_cache: dict[str, list[tuple[str, frozenset[str]]]] = {}
         # a check that does not match has the same verdict every time: build it once
         self._missed = {
             check_id: Verdict(check=check_id, kind=spec.kind, value=False)
@@ -123,6 +159,7 @@ class Grader:
         doc = self._lexicon.analyse(text)
         ctx = Context.coerce(context)
         positions = self._index(doc)
+        self._context_typos(doc, positions, ctx)
         self._mark_context(doc, positions, ctx)
         reply = _Reply(doc, positions, ctx)
         numbers = set(self._always)
@@ -151,17 +188,37 @@ class Grader:
         """Every key of the reply (forms, lemmas, typo corrections) → the tokens that carry it."""
         positions: dict[str, list[int]] = {}
         for i, token in enumerate(doc.tokens):
-            keys: set[str] = {token.form}
+            keys: set[str] = {token.form, *class_keys(token), *self._regex_keys(token.form)}
             info = token.info
             if info is not None:
                 keys.update(info.lemmas)
                 keys.update(info.gram_keys)
-                if not info.known and len(token.form) >= _MIN_FUZZY_LEN:
-                    token.fuzzy = self._near(token.form, info.lemmas)
+                # a typo: a word pymorphy3 does not know, or a lower-case one it knows only as a
+                # proper name («всего доброва»)
+                typo = not info.known or (info.proper and not token.capitalised)
+                if typo and len(token.form) >= _MIN_FIX_LEN:
+                    token.fixed, fixed_forms = self._fix(token.form)
+                    if token.fixed is not None:
+                        keys.update(token.fixed.lemmas)
+                        keys.update(token.fixed.gram_keys)
+                    if token.fixed is None and len(token.form) >= _MIN_FUZZY_LEN:
+                        # no known word one typo away: the nearest standard words, looser
+                        token.fuzzy = self._near(token.form, info.lemmas)
+                    else:  # «перзвоню» is «перезвоню», never the forbidden «перезвони»
+                        token.fuzzy = fixed_forms
                     keys.update(token.fuzzy)
             for key in keys:
                 positions.setdefault(key, []).append(i)
         return positions
+
+    def _regex_keys(self, form: str) -> frozenset[str]:
+        """The `/re/` elements of the standard that match this word form (cached per form)."""
+        found = self._form_regexes.get(form)
+        if found is None:
+            found = frozenset(k for k, rx in self._regexes.items() if rx.fullmatch(form))
+            if len(self._form_regexes) < 100_000:
+                self._form_regexes[form] = found
+        return found
 
     def _reserve_names(self, reply: _Reply) -> None:
         """Mark the words of the company's and the client's names (they never name the speaker)."""
@@ -178,6 +235,44 @@ class Grader:
             for match in find(phrase, reply.doc, reply.bag, True, reply.positions):
                 for token in reply.doc.tokens[match.start : match.end]:
                     token.reserved = True
+
+    def _context_typos(self, doc: Analysed, positions: dict[str, list[int]], ctx: Context) -> None:
+        """A typo inside the company's name («Почта Рассии», «Казпчта») still names it: an unknown
+        word near a word of the name (or of an alias) reads as that word too."""
+        if not ctx.company:
+            return
+        words = self._company_words(ctx.company)
+        said = {word for word, keys in words if not keys.isdisjoint(positions)}
+        for i, token in enumerate(doc.tokens):
+            info = token.info
+            if info is None or info.known or len(token.form) < _MIN_FIX_LEN:
+                continue
+            near: set[str] = set()
+            for candidate in {token.form, *info.lemmas}:
+                for word, keys in words:
+                    # looser beside another word of the name: «Почта Расии»
+                    limit = 1 if len(word) < 8 and not (said - {word}) else 2
+                    if abs(len(word) - len(candidate)) <= limit and (
+                        OSA.distance(candidate, word, score_cutoff=limit) <= limit
+                    ):
+                        near |= keys
+            if near:
+                token.fuzzy = token.fuzzy | near
+                for key in near:
+                    positions.setdefault(key, []).append(i)
+
+    def _company_words(self, company: str) -> list[tuple[str, frozenset[str]]]:
+        cached = self._company_cache.get(company)
+        if cached is None:
+            cached = []
+            for source in (company, *self.standard.companies.get(company, [])):
+                phrase = self._literal(source)
+                for element in phrase.elements if phrase else ():
+                    for alt in element.alts:
+                        cached += [(k, alt.keys) for k in alt.keys if len(k) >= _MIN_FIX_LEN]
+            if len(self._company_cache) < 1_000:
+                self._company_cache[company] = cached
+        return cached
 
     def _mentions(self, key: str, ctx: Context) -> list[Phrase]:
         """Phrases that find a mention of the context value `key` (a `$key` token class)."""
@@ -249,6 +344,24 @@ class Grader:
         if source not in self._literals:
             self._literals[source] = self._compiler.literal(source)
         return self._literals[source]
+
+    def _fix(self, form: str) -> tuple[WordInfo | None, frozenset[str]]:
+        """What the known words one typo away from `form` say, if a phrase names any of them
+        («перезвню» → «перезвоню», «слдеует» → «следует»), and their forms (for `=form`)."""
+        cached = self._fixes.get(form)
+        if cached is not None:
+            return cached
+        infos = []
+        forms: set[str] = set()
+        for word in self._lexicon.corrections(form):
+            info = self._lexicon.info(word)
+            if word in self._keys or not info.lemmas.isdisjoint(self._keys):
+                infos.append(info)
+                forms.add(word)
+        result = (_merge_infos(infos), frozenset(forms & self._keys))
+        if len(self._fixes) < 100_000:
+            self._fixes[form] = result
+        return result
 
     def _near(self, form: str, lemmas: frozenset[str]) -> frozenset[str]:
         """Standard words within a small edit distance of an unknown word (a typo)."""
@@ -404,6 +517,8 @@ class Grader:
             phrases += context_phrases
         matches: list[Match] = []
         for phrase in phrases:
+            if phrase.when and not getattr(reply.context, phrase.when, None):
+                continue
             if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
                 continue
             found = find(phrase, doc, bag, spec.fuzzy, reply.positions)
@@ -414,7 +529,9 @@ class Grader:
         if matches and unless:
             matches = self._unless(matches, unless, reply, spec.fuzzy)
         if matches and check.needs and not any(
-            find(p, doc, bag, spec.fuzzy, reply.positions) for p in check.needs
+            find(p, doc, bag, spec.fuzzy, reply.positions)
+            for p in check.needs
+            if not p.when or getattr(reply.context, p.when, None)
         ):
             return []
         if matches and any(self._value(other, reply) for other in spec.unless_checks):
@@ -431,6 +548,7 @@ class Grader:
         blockers = [
             (m, scope)
             for p, scope in unless
+            if not p.when or getattr(reply.context, p.when, None)
             for m in find(p, doc, bag, fuzzy, reply.positions)
         ]
         for match in matches:

@@ -29,9 +29,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from scoring.errors import PatternError
-from scoring.text import NEGATIONS, Analysed, Lexicon, Token
+from scoring.text import NEGATIONS, Analysed, Lexicon, Token, WordInfo
 
 _GAP = re.compile(r"^~(\d+)$")
+#: Index keys the grader gives the tokens a token class may match (a superset: the class itself
+#: still decides), so phrases made of them are tried only where they can match.
+NUMBER_KEY, PHONE_KEY, NAME_KEY, REGEX_KEY = "@@num", "@@phone", "@@name", "/re/"
 #: Context values a phrase may refer to as `$key` (their mentions are marked by the grader).
 CONTEXT_MARKS = frozenset({"third_party", "client_name", "agent_name", "company"})
 _NUMERAL_LEMMAS = frozenset(
@@ -43,6 +46,9 @@ _PRONOUNS = frozenset(
 _FILLERS = frozenset(
     {"ну", "и", "а", "да", "же", "вот", "так", "уж", "ой", "ладно", "ага", "то", "ли", "вам", "вы"}
     | {"пожалуйста", "будьте", "добры", "извините", "простите"}
+    # a leading «Хорошо,», «Секунду,» does not make a sentence more than its phrase
+    | {"хорошо", "конечно", "понятно", "ясно", "отлично", "секунду", "минутку", "секундочку"}
+    | {"минуточку"}
 )
 
 
@@ -87,6 +93,7 @@ class Phrase:
     negation_allowed: bool = False
     requires: tuple[str, ...] = ()
     label: str | None = None  # e.g. the period of a time-of-day greeting
+    when: str | None = None  # counts only when the context gives this value
     required_keys: tuple[frozenset[str], ...] = field(default=())
 
 
@@ -118,9 +125,30 @@ def _merge(alts: tuple[Alt, ...]) -> tuple[Alt, ...]:
 
 def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
     info = token.info
+    if alt.special is None and alt.regex is None and not alt.exact:  # the common case: a lemma
+        if info is None:
+            return token.form in alt.keys
+        if not alt.grams_any and not alt.grams_none:
+            if not alt.keys.isdisjoint(info.lemmas):
+                return True
+        elif _lemma_matches(alt, info):
+            return True
+        if not fuzzy_ok:
+            return False
+        if token.fixed is not None and _lemma_matches(alt, token.fixed):
+            return True
+        if not token.fuzzy or alt.keys.isdisjoint(token.fuzzy):
+            return False
+        # near a standard word: the form must still carry the grammemes the phrase asks for
+        return (not alt.grams_any and not alt.grams_none) or _grams_ok(alt, info.tags)
     if alt.special == "any":
         if alt.grams_any or alt.grams_none:  # any word: judged by its most likely reading
-            return info is not None and _grams_ok(alt, info.first_grams, info.tags)
+            if info is None:
+                return False
+            if _grams_ok(alt, info.first_grams, info.tags):
+                return True
+            fixed = token.fixed if fuzzy_ok else None  # a typo: what the corrections say
+            return fixed is not None and _grams_ok(alt, fixed.first_grams, fixed.tags)
         return info is not None or token.is_number
     if alt.special == "num":
         return token.is_number or (info is not None and not info.lemmas.isdisjoint(_NUMERAL_LEMMAS))
@@ -138,17 +166,16 @@ def _alt_matches(alt: Alt, token: Token, fuzzy_ok: bool) -> bool:
         return not info.known or not {"Name", "Surn", "Patr"}.isdisjoint(info.tags)
     if alt.regex is not None:
         return alt.regex.fullmatch(token.form) is not None
-    if alt.exact:
-        return token.form in alt.keys or (fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys))
-    if info is None:
-        return token.form in alt.keys
-    if not alt.grams_any and not alt.grams_none:
-        if not alt.keys.isdisjoint(info.lemmas):
-            return True
-        return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys)
+    # exact forms
+    return token.form in alt.keys or (fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys))
+
+
+def _lemma_matches(alt: Alt, info: WordInfo) -> bool:
     hit = alt.keys & info.lemmas
-    if not hit:  # a typo: the form must still carry the grammemes the phrase asks for
-        return fuzzy_ok and not token.fuzzy.isdisjoint(alt.keys) and _grams_ok(alt, info.tags)
+    if not hit:
+        return False
+    if not alt.grams_any and not alt.grams_none:
+        return True
     return any(_grams_ok(alt, info.grams.get(lemma, frozenset())) for lemma in hit)
 
 
@@ -161,6 +188,21 @@ def _grams_ok(alt: Alt, grams: frozenset[str], excluded: frozenset[str] | None =
     return grams.isdisjoint(alt.grams_none) and (
         excluded is None or excluded.isdisjoint(alt.grams_none)
     )
+
+
+def class_keys(token: Token) -> list[str]:
+    """The token-class keys of one token: a number, a phone, a possible name."""
+    info = token.info
+    keys = []
+    if token.is_number or (info is not None and not info.lemmas.isdisjoint(_NUMERAL_LEMMAS)):
+        keys.append(NUMBER_KEY)
+    if token.phone:
+        keys.append(PHONE_KEY)
+    if info is not None and (
+        info.name_first or (token.capitalised and not token.sentence_start)
+    ):
+        keys.append(NAME_KEY)
+    return keys
 
 
 def _element_matches(element: Element, token: Token, fuzzy_ok: bool) -> bool:
@@ -185,9 +227,9 @@ class PatternCompiler:
             index_keys = frozenset(f"@{min(need)}" for need in grams_any if need)
             return Alt(special="any", grams_any=grams_any, grams_none=grams_none, keys=index_keys)
         if text == "#":
-            return Alt(special="num")
+            return Alt(special="num", keys=frozenset({NUMBER_KEY}))
         if text == "#phone":
-            return Alt(special="phone")
+            return Alt(special="phone", keys=frozenset({PHONE_KEY}))
         if text.startswith("$"):
             if text[1:] not in CONTEXT_MARKS:
                 raise PatternError(
@@ -198,10 +240,11 @@ class PatternCompiler:
             # filed under "$key": the grader adds that key to the tokens of a mention
             return Alt(special="context", keys=frozenset({text}))
         if text == "^":
-            return Alt(special="name")
+            return Alt(special="name", keys=frozenset({NAME_KEY}))
         if len(text) > 2 and text.startswith("/") and text.endswith("/"):
             try:
-                return Alt(regex=re.compile(text[1:-1].lower().replace("ё", "е")))
+                pattern = text[1:-1].lower().replace("ё", "е")
+                return Alt(regex=re.compile(pattern), keys=frozenset({REGEX_KEY + pattern}))
             except re.error as exc:
                 raise PatternError(f"bad regular expression {text}: {exc}") from exc
         if text.startswith("="):
@@ -266,6 +309,7 @@ class PatternCompiler:
         negation_allowed: bool = False,
         requires: tuple[str, ...] = (),
         label: str | None = None,
+        when: str | None = None,
     ) -> Phrase:
         parts = source.replace("…", " … ").split()
         if not parts:
@@ -286,6 +330,7 @@ class PatternCompiler:
             negation_allowed=negation_allowed,
             requires=requires,
             label=label,
+            when=when,
             required_keys=required,
         )
 
@@ -372,6 +417,8 @@ def find(
             return []
     tokens = doc.tokens
     sentences = doc.sentences
+    if phrase.question and not any(s.question for s in sentences):
+        return []
     out: list[Match] = []
     taken = -1
     for i in _starts(phrase, doc, positions):
@@ -380,6 +427,8 @@ def find(
         index = tokens[i].sentence
         sentence = sentences[index]
         if (phrase.question and not sentence.question) or (phrase.statement and sentence.question):
+            continue
+        if phrase.whole and any(tokens[j].form not in _FILLERS for j in range(sentence.start, i)):
             continue
         end = _match_from(
             phrase.elements, 0, tokens, i, sentence.end, fuzzy_ok, phrase.negation_allowed

@@ -1,8 +1,10 @@
-"""From verdicts to a 0–100 score (the formula is documented in docs/SCORING.md)."""
+"""From verdicts to a 0–100 score: one reply's (`score_reply`) and a whole run's (`score_run`);
+both formulas are documented in docs/SCORING.md."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from scoring.errors import UnknownCheckError
 from scoring.model import GradeResult, ScoreResult
@@ -40,4 +42,45 @@ def score_reply(
         missed_steps=missed_steps,
         violations=violations,
         blocking=blocking,
+    )
+
+
+RUN_FORMULA = 2
+"""Version of the run formula below (stored with each attempt; 1 was the mean of turn scores)."""
+
+
+@dataclass(frozen=True)
+class RunScore:
+    """A run's score as docs/SCORING.md «A run's score» computes it."""
+
+    step_score: int
+    """round(100 · Σ weights of the credited steps / Σ weights of the required steps); 0 when
+    nothing was required."""
+    score: int
+    """max(0, step_score − Σ penalty points)."""
+    passed: bool
+    """score ≥ pass_mark, no blocking violation, and the outcome counts as a pass."""
+
+
+def score_run(
+    steps: Mapping[str, bool],
+    weights: Mapping[str, float],
+    penalty_points: Iterable[int],
+    *,
+    pass_mark: int,
+    blocking: bool,
+    outcome_passed: bool,
+) -> RunScore:
+    """The run's score from its card: the weighted share of the required steps credited, minus
+    every penalty (violations, hints), never below 0; passed when the score reaches the pass
+    mark, no blocking violation was committed and the outcome is a pass. Pure; never raises
+    for a step without a weight (it weighs 0)."""
+    total = sum(weights.get(step, 0.0) for step in steps)
+    earned = sum(weights.get(step, 0.0) for step, done in steps.items() if done)
+    step_score = round(100 * earned / total) if total > 0 else 0
+    score = max(0, step_score - sum(penalty_points))
+    return RunScore(
+        step_score=step_score,
+        score=score,
+        passed=score >= pass_mark and not blocking and outcome_passed,
     )

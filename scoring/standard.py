@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from scoring.cache import cached_standard, default_cache_dir
 from scoring.errors import PatternError, StandardError
 from scoring.model import CheckKind
 from scoring.patterns import PatternCompiler, Phrase
@@ -25,6 +26,12 @@ from scoring.text import Lexicon, default_lexicon
 
 DEFAULT_PATH = Path(__file__).parent / "standards" / "default.yaml"
 DEFAULT_HINT_PENALTY = 5
+Window = Literal["first", "from_expected", "closing", "any"]
+"""Where in a run a step counts (docs/SCORING.md «Windows»): `first` — the first reply;
+`from_expected` — from the reply where a state first expects it to the end; `closing` — from the
+first reply whose state expects a closing-window step to the end; `any` — any reply. A reply
+whose state expects the step is always inside its window."""
+DEFAULT_WINDOW: Window = "from_expected"
 ContextKey = Literal["time", "company", "agent_name", "client_name", "third_party"]
 
 
@@ -50,6 +57,9 @@ class PhraseSpec(BaseModel):
     )
     scope: Literal["span", "sentence"] = Field(
         "span", description="For `unless` phrases: cancel overlapping matches, or the sentence."
+    )
+    when: ContextKey | None = Field(
+        None, description="Counts only when the context gives this value (e.g. third_party)."
     )
 
     @model_validator(mode="before")
@@ -81,6 +91,11 @@ class CheckSpec(BaseModel):
     blocking: bool = Field(
         False, description="A violation that fails the attempt whatever the score."
     )
+    window: Window | None = Field(
+        None,
+        description="Steps only: where in a run the step counts — first, from_expected, closing "
+        "or any (default: from_expected). Violations are graded on every reply.",
+    )
     fuzzy: bool = Field(True, description="Tolerate small typos in longer words.")
     phrases: list[PhraseSpec] = Field(default_factory=list)
     unless: list[PhraseSpec] = Field(default_factory=list)
@@ -97,6 +112,17 @@ class CheckSpec(BaseModel):
         False, description="False whenever the context value is missing."
     )
     periods: list[PeriodSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _window_for_steps(self) -> CheckSpec:
+        if self.window is not None and self.kind != "step":
+            raise ValueError("`window` is for step checks (violations count on every reply)")
+        return self
+
+    @property
+    def step_window(self) -> Window:
+        """The step's window, the documented default when the file does not say."""
+        return self.window if self.window is not None else DEFAULT_WINDOW
 
 
 class StandardFile(BaseModel):
@@ -208,6 +234,7 @@ def _compile_phrases(
                 negation_allowed=(spec.negation or ("allow" if unless else "guard")) == "allow",
                 requires=tuple(spec.requires),
                 label=label,
+                when=spec.when,
             )
         except PatternError as exc:
             problems.append(doc.at(loc, f"{_loc_text(loc)}: {exc}", key=True))
@@ -215,15 +242,34 @@ def _compile_phrases(
         yield phrase, spec.scope
 
 
-def load_standard(path: str | Path | None = None, lexicon: Lexicon | None = None) -> Standard:
+def load_standard(
+    path: str | Path | None = None,
+    lexicon: Lexicon | None = None,
+    *,
+    cache_dir: Path | None = None,
+) -> Standard:
     """Load, validate and compile a standard file (None: the shipped default).
 
-    Raises `StandardError` listing every problem as `FILE:LINE:COL: message`. Reads files only.
+    With `cache_dir` (and the default lexicon) the compiled standard is kept there and reused
+    while the file and the scorer's code stay the same (`scoring.cache`); a cache that cannot be
+    used is ignored. Raises `StandardError` listing every problem as `FILE:LINE:COL: message`.
+    Reads files; writes only the cache file.
     """
-    return _load(Path(path) if path is not None else DEFAULT_PATH, lexicon, ())
+    source = Path(path) if path is not None else DEFAULT_PATH
+
+    def compile_standard() -> tuple[Standard, list[Path]]:
+        read: list[Path] = []
+        return _load(source, lexicon, (), read), read
+
+    if lexicon is not None or cache_dir is None:
+        return compile_standard()[0]
+    return cached_standard(source, compile_standard, cache_dir)
 
 
-def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Standard:
+def _load(
+    path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...], read: list[Path]
+) -> Standard:
+    read.append(path)
     doc = read_yaml(path, STANDARD_LIMITS)
     problems = list(doc.problems)
     if doc.data is None and problems:
@@ -240,7 +286,7 @@ def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Stand
 
     base: Standard | None = None
     if data.extends:
-        base = _base(path, data.extends, doc, lexicon, (*chain, path))
+        base = _base(path, data.extends, doc, lexicon, (*chain, path), read)
     checks: dict[str, CheckSpec] = dict(base.checks) if base else {}
     checks.update(data.checks)
     compiler = PatternCompiler(lexicon or default_lexicon())
@@ -291,6 +337,12 @@ def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Stand
                 )
             )
         compiled[check_id] = CompiledCheck(spec, tuple(phrases), tuple(unless), tuple(needs))
+    if not checks:
+        problems.append(
+            doc.at(
+                ("checks",), "the standard defines no checks: give `checks`, or `extends: default`"
+            )
+        )
     if problems:
         raise StandardError(sorted(problems))
     digest = hashlib.sha256(
@@ -319,7 +371,12 @@ def _load(path: Path, lexicon: Lexicon | None, chain: tuple[Path, ...]) -> Stand
 
 
 def _base(
-    path: Path, extends: str, doc: Document, lexicon: Lexicon | None, chain: tuple[Path, ...]
+    path: Path,
+    extends: str,
+    doc: Document,
+    lexicon: Lexicon | None,
+    chain: tuple[Path, ...],
+    read: list[Path],
 ) -> Standard:
     """The standard a file `extends` (`default` or a file beside it). Raises `StandardError`."""
     base_path = DEFAULT_PATH if extends == "default" else path.parent / extends
@@ -333,10 +390,11 @@ def _base(
         )
     if not base_path.is_file():
         raise StandardError([doc.at(("extends",), f"extends: no such file '{extends}'")])
-    return _load(base_path, lexicon, chain)
+    return _load(base_path, lexicon, chain, read)
 
 
 @lru_cache(maxsize=1)
 def default_standard() -> Standard:
-    """The shipped default standard, loaded once per process."""
-    return load_standard(DEFAULT_PATH)
+    """The shipped default standard, loaded once per process (compiled once per code version,
+    through the cache in `default_cache_dir()`)."""
+    return load_standard(DEFAULT_PATH, cache_dir=default_cache_dir())

@@ -32,6 +32,8 @@ _SENTENCE_END = frozenset(".!?…;")
 _CLAUSE_MARKS = frozenset(',:—–()«»"-')
 
 _PARTICLES = frozenset({"то", "нибудь", "либо", "таки", "ка", "де", "тка", "с"})
+_ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
 
 # «ул. Абая», «пр. Мира», «д. 12, кв. 40»: a period after these abbreviations ends no sentence
 # (street words always; house, flat and phone words only before a number; «г.» not after one).
@@ -55,6 +57,7 @@ class WordInfo:
     name_first: bool = False  # the most likely parse is a first name, patronymic or surname
     gram_keys: frozenset[str] = frozenset()  # "@<grammeme>" index keys, for «*:grammeme» patterns
     first_grams: frozenset[str] = frozenset()  # grammemes of the most likely parse
+    proper: bool = False  # every parse is a proper name («доброва» is only a surname)
 
 
 @dataclass(slots=True)
@@ -71,6 +74,7 @@ class Token:
     phone: bool = False  # a number in phone shape («8 701 555 12 34», «22-15-40»)
     marks: frozenset[str] = frozenset()  # "$key": part of a mention of a context value
     fuzzy: frozenset[str] = field(default_factory=frozenset)  # lemmas reached by typo tolerance
+    fixed: WordInfo | None = None  # what the known words one typo away from this one say
 
     @property
     def is_word(self) -> bool:
@@ -94,6 +98,15 @@ class Analysed:
     tokens: list[Token]  # word and number tokens only
     sentences: list[Sentence]
     too_long: bool
+
+
+def _tsya_twin(word: str) -> str | None:
+    """«отправиться» ↔ «отправится»."""
+    if word.endswith("ться"):
+        return word[:-4] + "тся"
+    if word.endswith("тся"):
+        return word[:-3] + "ться"
+    return None
 
 
 def _phone_shape(span: str) -> bool:
@@ -138,6 +151,7 @@ class Lexicon:
     def __init__(self) -> None:
         self._morph = pymorphy3.MorphAnalyzer()
         self._cache: dict[str, WordInfo] = {}
+        self._corrections: dict[str, tuple[str, ...]] = {}
 
     def info(self, word: str) -> WordInfo:
         cached = self._cache.get(word)
@@ -149,6 +163,14 @@ class Lexicon:
             parses = self._morph.parse(word)
         except (KeyError, ValueError):  # pymorphy3 cannot name some rare letters (e.g. Tangut)
             parses = []
+        known = bool(parses) and self._morph.word_is_known(word)
+        # «-ться» / «-тся» are one spelling mistake apart and sound the same: read either as both
+        twin = _tsya_twin(word)
+        if twin and self._morph.word_is_known(twin):
+            if not known:  # «свяжеться» is «свяжется»
+                parses, known = self._morph.parse(twin), True
+            else:
+                parses = [*parses, *(p for p in self._morph.parse(twin) if p.score > 0.05)]
         name_first = bool(parses) and not {"Name", "Surn", "Patr"}.isdisjoint(
             parses[0].tag.grammemes
         )
@@ -167,15 +189,46 @@ class Lexicon:
         info = WordInfo(
             lemmas=frozenset(grams),
             grams={k: frozenset(v) for k, v in grams.items()},
-            known=bool(parses) and self._morph.word_is_known(word),
+            known=known,
             tags=frozenset(tags),
             name_first=name_first and len(word) >= 3,
             gram_keys=frozenset(f"@{t}" for t in tags),
             first_grams=frozenset(parses[0].tag.grammemes) if parses else frozenset(),
+            proper=known and all(not _PROPER.isdisjoint(p.tag.grammemes) for p in parses),
         )
         if len(self._cache) < 200_000:
             self._cache[word] = info
         return info
+
+    def corrections(self, word: str) -> tuple[str, ...]:
+        """Known words one edit away (a letter missing, extra, wrong or two swapped), and «-ого»
+        for a phonetic «-ова». Cached."""
+        cached = self._corrections.get(word)
+        if cached is not None:
+            return cached
+        splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+        edits = {a + b[1:] for a, b in splits if b}
+        edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+        edits |= {a + c + b[1:] for a, b in splits if b for c in _ALPHABET}
+        edits |= {a + c + b for a, b in splits for c in _ALPHABET}
+        edits.discard(word)
+        for heard, written in (("ова", "ого"), ("ева", "его")):  # «доброва» is said «доброго»
+            if word.endswith(heard):
+                edits.add(word[: -len(heard)] + written)
+        known = self._morph.word_is_known
+        found = tuple(sorted(e for e in edits if len(e) > 1 and known(e)))
+        if len(self._corrections) < 100_000:
+            self._corrections[word] = found
+        return found
+
+    def glued_negation(self, word: str) -> bool:
+        """«немогу», «незнаю»: an unknown word that is «не» written together with a known one."""
+        return (
+            len(word) >= 5
+            and word.startswith("не")
+            and not self.info(word).known
+            and self._morph.word_is_known(word[2:])
+        )
 
     def lemma(self, word: str) -> str:
         """The most likely lemma of a normalised word (used to compile patterns)."""
@@ -221,6 +274,21 @@ class Lexicon:
                 at_start = clause = False
                 continue
             info = None if form[0].isdigit() else self.info(form)
+            if info is not None and self.glued_negation(form):  # «немогу» → «не» «могу»
+                tokens.append(
+                    Token(
+                        form="не",
+                        start=start,
+                        end=start + 2,
+                        sentence=sentence_index,
+                        info=self.info("не"),
+                        capitalised=graded[start].isupper(),
+                        sentence_start=at_start,
+                        clause_start=clause,
+                    )
+                )
+                form, start, info = form[2:], start + 2, self.info(form[2:])
+                at_start = clause = False
             tokens.append(
                 Token(
                     form=form,

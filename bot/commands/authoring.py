@@ -11,14 +11,15 @@ from pathlib import Path
 import click
 
 from bot.settings import Settings
-from scenarios import LIBRARY_PATH, Library, Scenario, load_library, validate_paths
+from scenarios import Library, Scenario, library_paths, load_library, validate_paths
 from scenarios.diagram import to_dot, to_mermaid
 from scoring import Standard, StandardError, load_standard
+from scoring.cache import default_cache_dir
 
 
-def library_path() -> Path:
-    """The scenario folder: `SCENARIOS_PATH` when set, otherwise the shipped library."""
-    return Settings().scenarios_path or LIBRARY_PATH
+def library_sources() -> list[Path]:
+    """The shipped library, plus the folder named by `SCENARIOS_PATH` when it is set."""
+    return library_paths(Settings().scenarios_path)
 
 
 def _standard() -> Standard | None:
@@ -27,14 +28,14 @@ def _standard() -> Standard | None:
     if path is None:
         return None
     try:
-        return load_standard(path)
+        return load_standard(path, cache_dir=default_cache_dir())
     except StandardError as exc:
         raise click.ClickException(f"the standard is invalid:\n{exc}") from exc
 
 
 def _library() -> Library:
     """The library; a broken file is reported on standard error and skipped, the rest loads."""
-    library = load_library(library_path(), _standard())
+    library = load_library(library_sources(), _standard())
     for problem in library.problems:
         click.echo(str(problem), err=True)
     for path in library.skipped:
@@ -91,11 +92,11 @@ def _row(s: Scenario) -> dict[str, object]:
     help="Also validate this standard file, and check the scenarios against its check ids.",
 )
 def validate(paths: tuple[Path, ...], standard_path: Path | None) -> None:
-    """Validate scenario files or folders (default: the library).
+    """Validate scenario files or folders (default: the library and SCENARIOS_PATH).
 
     Prints every problem as FILE:LINE:COL: message; exits 1 if there is any, 0 if none.
     """
-    targets = list(paths) or [library_path()]
+    targets = list(paths) or library_sources()
     problems: list[str] = []
     if standard_path is not None:
         try:

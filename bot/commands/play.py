@@ -36,7 +36,7 @@ from bot.service import (
 from bot.settings import Settings
 from bot.storage import Person
 from bot.texts import Texts
-from scenarios import ClientLine
+from scenarios import ClientLine, FinalCard
 
 HINT_COMMANDS = ("/hint", "/подсказка")
 QUIT_COMMANDS = ("/quit", "/exit", "/выход")
@@ -118,7 +118,10 @@ class JsonlFrontend(Frontend):
                 "violations": violation_quotes(result),
                 "score": result.score.score,
                 "passed": result.score.passed,
+                "required": [*result.score.passed_steps, *result.score.missed_steps],
                 "missed": result.score.missed_steps,
+                "already": result.already,
+                "made_up": result.made_up,
                 "next_state": result.next_state,
                 "degraded": turn.degraded,
             }
@@ -133,33 +136,40 @@ class JsonlFrontend(Frontend):
         self.emit(
             {
                 "event": "end",
-                "abandoned": False,
-                "score": card.score,
-                "passed": card.passed,
-                "outcome": card.outcome,
-                "steps": card.steps,
-                "violations": [{"check": c, "quote": q} for c, q in card.violations],
-                "turns": card.turns,
+                **card_event(card),
                 "closing": turn.line.text if turn.line is not None else None,
                 "attempt_id": view.attempt_id,
             }
         )
 
     def abandoned(self, view: StartView, closed: AbandonView) -> None:
-        card = closed.card
-        self.emit(
-            {
-                "event": "end",
-                "abandoned": True,
-                "score": card.score,
-                "passed": False,
-                "outcome": None,
-                "steps": card.steps,
-                "violations": [{"check": c, "quote": q} for c, q in card.violations],
-                "turns": closed.turns,
-                "attempt_id": view.attempt_id,
-            }
-        )
+        self.emit({"event": "end", **card_event(closed.card), "attempt_id": view.attempt_id})
+
+
+def card_event(card: FinalCard) -> dict[str, Any]:
+    """The score card as the end event's fields (../shared/spec/cli.md «The end event adds
+    up»): enough to recompute `score` and `passed` from the event alone."""
+    return {
+        "abandoned": card.abandoned,
+        "score": card.score,
+        "passed": card.passed,
+        "pass_mark": card.pass_mark,
+        "outcome": card.outcome,
+        "outcome_passed": card.outcome_passed,
+        "steps": card.steps,
+        "weights": card.weights,
+        "step_score": card.step_score,
+        "violations": [
+            {"check": v.check, "quote": v.quote, "blocking": v.blocking, "turn": v.turn}
+            for v in card.violations
+        ],
+        "penalties": [p.model_dump() for p in card.penalties],
+        "credited_at": card.credited_at,
+        "expected_at": card.expected_at,
+        "hints": card.hints,
+        "turns": card.turns,
+        "formula": card.formula,
+    }
 
 
 STYLES: dict[Kind, dict[str, Any]] = {

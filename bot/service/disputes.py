@@ -209,7 +209,8 @@ class DisputeService:
         if played_on is not None:
             engine = self._service.engine(scenario, standard=played_on)
         card = engine.regrade(run, overrides)
-        finish = Finish(card.score, card.passed, card.outcome, card.model_dump(mode="json"))
+        finish = Finish(card.score, card.passed, card.outcome, card.model_dump(mode="json"),
+                        formula=card.formula)
         return finish, frozenset(d.id for d in accepted)
 
     def _view(self, dispute: Dispute) -> DisputeView:

@@ -292,7 +292,10 @@ class TrainingService:
                 line = await engine.client_line(run)
             if result.finished:
                 card = engine.final(run)
-                finish = Finish(card.score, card.passed, card.outcome, card.model_dump(mode="json"))
+                finish = Finish(
+                    card.score, card.passed, card.outcome, card.model_dump(mode="json"),
+                    formula=card.formula,
+                )
                 final = CardView(
                     card, scenario.id, scenario.title, attempt.started_at, _iso_now()
                 )
@@ -336,6 +339,7 @@ class TrainingService:
                 score=card.score if run.history else None,
                 run_state=run.model_dump_json(),
                 card=card.model_dump(mode="json"),
+                formula=card.formula,
             )
         return AbandonView(attempt_id, len(run.history), card)
 

@@ -228,6 +228,7 @@ class AttemptStore(Connection):
                     "passed": int(finish.passed),
                     "outcome": finish.outcome,
                     "card": dumps(finish.card),
+                    "formula": finish.formula,
                     "finished_at": now,
                 }
             assignments = ", ".join(f"[{k}] = :{k}" for k in changes)
@@ -278,9 +279,10 @@ class AttemptStore(Connection):
         score: int | None = None,
         run_state: str | None = None,
         card: dict[str, Any] | None = None,
+        formula: int | None = None,
     ) -> None:
         """Mark an active attempt abandoned (optionally with its score so far, the closed
-        snapshot and card). Writes: yes.
+        snapshot, card and the run formula they were computed with). Writes: yes.
 
         Raises `AttemptNotFound`, `AttemptClosed` if it was not active.
         """
@@ -291,6 +293,8 @@ class AttemptStore(Connection):
             changes["run_state"] = run_state
         if card is not None:
             changes["card"] = dumps(card)
+        if formula is not None:
+            changes["formula"] = formula
         assignments = ", ".join(f"[{k}] = :{k}" for k in changes)
         with self.transaction() as db:
             cursor = db.execute(

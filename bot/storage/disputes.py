@@ -127,6 +127,8 @@ class DisputeStore(Connection):
                     "score": finish.score, "passed": int(finish.passed),
                     "card": dumps(finish.card), "reviewed_at": now,
                 }
+                if finish.formula is not None:  # the card is recomputed by today's formula
+                    changes["formula"] = finish.formula
                 db.execute(
                     "UPDATE attempts SET original_score = coalesce(original_score, score), "
                     + ", ".join(f"[{k}] = :{k}" for k in changes)

@@ -84,6 +84,7 @@ class Attempt:
     started_at: str
     finished_at: str | None
     line_shown_at: str | None = None
+    formula: int | None = None
     preview: bool = False
     """A trainer's preview run: stored like any attempt, counted by no report."""
     reviewed_at: str | None = None
@@ -140,6 +141,7 @@ class Finish:
     passed: bool
     outcome: str | None
     card: dict[str, Any] = field(default_factory=dict)
+    formula: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,6 +311,7 @@ def attempt_from(row: dict[str, Any]) -> Attempt:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         line_shown_at=row.get("line_shown_at"),
+        formula=row.get("formula"),
         preview=bool(row.get("preview") or 0),
         reviewed_at=row.get("reviewed_at"),
         original_score=row.get("original_score"),

@@ -4,19 +4,28 @@
 - a global token bucket (about 30 messages a second for the whole bot) and a per-chat bucket
   (1 a second, with a short burst allowed) delay message-producing calls before they are made;
 - a `TelegramRetryAfter` answer is waited out (`retry_after` seconds) and the same request is sent
-  again, so no message is lost; after `max_retries` the error is raised to the caller.
+  again, so no message is lost; after `max_retries` the error is raised to the caller;
+- a 5xx answer or a network error (a timeout, a refused connection) on any call but `getUpdates`
+  (aiogram's polling loop has its own back-off) is retried after an exponential back-off with
+  jitter (0.5 s, 1 s, 2 s … capped at `max_backoff`), up to `max_retries` times.
+
+Retries happen inside the handler's own call, and one user's updates are handled one at a time
+(`UserLock`), so each chat's messages keep their order. The trade-off: a send that timed out
+after Telegram had already delivered it is sent again (a rare duplicate rather than a lost
+message).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.methods import TelegramMethod
 from aiogram.methods.base import Response, TelegramType
 
@@ -73,6 +82,8 @@ class FloodControl(BaseRequestMiddleware):
         chat_burst: float = 5.0,
         max_retries: int = 5,
         max_chats: int = 10_000,
+        base_backoff: float = 0.5,
+        max_backoff: float = 8.0,
     ) -> None:
         self.global_bucket = TokenBucket(global_rate, global_rate)
         self.chat_rate = chat_rate
@@ -80,7 +91,10 @@ class FloodControl(BaseRequestMiddleware):
         self.max_retries = max_retries
         self.max_chats = max_chats
         self._chats: OrderedDict[Any, TokenBucket] = OrderedDict()
+        self.base_backoff = base_backoff
+        self.max_backoff = max_backoff
         self.retries = 0  # 429 answers waited out (for logs and tests)
+        self.failures_retried = 0  # 5xx answers and network errors retried
         self.delayed = 0.0  # seconds spent waiting for buckets
 
     def _chat_bucket(self, chat_id: Any) -> TokenBucket:
@@ -98,7 +112,9 @@ class FloodControl(BaseRequestMiddleware):
         bot: Bot,
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
-        limited = type(method).__name__ in LIMITED_METHODS
+        name = type(method).__name__
+        limited = name in LIMITED_METHODS
+        retry_failures = name != "GetUpdates"
         chat_id = getattr(method, "chat_id", None)
         attempt = 0
         while True:
@@ -118,3 +134,15 @@ class FloodControl(BaseRequestMiddleware):
                     type(method).__name__, chat_id, exc.retry_after, attempt,
                 )
                 await asyncio.sleep(exc.retry_after)
+            except (TelegramServerError, TelegramNetworkError) as exc:
+                attempt += 1
+                if not retry_failures or attempt > self.max_retries:
+                    raise
+                self.failures_retried += 1
+                delay = min(self.max_backoff, self.base_backoff * 2 ** (attempt - 1))
+                delay *= random.uniform(0.8, 1.2)
+                logger.warning(
+                    "telegram: %s to chat %s failed (%s); retry %d in %.1f s",
+                    name, chat_id, type(exc).__name__, attempt, delay,
+                )
+                await asyncio.sleep(delay)

@@ -7,9 +7,11 @@ HTML (`<b>`); values put into them are escaped by the caller.
 
 from __future__ import annotations
 
+from bot.texts.ru_run import RU_RUN
 from bot.texts.ru_trainer import RU_TRAINER
 
 RU: dict[str, str] = {
+    **RU_RUN,
     # --- registration ---
     "start.welcome": (
         "Здравствуйте! Я тренажёр клиентского сервиса: я играю клиента, вы — сотрудника, "

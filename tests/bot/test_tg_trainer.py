@@ -87,7 +87,7 @@ async def test_a_valid_upload_is_a_new_version_trainees_see_while_old_attempts_k
     answer = await trainer.document("hold_request.yaml", HOLD_V2.encode())
     assert "Опубликовано" in answer[-1].text and "версия 2" in answer[-1].text
     assert ("hold_request", 2, True) in library_state(app)
-    assert app.service.scenario("hold_request").states["opening"].client[0] == NEW_LINE
+    assert app.service.scenario("hold_request").states["opening"].texts()[0] == NEW_LINE
 
     # the trainee's run goes on on version 1 …
     scenario_v1 = app.storage.get_scenario_version(old_attempt.scenario_version_id)

@@ -10,12 +10,19 @@ from bot.cli import COMMANDS, cli
 
 
 def _names() -> list[str]:
-    return [command.name or "" for command in COMMANDS]
+    return list(COMMANDS)
+
+
+def _command(name: str) -> click.Command | None:
+    return cli.get_command(click.Context(cli), name)
 
 
 def test_every_command_is_in_the_group() -> None:
-    assert sorted(cli.commands) == sorted(_names())
-    assert {"play", "run"} <= set(cli.commands)
+    assert cli.list_commands(click.Context(cli)) == sorted(_names())
+    assert {"play", "run"} <= set(_names())
+    for name in _names():
+        command = _command(name)
+        assert isinstance(command, click.Command) and command.name == name
 
 
 @pytest.mark.parametrize("name", _names())
@@ -24,7 +31,7 @@ def test_command_has_help(name: str, flag: str) -> None:
     result = CliRunner().invoke(cli, [name, flag])
     assert result.exit_code == 0, result.output
     assert f"Usage: cli {name}" in result.output or f"Usage: roleplay {name}" in result.output
-    command = cli.commands[name]
+    command = _command(name)
     assert isinstance(command, click.Command) and command.help
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from mini_scenario import BAD, GOOD, write_mini  # noqa: E402
 from sqlite_utils import Database
+from trainee import recompute
 
 ROLEPLAY = Path(sys.executable).with_name("roleplay")
 
@@ -80,6 +81,7 @@ def test_good_run(env: dict[str, str], tmp_path: Path) -> None:
     end = events[-1]
     assert end["passed"] is True and end["abandoned"] is False and end["score"] >= 70
     assert end["steps"]["greeting"] is True and end["violations"] == []
+    assert recompute(end) == (end["score"], True) and end["pass_mark"] == 70
     (attempt,) = _attempts(env)
     assert (attempt["channel"], attempt["status"], attempt["score"]) == (
         "terminal",
@@ -108,7 +110,10 @@ def test_bad_run(env: dict[str, str], tmp_path: Path) -> None:
     end = events[-1]
     assert end["passed"] is False and end["abandoned"] is False
     assert end["steps"]["greeting"] is False
-    assert {"check": "forbidden_phrase", "quote": "Вы должны"} in end["violations"]
+    assert recompute(end) == (end["score"], False) and end["outcome_passed"] is False
+    assert {"check": "forbidden_phrase", "quote": "Вы должны", "blocking": False, "turn": 1} in (
+        end["violations"]
+    )
     assert _attempts(env)[0]["outcome"] == "hung_up"
 
 

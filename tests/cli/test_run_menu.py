@@ -24,23 +24,31 @@ def _env(tmp_path: Path) -> dict[str, str]:
     }
 
 
+def _menu_number(tmp_path: Path, scenario_id: str) -> int:
+    from scenarios import library_paths, load_library
+
+    return list(load_library(library_paths(tmp_path / "lib"))).index(scenario_id) + 1
+
+
 def test_without_token_the_menu_plays_a_scenario(tmp_path: Path) -> None:
-    stdin = "\n".join(["7", "1", *GOOD, "q"]) + "\n"
+    env = _env(tmp_path)  # the shipped library plus the mini scenario of SCENARIOS_PATH
+    number = _menu_number(tmp_path, "mini_call")
+    stdin = "\n".join(["70", str(number), *GOOD, "q"]) + "\n"
     proc = subprocess.run(
         [str(ROLEPLAY), "run"],
         input=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",
-        env=_env(tmp_path),
+        env=env,
         cwd=tmp_path,
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "BOT_TOKEN не задан" in out
-    assert "1. Мини-звонок" in out and "ещё не пробовали" in out
-    assert "Нет такого номера" in out  # "7" is refused, nothing started
+    assert f"{number}. Мини-звонок" in out and "ещё не пробовали" in out
+    assert "Нет такого номера" in out  # "70" is refused, nothing started
     assert "Мини-звонок — итог" in out and "До встречи!" in out
     db = Database(tmp_path / "roleplay.db")
     try:

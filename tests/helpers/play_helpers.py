@@ -13,7 +13,7 @@ BAD_REPLY = "да"
 def state_of_line(scenario: Scenario, client_text: str) -> str:
     """The state whose client variants include `client_text`; KeyError if none does."""
     for name, state in scenario.states.items():
-        if any(variant.strip() in client_text for variant in state.client):
+        if any(variant.strip() in client_text for variant in state.texts()):
             return name
     raise KeyError(f"no state of {scenario.id} says {client_text!r}")
 

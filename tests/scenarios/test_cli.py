@@ -43,13 +43,69 @@ def test_list_plain_shows_titles(runner: CliRunner) -> None:
     assert result.exit_code == 0 and "hold_request" in result.output
 
 
-def test_list_reads_scenarios_path(
-    runner: CliRunner, write: Callable[[str, str], Path], tmp_path: Path
+def test_scenarios_path_adds_to_the_shipped_library(
+    runner: CliRunner, write: Callable[[str, str], Path], tmp_path: Path,
+    library: dict[str, Scenario],
 ) -> None:
     write("lib/tiny.yaml", TINY)
     result = runner.invoke(cli, ["list", "--json"], env={"SCENARIOS_PATH": str(tmp_path / "lib")})
     assert result.exit_code == 0, result.output
-    assert [row["id"] for row in json.loads(result.stdout)] == ["tiny"]
+    assert [row["id"] for row in json.loads(result.stdout)] == sorted([*library, "tiny"])
+
+
+def test_a_folder_holds_scenario_files_only(
+    runner: CliRunner, write: Callable[[str, str], Path], tmp_path: Path,
+    library: dict[str, Scenario],
+) -> None:
+    """Every *.yaml / *.yml of the folder and its subfolders with a field of the scenario format;
+    hidden folders and node_modules are not read; other YAML (a standard, a list) is ignored."""
+    write("lib/team/tiny.yml", TINY)
+    write("lib/node_modules/pkg/tiny.yaml", TINY.replace("id: tiny", "id: from_npm"))
+    write("lib/.git/tiny.yaml", TINY.replace("id: tiny", "id: from_git"))
+    write("lib/FUNDING.yml", "github: [someone]\n")
+    write("lib/list.yaml", "- a\n- b\n")
+    write("lib/company.yaml", "extends: default\nchecks: {}\n")
+    write("lib/notes.txt", "id: not_yaml\n")
+    env = {"SCENARIOS_PATH": str(tmp_path / "lib")}
+    result = runner.invoke(cli, ["list", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert [row["id"] for row in json.loads(result.stdout)] == sorted([*library, "tiny"])
+    result = runner.invoke(cli, ["validate"], env=env)
+    assert result.exit_code == 0, result.output
+
+
+def test_an_id_clash_with_the_library_names_both_files(
+    runner: CliRunner, write: Callable[[str, str], Path], tmp_path: Path
+) -> None:
+    from scenarios import LIBRARY_PATH
+
+    mine = write("lib/mine.yaml", TINY.replace("id: tiny", "id: hold_request"))
+    env = {"SCENARIOS_PATH": str(tmp_path / "lib")}
+    expected = (
+        f"{mine}:1:5: duplicate scenario id 'hold_request': already used in "
+        f"{LIBRARY_PATH / 'hold_request.yaml'}:"
+    )
+    result = runner.invoke(cli, ["validate"], env=env)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(expected), result.stdout
+    result = runner.invoke(cli, ["list", "--json"], env=env)
+    assert result.exit_code == 0
+    assert expected in result.stderr
+    rows = {row["id"]: row for row in json.loads(result.stdout)}
+    assert rows["hold_request"]["title"] != "Тест"  # the shipped one stays
+
+
+def test_an_id_clash_between_two_files_of_the_folder(
+    runner: CliRunner, write: Callable[[str, str], Path], tmp_path: Path
+) -> None:
+    first = write("lib/a.yaml", TINY)
+    second = write("lib/sub/b.yaml", TINY)
+    result = runner.invoke(cli, ["validate"], env={"SCENARIOS_PATH": str(tmp_path / "lib")})
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{second}:1:5: duplicate scenario id 'tiny': already used in {first}:1\n"
+    )
 
 
 def test_validate_library_by_default_exits_0(runner: CliRunner) -> None:

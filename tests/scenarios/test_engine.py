@@ -62,7 +62,7 @@ async def test_same_seed_and_replies_give_the_same_run(library: dict[str, Scenar
 async def test_seed_picks_line_variants(library: dict[str, Scenario]) -> None:
     engine = Engine(library["hold_request"])
     first_lines = {(await engine.client_line(engine.start(seed=s))).text for s in range(30)}
-    assert first_lines == set(library["hold_request"].states["opening"].client)
+    assert first_lines == set(library["hold_request"].states["opening"].texts())
 
 
 async def test_snapshot_round_trips_mid_run_and_continues_identically(
@@ -278,7 +278,7 @@ def test_mermaid_shows_every_transition(library: dict[str, Scenario]) -> None:
     assert text.startswith("stateDiagram-v2\n")
     assert "    [*] --> opening" in text
     assert "    opening --> escalated : rudeness" in text
-    assert "    request --> back_from_hold : score ≥ 70, no violation" in text
+    assert "    request --> back_from_hold : score ≥ 65, did hold_duration, no violation" in text
     assert "    opening --> request_cold : else" in text
     assert "    request --> hung_up : patience lost" in text
     assert "    resolved --> [*]" in text

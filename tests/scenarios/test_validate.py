@@ -135,6 +135,60 @@ def test_yaml_syntax_error_has_position(write: Callable[[str, str], Path]) -> No
     assert problems[0].line >= line_of(text, "[Тест")[0]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "marker", "words"),
+    [
+        pytest.param(
+            'client: ["Алло?", "Алло, это почта?"]',
+            'client: ["Алло?", "Алло, это почта?"',
+            '["Алло?"',
+            "the list opened here with '[' is not closed",
+            id="unclosed-bracket",
+        ),
+        pytest.param(
+            "when: {score_at_least: 80}",
+            "when: {score_at_least: 80",
+            "{score",
+            "the mapping opened here with '{' is not closed",
+            id="unclosed-brace",
+        ),
+        pytest.param(
+            'time: "10:30"', 'time: "10:30', '"10:30', "is its closing \" missing?", id="unclosed-quote"
+        ),
+        pytest.param(
+            'client: ["Спасибо!"]',
+            'client: ["Спасибо!]',
+            '"Спасибо!]',
+            "is its closing \" missing?",
+            id="unclosed-quote-in-a-list",
+        ),
+        pytest.param(
+            'client: ["(Гудки.)"]',
+            'client: ["(Гудки.)]',
+            '"(Гудки.)]',
+            "never closed",
+            id="unclosed-quote-at-the-end",
+        ),
+    ],
+)
+def test_a_syntax_error_names_the_line_of_the_unclosed_bracket_or_quote(
+    write: Callable[[str, str], Path], old: str, new: str, marker: str, words: str
+) -> None:
+    assert old in TINY
+    text = TINY.replace(old, new, 1)
+    path = write("syntax.yaml", text)
+    (problem,) = validate_paths([path])
+    assert (problem.line, problem.col) == line_of(text, marker), str(problem)
+    assert problem.message.startswith("YAML syntax error") and words in problem.message
+
+
+def test_a_flow_list_left_open_at_the_end_of_the_file(write: Callable[[str, str], Path]) -> None:
+    for text, col in (("x: [a, b\n", 4), ("x: {a: 1\n", 4)):
+        (problem,) = validate_paths([write("end.yaml", text)])
+        assert (problem.line, problem.col) == (1, col), str(problem)
+        assert "the end of the file" in problem.message
+
+
 def test_dead_end_loop_is_reported(write: Callable[[str, str], Path]) -> None:
     text = (
         TINY.replace("        to: done\n", "        to: loop\n")

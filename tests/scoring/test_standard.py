@@ -109,7 +109,7 @@ def test_a_company_standard_extends_the_default(tmp_path: Path) -> None:
         "extends: default\nname: acme\npass_mark: 80\n"
         "companies:\n  ACME: [Акме]\n"
         "checks:\n"
-        "  confidentiality_refusal:\n    kind: step\n    title: Отказ в чужих данных\n"
+        "  safe_refusal:\n    kind: step\n    title: Отказ в чужих данных\n"
         "    recommended: ['К сожалению, я не могу сообщить данные другого клиента.']\n"
         "    phrases: [{p: 'не мочь ~3 сообщить|раскрыть|назвать|дать ~4 данные|информация', negation: allow}]\n"
         "  forbidden_phrase:\n    kind: violation\n    title: Запрещено\n    blocking: true\n"
@@ -119,7 +119,7 @@ def test_a_company_standard_extends_the_default(tmp_path: Path) -> None:
     grader = Grader(standard)
     assert standard.pass_mark == 80 and "greeting" in standard.checks
     reply = "Извините, я не могу сообщить данные другого клиента."
-    assert grader.grade(reply, ["confidentiality_refusal"]).value("confidentiality_refusal")
+    assert grader.grade(reply, ["safe_refusal"]).value("safe_refusal")
     # the company replaced forbidden_phrase: its own phrase counts, the default's no longer does
     assert grader.grade("Это не ко мне.", ["forbidden_phrase"]).value("forbidden_phrase")
     assert not grader.grade("Вы должны", ["forbidden_phrase"]).value("forbidden_phrase")
@@ -173,10 +173,12 @@ def test_the_shipped_company_example_loads_and_grades() -> None:
     standard = load_standard(path)
     grader = Grader(standard)
     refusal = "К сожалению, я не могу сообщить адрес другого клиента, это персональные данные."
-    assert grader.grade(refusal, ["confidentiality_refusal"]).value("confidentiality_refusal")
-    assert not grader.grade("Да, записывайте его адрес", ["confidentiality_refusal"]).value(
-        "confidentiality_refusal"
-    )
+    assert grader.grade(refusal, ["privacy_refusal"]).value("privacy_refusal")
+    assert not grader.grade("Не могу сообщить.", ["privacy_refusal"]).value("privacy_refusal")
+    assert standard.checks["privacy_refusal"].weight == 2
+    tip = "Проверить остаток Вы сможете сами в приложении, подробную инструкцию отправлю в SMS."
+    assert grader.grade(tip, ["self_service"]).value("self_service")
+    assert not grader.grade("Я сама проверю остаток.", ["self_service"]).value("self_service")
     assert standard.checks["forbidden_phrase"].blocking
     result = score_reply(grader.grade("Вы должны прийти сами. Я не могу сообщить данные."), [], standard)
     assert result.blocking == ["forbidden_phrase"] and not result.passed
@@ -193,6 +195,16 @@ def test_a_misplaced_grammeme_list_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(StandardError) as info:
         load_standard(path)
     assert "not a list of grammemes" in str(info.value.problems[0])
+
+
+def test_a_standard_without_checks_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "name: empty\npass_mark: 70\n")
+    with pytest.raises(StandardError) as info:
+        load_standard(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:1:1: the standard defines no checks: give `checks`, or `extends: default`"
+    ]
+    assert load_standard(_write(tmp_path, "extends: default\n")).checks
 
 
 def test_needs_and_unless_checks_join_a_check_to_the_rest_of_the_reply(tmp_path: Path) -> None:
@@ -226,13 +238,14 @@ def test_new_fields_are_checked_when_loading(tmp_path: Path, phrases: str, messa
     assert message in str(info.value.problems[0]) and str(path) in str(info.value.problems[0])
 
 
+def _told(tmp_path: Path, phrases: str) -> Grader:
+    """A grader for a standard of one violation check `told` with these phrases (YAML list)."""
+    text = f"checks:\n  told:\n    kind: violation\n    title: x\n    phrases: {phrases}\n"
+    return Grader(load_standard(_write(tmp_path, text)))
+
+
 def test_a_context_token_class_matches_only_that_context(tmp_path: Path) -> None:
-    path = _write(
-        tmp_path,
-        "checks:\n  told:\n    kind: violation\n    title: x\n"
-        "    phrases: ['$third_party ~2 уехать', '#phone']\n",
-    )
-    grader = Grader(load_standard(path))
+    grader = _told(tmp_path, "['$third_party ~2 уехать', '#phone']")
     context = {"third_party": ["Асель Нурланова", "соседка"]}
     assert grader.grade("Асель уехала в отпуск.", ["told"], context).value("told")
     assert grader.grade("Нурлановой уехать пришлось", ["told"], context).value("told")
@@ -241,3 +254,9 @@ def test_a_context_token_class_matches_only_that_context(tmp_path: Path) -> None
     assert not grader.grade("Марат уехал.", ["told"], context).value("told")
     assert grader.grade("Звоните: 8 (727) 300 10 20", ["told"]).value("told")
     assert not grader.grade("Звоните с 10 до 20", ["told"]).value("told")
+
+
+def test_a_when_phrase_counts_only_when_the_context_gives_that_value(tmp_path: Path) -> None:
+    grader = _told(tmp_path, "[{p: 'получить:past', when: third_party}]")
+    assert grader.grade("Да, получил вчера.", ["told"], {"third_party": ["Ерлан"]}).value("told")
+    assert not grader.grade("Да, получил вчера.", ["told"]).value("told")

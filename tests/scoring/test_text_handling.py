@@ -238,3 +238,26 @@ def test_repeated_digits_are_kept() -> None:
 )
 def test_an_address_abbreviation_does_not_end_a_sentence(text: str, sentences: int) -> None:
     assert len(default_lexicon().analyse(text).sentences) == sentences
+
+
+def test_a_negation_written_together_is_split_off() -> None:
+    doc = default_lexicon().analyse("Я немогу, незнаю.")
+    assert [t.form for t in doc.tokens] == ["я", "не", "могу", "не", "знаю"]
+    assert [doc.text[t.start : t.end] for t in doc.tokens[1:3]] == ["не", "могу"]
+    # a real word that starts with «не» stays whole
+    assert [t.form for t in default_lexicon().analyse("Это неважно").tokens] == ["это", "неважно"]
+
+
+def test_tsya_and_tsya_are_one_spelling() -> None:
+    lexicon = default_lexicon()
+    assert {"INFN", "3per"} <= lexicon.info("отправиться").tags
+    assert {"INFN", "3per"} <= lexicon.info("отправится").tags
+    assert "связаться" in lexicon.info("свяжеться").lemmas
+
+
+@pytest.mark.parametrize(
+    ("typo", "word"),
+    [("перезвню", "перезвоню"), ("слдеует", "следует"), ("тлефон", "телефон"), ("доброва", "доброго")],
+)
+def test_a_typo_finds_the_known_word_one_edit_away(typo: str, word: str) -> None:
+    assert word in default_lexicon().corrections(typo)

@@ -80,18 +80,23 @@ async def test_a_trainee_disputes_a_verdict_and_the_teams_trainer_accepts_it_onc
     assert service.storage.get_attempt(attempt_id).score == after.score
 
 
-async def test_two_accepted_disputes_of_one_attempt_add_up(
+async def test_a_second_accepted_dispute_keeps_the_first(
     service: TrainingService, trainer: Who, trainee: Who
 ) -> None:
+    """Every accepted dispute of the attempt is applied at each recomputation: the second one
+    (the same step, a turn later, already credited by the first) does not undo the first."""
     assert trainee.person is not None
     attempt_id = await played(service, trainee, [OPENING, OPENING, CLOSING])
     first = service.disputes.open(attempt_id, 0, "company_name", person_id=trainee.person.id)
     second = service.disputes.open(attempt_id, 1, "company_name", person_id=trainee.person.id)
     one = service.disputes.rule(trainer, first.dispute.id, accept=True)
     two = service.disputes.rule(trainer, second.dispute.id, accept=True)
-    assert one.score_after is not None and two.score_after is not None
-    assert two.score_after > one.score_after
-    assert service.storage.get_attempt(attempt_id).original_score == one.score_before
+    assert one.score_before is not None and one.score_after is not None
+    assert one.score_after > one.score_before
+    assert two.score_before == two.score_after == one.score_after
+    attempt = service.storage.get_attempt(attempt_id)
+    assert attempt.original_score == one.score_before and attempt.card is not None
+    assert attempt.card["credited_at"]["company_name"] == 1  # the first reply, as disputed
 
 
 async def test_a_rejected_dispute_changes_nothing_but_its_status(

@@ -85,7 +85,7 @@ async def test_a_valid_file_becomes_a_new_version_trainees_see_and_old_attempts_
     assert outcome.status == "published" and outcome.number == 2, outcome
     assert outcome.scenario_id == "mini_call" and outcome.version == service.scenario(
         "mini_call").version
-    assert service.scenario("mini_call").states["closing"].client == ["Всё ясно, спасибо!"]
+    assert service.scenario("mini_call").states["closing"].texts() == ["Всё ясно, спасибо!"]
     # the attempt started before goes on, and ends, on the version it was started on
     first = await service.answer(old_id, GOOD[0], person_id=trainee.person.id)
     assert first.line is not None and first.line.text == "Спасибо, всё понятно."

@@ -68,13 +68,22 @@ async def test_a_step_no_phrase_can_earn_in_this_context_is_named(grader: Grader
     assert not result.ok
 
 
-async def test_a_scenario_that_lets_a_weak_trainee_pass_is_named(grader: Grader) -> None:
-    text = mini_yaml().replace("    expect: [greeting, company_name]\n", "").replace(
-        "    expect: [thank_client, farewell]\n", "")
-    result = await selftest(scenario_of(text), grader)
+async def test_a_scenario_that_lets_a_weak_trainee_pass_is_named() -> None:
+    """A company standard with pass mark 0 and an opening that sends every reply on: a trainee
+    who does nothing right is resolved and passes — the self-test says so."""
+    from bot.service.library import standard_from_bytes
+
+    lenient = standard_from_bytes(b"extends: default\npass_mark: 0\n", "lenient.yaml")
+    text = mini_yaml().replace("        to: closing\n    else: opening", "        to: closing\n"
+                               "    else: closing")
+    assert text != mini_yaml()
+    scenario = scenario_from_bytes(text.encode(), "test.yaml", lenient)
+    result = await run_selftest(scenario, lenient)
     passes = {f.trainee: f for f in result.findings if f.code == "weak_passes"}
     assert "missed" in passes and passes["missed"].state in ("opening", "closing")
     assert not result.ok
+    line = finding_line(Texts(), passes["missed"], lenient)
+    assert "проходит сценарий" in line and f"«{passes['missed'].state}»" in line
 
 
 async def test_a_state_that_sends_a_weak_reply_where_a_strong_one_goes_is_a_warning(

@@ -1,0 +1,66 @@
+"""Start-up of the bot: aiogram's ~440 types get their pydantic schemas when first used.
+
+`import aiogram` rebuilds the pydantic schema of every Telegram type (a loop of
+`model_rebuild(_types_namespace=...)` at the end of `aiogram/types/__init__.py`). That is ~2 s of
+the bot's ~3 s start on this project's machine (`bench/bench_startup.py`), for types of which a
+bot validates a few dozen. aiogram declares them `defer_build=True`; `defer_aiogram_schemas()`
+lets them stay deferred: each call from that loop records the namespace it was given as the
+class's parent namespace — the namespace pydantic itself uses when it completes a deferred model
+on its first use — and returns; aiogram's methods and responses completed on first use get the
+same namespace. The schemas built later are the same (a test compares them).
+
+Installed by `bot/__init__.py`, so it is in place before anything imports aiogram. Every other
+call of `model_rebuild` (any other class, `force=True`, no namespace given) is untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+_MARK = "_roleplay_defers_aiogram"
+
+
+def defer_aiogram_schemas() -> None:
+    """Install the deferral (idempotent). Writes nothing; changes `BaseModel.model_rebuild`."""
+    current = BaseModel.__dict__["model_rebuild"]
+    if getattr(current.__func__, _MARK, False):
+        return
+    original = current.__func__
+    types_namespace: dict[str, Any] = {}
+
+    def model_rebuild(
+        cls: type[BaseModel],
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        aiogram = cls.__module__.startswith("aiogram.")
+        if (
+            _types_namespace is not None
+            and not force
+            and cls.__module__.startswith("aiogram.types.")
+            and not cls.__pydantic_complete__
+        ):
+            types_namespace.update(_types_namespace)
+            cls.__pydantic_parent_namespace__ = dict(_types_namespace)
+            return None
+        if aiogram and _types_namespace is None and types_namespace:
+            # a method or generic response completed on first use resolves the types' names too
+            _types_namespace = types_namespace
+        depth = _parent_namespace_depth + 1 if _parent_namespace_depth > 0 else 0
+        result: bool | None = original(
+            cls,
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=depth,
+            _types_namespace=_types_namespace,
+        )
+        return result
+
+    setattr(model_rebuild, _MARK, True)
+    model_rebuild.__doc__ = original.__doc__
+    BaseModel.model_rebuild = classmethod(model_rebuild)  # type: ignore[assignment,method-assign]
