@@ -18,8 +18,12 @@ def problem_line(texts: Texts, located: Located) -> str:
     naming the field it stands at."""
     p = located.problem
     message = in_russian(texts, p.message)
-    if located.field and located.field not in message:
-        message = f"{texts('problem.field', field=located.field)}: {message}"
+    field = located.field
+    head, sep, rest = message.partition(": ")
+    if field and sep and " " not in head and field.startswith(head):
+        message = f"{field}: {rest}"  # the loader named the list; the position names the item
+    elif field and field not in message:
+        message = f"{texts('problem.field', field=field)}: {message}"
     return f"{p.file}:{p.line}:{p.col}: {message}"
 
 
