@@ -38,6 +38,15 @@ async def send_line(
     await send_long(message, f"{prefix}\n\n{text}" if prefix else text, reply_markup=markup)
 
 
+async def enter_run(
+    message: Message, state: FSMContext, texts: Texts, line: ClientLine, attempt_id: int
+) -> None:
+    """Put the chat into the run and show the client's line (a start, a resume, a preview)."""
+    await state.set_state(Play.answering)
+    await state.set_data({"attempt_id": attempt_id})
+    await send_line(message, texts, line, attempt_id)
+
+
 async def start_run(
     call: CallbackQuery, callback_data: StartCb, bot: Bot, state: FSMContext,
     service: TrainingService, person: Person, texts: Texts,
@@ -54,9 +63,7 @@ async def start_run(
         await call.answer(texts("play.already_running"), show_alert=True)
         return
     await call.answer()
-    await state.set_state(Play.answering)
-    await state.set_data({"attempt_id": view.attempt_id})
-    await send_line(call.message, texts, view.line, view.attempt_id)
+    await enter_run(call.message, state, texts, view.line, view.attempt_id)
 
 
 async def reply(
@@ -128,9 +135,7 @@ async def resume(
     if active is None:
         await message.answer(texts("play.no_active"))
         return
-    await state.set_state(Play.answering)
-    await state.set_data({"attempt_id": active.attempt.id})
-    await send_line(message, texts, active.line, active.attempt.id)
+    await enter_run(message, state, texts, active.line, active.attempt.id)
 
 
 def make_router() -> Router:

@@ -32,9 +32,8 @@ from bot.storage import PublishedScenario
 from bot.telegram import render
 from bot.telegram.callbacks import LibCb, PublishCb, RuleCb
 from bot.telegram.filters import RoleFilter
-from bot.telegram.play import send_line
+from bot.telegram.play import enter_run
 from bot.telegram.split import send_long
-from bot.telegram.states import Play
 from bot.texts import Texts
 from bot.workbench import finding_line, problem_line, selftest_lines, stats_lines
 
@@ -170,11 +169,9 @@ async def preview(call: CallbackQuery, callback_data: LibCb, state: FSMContext,
         await call.answer(texts("play.already_running"), show_alert=True)
         return
     await call.answer()
-    await state.set_state(Play.answering)
-    await state.set_data({"attempt_id": view.attempt_id})
     if isinstance(call.message, Message):
         await call.message.answer(texts("lib.preview_note", title=render.esc(item.scenario.title)))
-        await send_line(call.message, texts, view.line, view.attempt_id)
+        await enter_run(call.message, state, texts, view.line, view.attempt_id)
 
 
 async def stats(call: CallbackQuery, callback_data: LibCb, service: TrainingService,
