@@ -319,6 +319,7 @@ class TrainingService:
             mode=attempt.mode,
             degraded=result.degraded or bool(line is not None and line.degraded),
             preview=attempt.preview,
+            standard=engine.standard,
         )
 
     async def abandon(self, attempt_id: int, *, person_id: int) -> AbandonView:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.storage import Attempt, Mode, Person, ScenarioStats, Team, Turn
 from scenarios import ClientLine, FinalCard, Scenario, TurnResult
+from scoring import Standard
 
 
 @dataclass(slots=True)
@@ -66,6 +67,8 @@ class TurnView:
     mode: Mode
     degraded: bool
     preview: bool = False
+    standard: Standard | None = None
+    """The standard that graded this reply (the door renders its titles and phrases)."""
 
     @property
     def card(self) -> FinalCard | None:

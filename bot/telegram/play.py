@@ -95,7 +95,8 @@ async def reply(
 async def _render_turn(
     message: Message, state: FSMContext, service: TrainingService, texts: Texts, view: TurnView
 ) -> None:
-    feedback = render.feedback(texts, service.standard, view.result) if view.show_feedback else ""
+    standard = view.standard or service.standard  # the standard that graded it: no extra read
+    feedback = render.feedback(texts, standard, view.result) if view.show_feedback else ""
     if view.final is None:
         assert view.line is not None
         await send_line(message, texts, view.line, view.attempt_id, prefix=feedback,
@@ -103,7 +104,7 @@ async def _render_turn(
         return
     await state.clear()
     closing = render.client_line(texts, view.line) if view.line and view.line.text else ""
-    card = render.final_card(texts, service.standard, view.final)
+    card = render.final_card(texts, standard, view.final)
     note = texts("lib.preview_done") if view.preview else ""
     text = "\n\n".join(part for part in (feedback, closing, card, note) if part)
     await send_long(message, text, reply_markup=keyboards.after_run(
