@@ -277,13 +277,19 @@ async def test_a_dispute_from_the_score_card_and_a_rejection(chat: ChatFactory,
     asked = (await trainee.press(picker, "Реплика 1"))[-1]
     await trainee.press(asked, "Без комментария")
     assert "Спор отправлен тренеру" in trainee.last().text
-    dispute_msg = next(s for s in trainer.new() if "Спор #" in s.text)
-    score = app.storage.list_attempts(app.storage.person_by_telegram(707).id)[0].score  # type: ignore[union-attr]
+    assert any("Спор #" in s.text for s in trainer.new())
+    listed = await trainer.command("disputes")  # the open ones again, each with its buttons
+    assert "Открытых споров: 1" in listed[0].text
+    dispute_msg = listed[1]
+    assert "Спор #" in dispute_msg.text and "Отклонить" in str(dispute_msg.buttons())
+    person = app.storage.person_by_telegram(707)
+    assert person is not None
+    score = app.storage.list_attempts(person.id)[0].score
     await trainer.press(dispute_msg, "Отклонить")
     assert "Отклонено" in trainer.last().text
     told = [s for s in trainee.new() if "Ваш спор" in s.text]
     assert told and "отклонён" in told[-1].text
-    person = app.storage.person_by_telegram(707)
-    assert person is not None and app.storage.list_attempts(person.id)[0].score == score
+    assert app.storage.list_attempts(person.id)[0].score == score
+    assert "Открытых споров нет" in (await trainer.command("disputes"))[0].text
 
 
