@@ -34,7 +34,7 @@ from bot.texts import Texts
 
 logger = logging.getLogger("bot")
 
-COMMANDS = ("start", "progress", "cancel", "help")
+COMMANDS = ("start", "hint", "progress", "cancel", "help")
 PROCESSED_TTL_DAYS = 2.0  # Telegram keeps undelivered updates for 24 hours
 SHUTDOWN_GRACE = 20.0  # seconds to let turns in progress finish on shutdown
 

@@ -11,8 +11,10 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+import httpx
+
+from bot.llm import LLMParts, build_llm
 from bot.service import TrainingService
 from bot.settings import Settings
 from bot.storage import Storage
@@ -20,9 +22,6 @@ from bot.texts import Texts
 from scenarios import Scenario, library_paths, load_library
 from scoring import Grader, Standard, default_standard, load_standard
 from scoring.cache import default_cache_dir
-
-if TYPE_CHECKING:
-    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -60,27 +59,36 @@ def build_app(settings: Settings) -> App:
     for problem in library.problems:  # a broken file is skipped; the rest of the library loads
         logger.warning("scenario file skipped: %s", problem)
     storage = Storage(settings.db_path)
-    http: httpx.AsyncClient | None = None
-    voice = judge = None
-    if settings.llm_base_url:  # the HTTP client and the LLM seams only when an LLM is set up
-        import httpx
-
-        from bot.llm import build_llm
-
-        http = httpx.AsyncClient()
-        voice, judge = build_llm(
-            http,
-            base_url=settings.llm_base_url,
-            model=settings.llm_model,
-            api_key=settings.llm_api_key.get_secret_value() if settings.llm_api_key else None,
-            timeout=settings.llm_timeout,
-            standard=standard,
-        )
+    texts = Texts(settings.language)
+    http, llm = llm_parts(settings)
     service = TrainingService(
-        storage, library, Grader(standard), voice=voice, judge=judge, standard=standard,
-        llm_timeout=settings.llm_timeout, admin_ids=settings.admin_ids,
+        storage, library, Grader(standard), voice=llm.voice, judge=llm.judge, standard=standard,
+        llm_timeout=settings.llm_timeout, admin_ids=settings.admin_ids, coach=llm.coach,
+        stt=llm.stt, texts=texts, voice_max_seconds=settings.stt_max_seconds,
     )
-    return App(settings, storage, library, standard, service, Texts(settings.language), http)
+    return App(settings, storage, library, standard, service, texts, http)
+
+
+def llm_parts(settings: Settings) -> tuple[httpx.AsyncClient | None, LLMParts]:
+    """The HTTP client and the LLM seams for these settings; (None, no parts) when neither
+    LLM_BASE_URL nor STT_BASE_URL is set. The caller closes the client."""
+    if not settings.llm_base_url and not settings.stt_base_url:
+        return None, LLMParts()
+    http = httpx.AsyncClient()
+    secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    stt_secret = settings.stt_api_key.get_secret_value() if settings.stt_api_key else None
+    return http, build_llm(
+        http,
+        base_url=settings.llm_base_url,
+        model=settings.llm_model,
+        api_key=secret,
+        timeout=settings.llm_timeout,
+        cooldown=settings.llm_cooldown,
+        stt_base_url=settings.stt_base_url,
+        stt_model=settings.stt_model,
+        stt_api_key=stt_secret,
+        stt_timeout=settings.stt_timeout,
+    )
 
 
 @asynccontextmanager

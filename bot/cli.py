@@ -10,6 +10,8 @@ import importlib
 
 import click
 
+from bot.commands.localized import LocalizedGroup, cli_texts
+
 COMMANDS: dict[str, str] = {
     "grade": "bot.commands.grade:grade",
     "list": "bot.commands.authoring:list_scenarios",
@@ -25,8 +27,9 @@ COMMANDS: dict[str, str] = {
 """Command name → `module:attribute` of its click command."""
 
 
-class LazyGroup(click.Group):
-    """A click group whose commands are imported on first use (click's documented pattern)."""
+class LazyGroup(LocalizedGroup):
+    """A click group whose commands are imported on first use (click's documented pattern),
+    speaking the trainer's language (`bot.commands.localized`)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
@@ -42,10 +45,13 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="roleplay-trainer")
+@click.group(cls=LazyGroup, help="cli.roleplay",
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="roleplay-trainer", help="cli.version_option",
+                      message=cli_texts()("cli.version"))
 def cli() -> None:
-    """Role-play trainer for customer-service staff (terminal door for trainers and scripts)."""
+    """Role-play trainer for customer-service staff (terminal door for trainers and scripts).
+    Help text: `cli.roleplay`."""
 
 
 def main() -> None:

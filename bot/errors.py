@@ -137,6 +137,19 @@ class LLMUnavailable(BotError, SeamUnavailable):
     key = "error.llm_unavailable"
 
 
+class SpeechUnavailable(ServiceError):
+    """A voice answer could not be transcribed (no speech endpoint, or it failed): the trainee
+    is asked to answer in text; nothing is stored."""
+
+    key = "llm.voice.failed"
+
+
+class NothingHeard(ServiceError):
+    """The transcription of a voice answer holds no words; nothing is stored."""
+
+    key = "llm.voice.empty"
+
+
 # --- the trainer's workbench (published library, disputes) ----------------------------------
 
 

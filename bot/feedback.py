@@ -7,13 +7,15 @@ content again.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
 from bot.service import CardView
 from bot.texts import Texts
-from scenarios import FinalCard, TurnResult
+from scenarios import FinalCard, Scenario, TurnResult
+from scenarios.examples import day_period
 from scoring import Standard
 
 Kind = Literal[
@@ -35,23 +37,65 @@ def check_title(standard: Standard, check_id: str) -> str:
     return spec.title if spec is not None else check_id
 
 
-def first_recommended(standard: Standard, check_id: str) -> str | None:
-    spec = standard.checks.get(check_id)
-    return spec.recommended[0] if spec is not None and spec.recommended else None
-
-
-def violation_lines(texts: Texts, standard: Standard, check: str, quote: str) -> Line:
+def violation_lines(
+    texts: Texts, standard: Standard, check: str, quote: str, *, judged: bool = False
+) -> Line:
     title = check_title(standard, check)
+    if judged and quote:
+        return Line("violation", texts("llm.fb.violation_judge", title=title, quote=quote))
     if quote:
         return Line("violation", texts("fb.violation", title=title, quote=quote))
     return Line("violation", texts("fb.violation_bare", title=title))
 
 
+def paragraphs(text: str) -> str:
+    """A text written in YAML with its lines broken for the editor, as flowing paragraphs:
+    single line breaks become spaces, blank lines stay (each door wraps to its own width)."""
+    blocks = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(line.strip() for line in b.splitlines()) for b in blocks)
+
+
+def briefing_facts(
+    texts: Texts, standard: Standard, scenario: Scenario, agent_name: str | None = None
+) -> list[tuple[str, str]]:
+    """What the employee knows before the start, as (label, value) pairs for both doors: who
+    they are, the channel, the time of the call with its part of the day (the greeting is graded
+    against it), the client (name, mood), another person the scene is about, the steps expected."""
+    ctx = scenario.context
+    you = [part for part in (agent_name, ctx.agent_role or texts("brief.agent_default"),
+                             ctx.company) if part]
+    if ctx.time is None:
+        when = texts("brief.time_unknown")
+    else:
+        period = day_period(standard, ctx.time)
+        when = (texts("brief.time", time=ctx.time, period=period) if period
+                else texts("brief.time_bare", time=ctx.time))
+    client = ", ".join(part for part in (ctx.client_name or texts("brief.client_unnamed"),
+                                         ctx.client_mood) if part)
+    facts = [
+        (texts("brief.fact.you"), ", ".join(you)),
+        (texts("brief.fact.channel"), texts.get(f"channel.{ctx.channel}", "channel.phone")),
+        (texts("brief.fact.time"), when),
+        (texts("brief.fact.client"), client),
+    ]
+    if ctx.third_party:
+        people = texts("brief.third_party_note", people=", ".join(ctx.third_party))
+        facts.append((texts("brief.fact.third_party"), people))
+    steps: list[str] = []
+    for state in scenario.states.values():
+        for check in state.expect:
+            title = check_title(standard, check)
+            if title not in steps:
+                steps.append(title)
+    facts.append((texts("brief.fact.steps"), ", ".join(steps) or "—"))
+    return facts
+
+
 def turn_feedback(
     texts: Texts, standard: Standard, turn: TurnResult, *, degraded: bool = False
 ) -> list[Line]:
-    """Per-reply feedback (training mode): the score, each expected step ✅/❌ with the
-    standard's wording for the missed ones, every violation quoted."""
+    """Per-reply feedback (training mode): the score, each expected step ✅/❌ with an example
+    that fits this run for the missed ones (`scenarios.examples`), every violation quoted."""
     score = turn.score
     lines = [
         Line("good", texts("fb.score_ok", score=score.score))
@@ -59,7 +103,8 @@ def turn_feedback(
         else Line("bad", texts("fb.score_bad", score=score.score))
     ]
     for step in score.passed_steps:
-        lines.append(Line("step_ok", texts("fb.step_ok", title=check_title(standard, step))))
+        key = "llm.fb.step_ok_judge" if turn.source(step) == "judge" else "fb.step_ok"
+        lines.append(Line("step_ok", texts(key, title=check_title(standard, step))))
     for step in turn.already:
         lines.append(Line("step_ok", texts("fb.step_already", title=check_title(standard, step))))
     for step in turn.made_up:
@@ -67,17 +112,41 @@ def turn_feedback(
     for step in score.missed_steps:
         title = check_title(standard, step)
         lines.append(Line("step_missed", texts("fb.step_missed", title=title)))
-        phrase = first_recommended(standard, step)
+        phrase = turn.examples.get(step)  # the example that fits this run, if any
         if phrase:
             lines.append(Line("example", texts("fb.example", phrase=phrase)))
     for verdict in score.violations:
+        judged = turn.source(verdict.check) == "judge"
         for quote in verdict.quotes or [""]:
-            lines.append(violation_lines(texts, standard, verdict.check, quote))
+            lines.append(violation_lines(texts, standard, verdict.check, quote, judged=judged))
+    lines += judge_notes(texts, turn)
     if turn.grade.too_long:
         lines.append(Line("note", texts("fb.too_long")))
     if degraded or turn.degraded:
         lines.append(Line("note", texts("fb.degraded")))
     return lines
+
+
+def judge_marked(texts: Texts, line: Line, judged: bool) -> Line:
+    """`line` marked as the judge's verdict (on the card) when `judged`."""
+    return Line(line.kind, line.text + texts("llm.fb.judge_mark")) if judged else line
+
+
+def judge_notes(texts: Texts, turn: TurnResult) -> list[Line]:
+    """What the trainee is told about the judge: that a reply addressing the grader was graded
+    by the rules alone, or what the «by the judge» marks mean."""
+    if "manipulation" in turn.flags:
+        return [Line("note", texts("llm.fb.manipulation"))]
+    if "judge" in turn.sources.values():
+        return [Line("note", texts("llm.fb.judge_note"))]
+    return []
+
+
+def tip_lines(texts: Texts, view: CardView) -> list[Line]:
+    """The coach's tip on the score card (both doors), if the card has one."""
+    if view.tip is None:
+        return []
+    return [Line("section", texts("llm.card.tip")), Line("note", view.tip.text)]
 
 
 def duration(started_at: str | None, finished_at: str | None) -> tuple[int, int]:
@@ -150,22 +219,26 @@ def score_card(texts: Texts, standard: Standard, view: CardView) -> list[Line]:
         if reasons:
             lines.append(Line("bad", texts("card.why", reasons="; ".join(reasons))))
     outcome = card.outcome or "abandoned"
-    lines.append(Line("outcome", texts.get(f"card.outcome.{outcome}", "card.outcome.abandoned")))
+    general = f"card.outcome.{outcome}" if texts.has(f"card.outcome.{outcome}") else (
+        "card.outcome.abandoned")
+    lines.append(Line("outcome", texts.get(f"card.outcome.{outcome}.{view.channel}", general)))
     if card.steps:
         lines.append(Line("section", texts("card.steps")))
-        lines += [step_line(texts, standard, card, step, ok) for step, ok in card.steps.items()]
+        lines += [judge_marked(texts, step_line(texts, standard, card, step, ok),
+                               ok and (step, "") in view.judged)
+                  for step, ok in card.steps.items()]
     if card.violations:
         lines.append(Line("section", texts("card.violations")))
         for v in card.violations:
             title = check_title(standard, v.check)
             if v.turn is None:
-                lines.append(violation_lines(texts, standard, v.check, v.quote))
+                line = violation_lines(texts, standard, v.check, v.quote)
             elif v.quote:
-                lines.append(Line("violation", texts(
-                    "card.violation", title=title, turn=v.turn, quote=v.quote)))
+                line = Line("violation", texts(
+                    "card.violation", title=title, turn=v.turn, quote=v.quote))
             else:
-                lines.append(Line("violation", texts(
-                    "card.violation_bare", title=title, turn=v.turn)))
+                line = Line("violation", texts("card.violation_bare", title=title, turn=v.turn))
+            lines.append(judge_marked(texts, line, (v.check, v.quote) in view.judged))
     missed = {k: v for k, v in card.missed_recommended.items() if v}
     if missed:
         lines.append(Line("section", texts("card.missed")))
@@ -178,4 +251,4 @@ def score_card(texts: Texts, standard: Standard, view: CardView) -> list[Line]:
                                       turns=card.turns)))
     if card.hints:
         lines.append(Line("footer", texts("card.hints", hints=card.hints, cost=card.hint_cost)))
-    return lines
+    return lines + tip_lines(texts, view)

@@ -40,7 +40,14 @@ class Settings(BaseSettings):
     llm_base_url: str | None = None
     llm_api_key: SecretStr | None = None
     llm_model: str = "gpt-4o-mini"
-    llm_timeout: float = 8.0
+    llm_timeout: float = Field(default=8.0, gt=0)
+    llm_cooldown: float = Field(default=30.0, ge=0)
+    # Speech-to-text for voice answers (OpenAI /audio/transcriptions); unset = LLM_BASE_URL
+    stt_base_url: str | None = None
+    stt_api_key: SecretStr | None = None
+    stt_model: str = "whisper-1"
+    stt_timeout: float = Field(default=15.0, gt=0)
+    stt_max_seconds: int = Field(default=120, gt=0)
 
     # Scoring / scenarios
     standard_path: Path | None = None

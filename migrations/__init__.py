@@ -25,6 +25,7 @@ Tables:
                         library, so every process can tell that its copy is stale
     disputes            a trainee contesting one verdict of one turn, and the trainer's ruling
                         (m004)
+    llm_calls           every LLM / speech call made for a turn (m006)
 """
 
 from __future__ import annotations
@@ -289,6 +290,40 @@ def m004_library(db: Database) -> None:
     db.table("disputes").create_index(["turn_id", "check_id"], unique=True)  # once per verdict
     db.table("disputes").create_index(["status"])
     db.table("disputes").create_index(["attempt_id"])
+
+
+@migrations()
+def m006_llm_calls(db: Database) -> None:
+    """The LLM's part of each turn: every call made for it (`llm_calls`: purpose, model,
+    prompt version, tokens, latency, outcome, attempts), and on the turn itself whether the
+    reply was spoken (its text is then the transcript), the flags for a trainer (JSON list,
+    e.g. ["manipulation"]) and the judge's review (JSON: its answer and the rejected verdicts).
+    Each verdict in `turns.verdicts` also carries its `source` (rules | judge)."""
+    db.table("llm_calls").create(
+        {
+            "id": int,
+            "attempt_id": int,
+            "turn_idx": int,  # the turn being answered when the call was made; NULL: at start
+            "purpose": str,  # voice | judge | coach | stt, with `.repair` for a repair request
+            "model": str,
+            "prompt_version": str,
+            "prompt_tokens": int,
+            "completion_tokens": int,
+            "latency_ms": int,
+            "outcome": str,  # ok | invalid | timeout | error | circuit_open | budget
+            "attempts": int,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("attempt_id", "attempts", "id")],
+        not_null=["attempt_id", "purpose", "model", "latency_ms", "outcome", "attempts",
+                  "created_at"],
+    )
+    db.table("llm_calls").create_index(["attempt_id", "turn_idx"])
+    turns = db.table("turns")
+    turns.add_column("spoken", int, not_null_default=0)
+    turns.add_column("flags", str, not_null_default="[]")
+    turns.add_column("judge", str)
 
 
 def apply(db: Database) -> list[str]:

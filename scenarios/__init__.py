@@ -7,6 +7,7 @@ from scenarios.credit import Credit, credit, open_steps
 from scenarios.diagram import to_dot, to_mermaid
 from scenarios.engine import Engine, machine_config
 from scenarios.errors import NoHint, Problem, RunError, ScenarioError
+from scenarios.judging import Review, combine, find_quote, judged_checks
 from scenarios.loader import (
     LIBRARY_PATH,
     Library,
@@ -21,12 +22,22 @@ from scenarios.model import (
     Flow,
     Mode,
     Outcome,
+    Persona,
     Rule,
     Scenario,
     ScenarioContext,
     State,
 )
-from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
+from scenarios.mood import ClientMood
+from scenarios.protocols import (
+    ClientVoice,
+    Exchange,
+    Judge,
+    JudgeCheck,
+    JudgeVerdict,
+    SeamUnavailable,
+    VoiceRequest,
+)
 from scenarios.run import (
     CardViolation,
     ClientLine,
@@ -34,6 +45,7 @@ from scenarios.run import (
     Hint,
     Penalty,
     RunState,
+    Source,
     Turn,
     TurnResult,
 )
@@ -43,20 +55,26 @@ __all__ = [
     "CardViolation",
     "Channel",
     "ClientLine",
+    "ClientMood",
     "ClientVoice",
     "Condition",
     "Credit",
     "Engine",
+    "Exchange",
     "FinalCard",
     "Flow",
     "Library",
     "Hint",
     "Judge",
+    "JudgeCheck",
+    "JudgeVerdict",
     "Mode",
     "NoHint",
     "Outcome",
     "Penalty",
+    "Persona",
     "Problem",
+    "Review",
     "Rule",
     "RunError",
     "RunState",
@@ -64,10 +82,15 @@ __all__ = [
     "ScenarioContext",
     "ScenarioError",
     "SeamUnavailable",
+    "Source",
     "State",
     "Turn",
     "TurnResult",
+    "VoiceRequest",
+    "combine",
     "credit",
+    "find_quote",
+    "judged_checks",
     "library_paths",
     "load_library",
     "load_scenario",

@@ -17,10 +17,14 @@ from typing import Any, TypeVar
 
 from transitions import EventData, Machine
 
+from scenarios import examples as fitting
 from scenarios.credit import Credit, credit, open_steps
 from scenarios.errors import NoHint, RunError, ScenarioError
+from scenarios.guard import MANIPULATION, addresses_grader
+from scenarios.judging import Review, combine, judged_checks
 from scenarios.model import Condition, Mode, Scenario
-from scenarios.protocols import ClientVoice, Judge, SeamUnavailable
+from scenarios.mood import CALMING, ClientMood, react
+from scenarios.protocols import ClientVoice, Exchange, Judge, SeamUnavailable, VoiceRequest
 from scenarios.run import (
     CardViolation,
     ClientLine,
@@ -252,6 +256,26 @@ class Engine:
             mode=effective,
             agent_name=agent_name,
             patience=self.scenario.patience,
+            mood=self.start_mood(),
+        )
+
+    def start_mood(self) -> ClientMood:
+        """The client's mood when a run starts (the persona sheet's tension, else by
+        difficulty)."""
+        return ClientMood(tension=self.scenario.start_tension)
+
+    def voice_request(self, run: RunState, scripted: str) -> VoiceRequest:
+        """What the client's voice is given for the current line: the persona, mood, context
+        and the conversation so far, never the checks, expected steps, hints or score."""
+        return VoiceRequest(
+            title=self.scenario.title,
+            persona=self.scenario.persona,
+            context=self.scenario.context,
+            difficulty=self.scenario.difficulty,
+            mood=run.mood or self.start_mood(),
+            scripted=scripted,
+            history=[Exchange(client=t.client, reply=t.reply) for t in run.history],
+            final=self.scenario.states[run.state].final,
         )
 
     def context(self, run: RunState) -> Context:
@@ -275,9 +299,9 @@ class Engine:
         if run.line is None:
             scripted = self.scripted_line(run)
             text, degraded = scripted, False
-            if self.voice is not None:
+            if self.voice is not None and scripted:
                 said, failed = await self._seam(
-                    "voice", run, self.voice.line(self.scenario, run.state, scripted, run.history)
+                    "voice", run, self.voice.line(self.voice_request(run, scripted))
                 )
                 if not failed and said is not None and said.strip():
                     text = said.strip()
@@ -307,17 +331,29 @@ class Engine:
         rng = random.Random(f"{run.seed}:{run.state}:{visit}")
         return rng.choice(variants)
 
+    def situation(self, run: RunState) -> fitting.Situation:
+        """What this run's examples must fit and the values they are filled with."""
+        ctx = self.scenario.context
+        return fitting.situation(
+            self.standard, channel=ctx.channel, kind=self.scenario.kind, time=ctx.time,
+            company=ctx.company, client_name=ctx.client_name, agent_name=run.agent_name,
+        )
+
+    def examples(self, run: RunState, step: str, state_id: str | None = None) -> list[str]:
+        """The examples of `step` that fit this run (`scenarios.examples`), the state's own first
+        (`state_id`: where the step was expected; default the run's state)."""
+        state = self.scenario.states.get(state_id or run.state)
+        own = state.examples if state is not None else None
+        return fitting.examples(self.standard, step, self.situation(run), own)
+
     def hint_text(self, run: RunState) -> str | None:
-        """The state's own hint, else the standard's recommended wording of its expected steps."""
+        """The state's own hint, else a fitting example of each expected step not done yet."""
         state = self.scenario.states[run.state]
-        if state.hint:
-            return state.hint
-        phrases = []
-        for step in state.expect:
-            spec = self.standard.checks.get(step)
-            if spec is not None and spec.recommended:
-                phrases.append(f"{spec.title}: «{spec.recommended[0]}»")
-        return "\n".join(phrases) or None
+        so_far = credit(self.scenario, run.history)
+        return fitting.hint(
+            self.standard, [s for s in state.expect if not so_far.done(s)], self.situation(run),
+            own_hint=state.hint, own=state.examples,
+        )
 
     def hint(self, run: RunState) -> Hint:
         """Take a hint for the current line: counted on the run, it costs the standard's
@@ -356,18 +392,11 @@ class Engine:
             context=context,
             extra_forbidden=state.forbidden,
         )
-        degraded = run.line_degraded
-        opinion: dict[str, bool] = {}
-        if self.judge is not None:
-            answer, failed = await self._seam(
-                "judge", run, self.judge.review(text, grade, context)
-            )
-            degraded = degraded or failed
-            if answer is not None:
-                opinion = {
-                    k: v for k, v in answer.items() if k in grade.verdicts and isinstance(v, bool)
-                }
-                grade = _apply_opinion(grade, opinion)
+        review, flags, failed = await self._review(run, text, grade)
+        degraded = run.line_degraded or failed
+        grade = review.grade
+        run.mood = react(run.mood or self.start_mood(), self._felt(grade, context),
+                         state.expect, self.scenario.difficulty)
         required = [step for step in state.expect if not so_far.done(step)]
         already = [step for step in state.expect if so_far.done(step)]
         score = score_reply(grade, required, self.standard)
@@ -399,7 +428,11 @@ class Engine:
                 score=score,
                 next_state=next_state,
                 degraded=degraded,
-                judge=opinion,
+                judge=review.opinion,
+                sources=review.sources,
+                rejected=review.rejected,
+                flags=flags,
+                tension=run.mood.tension,
             )
         )
         run.tries[sid] = tries
@@ -410,6 +443,12 @@ class Engine:
         if outcome is not None:
             run.finished, run.outcome = True, outcome
         run.score = self.card(run).score
+        where = self.situation(run)
+        shown = {
+            step: found
+            for step in state.expect
+            if (found := fitting.example(self.standard, step, where, state.examples))
+        }
         return TurnResult(
             state=sid,
             grade=grade,
@@ -418,9 +457,45 @@ class Engine:
             finished=run.finished,
             outcome=run.outcome,
             degraded=degraded,
+            sources=review.sources,
+            rejected=review.rejected,
+            flags=flags,
+            mood=run.mood,
             already=already,
             made_up=made_up,
+            examples=shown,
         )
+
+    def _felt(self, grade: GradeResult, context: Context) -> dict[str, bool]:
+        """The verdicts the client's mood reacts to: the grade's, plus the calming steps
+        (empathy, apology) graded on the side when the state does not expect them."""
+        felt = {check: verdict.value for check, verdict in grade.verdicts.items()}
+        extra = [c for c in CALMING if c not in felt and c in self.standard.checks]
+        if extra:
+            side = self.grader.grade(grade.text, checks=extra, context=context)
+            felt |= {check: verdict.value for check, verdict in side.verdicts.items()}
+        return felt
+
+    async def _review(
+        self, run: RunState, text: str, grade: GradeResult
+    ) -> tuple[Review, list[str], bool]:
+        """The judge's second opinion on the rule grade: (review, flags, degraded).
+
+        A reply that addresses the grader is graded by the rules alone and flagged; only the
+        checks the standard marks `judge: true` are sent, with the client's line and the
+        reply (never the rule verdicts, the trainee's name or the history).
+        """
+        if addresses_grader(text) is not None:
+            return Review.rules_only(grade), [MANIPULATION], False
+        checks = judged_checks(self.standard, grade.verdicts)
+        if self.judge is None or not checks:
+            return Review.rules_only(grade), [], False
+        answer, failed = await self._seam(
+            "judge", run, self.judge.review(run.line or "", text, checks)
+        )
+        if answer is None:
+            return Review.rules_only(grade), [], failed
+        return combine(grade, answer, checks), [], failed
 
     def is_strike(self, score: ScoreResult) -> bool:
         """A real failure that costs the client's patience: a violation, or less than half of
@@ -479,8 +554,8 @@ class Engine:
             blocking=any(v.blocking for v in violations),
             outcome_passed=outcome_passed,
         )
-        missed = {
-            step: list(checks[step].recommended)
+        missed = {  # examples that fit this run, the state's own first (scenarios/examples.py)
+            step: self.examples(run, step, run.history[tally.expected_at[step]].state)
             for step, done in steps.items()
             if not done and step in checks
         }
@@ -563,14 +638,3 @@ class Engine:
             logger.exception("%s failed unexpectedly in %s/%s", name, self.scenario.id, run.state)
         return None, True
 
-
-def _apply_opinion(grade: GradeResult, opinion: dict[str, bool]) -> GradeResult:
-    """The grade with the judge's differing verdicts replaced (evidence dropped where flipped)."""
-    changed = {
-        cid: grade.verdicts[cid].model_copy(update={"value": value, "evidence": None})
-        for cid, value in opinion.items()
-        if grade.verdicts[cid].value != value
-    }
-    if not changed:
-        return grade
-    return grade.model_copy(update={"verdicts": {**grade.verdicts, **changed}})

@@ -42,6 +42,7 @@ from scenarios.model import (
 )
 from scoring import Standard, default_standard
 from scoring.source import Document, Limits, read_yaml
+from scoring.standard import template_errors
 
 LIBRARY_PATH = Path(__file__).resolve().parent / "library"
 SUFFIXES = (".yaml", ".yml")
@@ -488,6 +489,7 @@ def _flow_problems(doc: Document, salvaged: _Salvaged, standard: Standard) -> It
         edges[sid] = []
         yield from check_ids((*base, "expect"), state.expect, "step")
         yield from variants(base, state)
+        yield from _template_problems(doc, base, state, kinds)
         if state.final:
             present = {
                 "transitions": state.transitions,
@@ -582,6 +584,26 @@ def _flow_problems(doc: Document, salvaged: _Salvaged, standard: Standard) -> It
                 f"state '{sid}' can never lead to a final state (a dead end loop)",
                 key=True,
             )
+
+
+def _template_problems(
+    doc: Document, base: tuple[str | int, ...], state: State, kinds: Mapping[str, str]
+) -> Iterator[Problem]:
+    """A state's `examples` name steps it expects; its hint and examples use known placeholders."""
+    where = _field_path(base)
+    if state.hint is not None:
+        for error in template_errors(state.hint):
+            yield doc.at((*base, "hint"), f"{where}.hint: {error}")
+    for cid, text in state.examples.items():
+        loc = (*base, "examples", cid)
+        if cid not in kinds:
+            yield doc.at(loc, f"{where}.examples: unknown check id '{cid}'{_suggest(cid, kinds)}",
+                         key=True)
+        elif cid not in state.expect:
+            yield doc.at(loc, f"{where}.examples: '{cid}' is not in this state's expect, so its "
+                         "example is never shown", key=True)
+        for error in template_errors(text):
+            yield doc.at(loc, f"{where}.examples.{cid}: {error}")
 
 
 def _reach(start: str, edges: Mapping[str, Sequence[str]]) -> set[str]:

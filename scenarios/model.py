@@ -22,14 +22,18 @@ from pydantic import (
     PrivateAttr,
     SerializerFunctionWrapHandler,
     StringConstraints,
+    field_serializer,
+    field_validator,
     model_serializer,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from scoring.model import Channel as Channel  # re-exported: one list of channels
+
 Outcome = Literal["resolved", "hung_up", "escalated"]
-Channel = Literal["phone", "office", "chat", "email"]
 Mode = Literal["training", "exam"]
 
 Identifier = Annotated[
@@ -78,6 +82,63 @@ class ScenarioContext(_Strict):
         description="Names or facts of another person whose data must not be disclosed in this "
         "scene, e.g. [«Сериков Бахыт», «ул. Абая, 15»] (read by `data_disclosure`).",
     )
+
+
+MAX_TENSION = 10
+"""The client's tension runs from 0 (calm) to 10 (about to walk away)."""
+
+
+class Persona(_Strict):
+    """The client sheet an LLM voice plays (it never sees the checks, hints or score).
+
+    A plain string in a scenario file is the sheet's `who` (the format before sheets existed).
+    """
+
+    who: Annotated[str, StringConstraints(min_length=1, max_length=MAX_TEXT)] = Field(
+        description="Who the client is: name, age, situation, what matters to them."
+    )
+    wants: str = Field(
+        default="", max_length=MAX_TEXT, description="What the client wants from this contact."
+    )
+    knows: list[NonEmptyText] = Field(
+        default_factory=list,
+        max_length=20,
+        description="Facts the client knows and tells only when the employee asks for them "
+        "(a number, a date, what happened).",
+    )
+    speech: str = Field(
+        default="",
+        max_length=MAX_TEXT,
+        description="How the client speaks: tone, pace, favourite words.",
+    )
+    tension: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_TENSION,
+        description="Tension at the start, 0 calm – 10 about to walk away "
+        "(default by difficulty: 2, 4, 6).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, data: object) -> object:
+        """`persona: "..."` (a plain description) is the sheet's `who`."""
+        if isinstance(data, str):
+            return {"who": data}
+        return data
+
+    @field_validator("who")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("say who the client is")
+        return value
+
+    @property
+    def text(self) -> str:
+        """The whole sheet as one line of plain text (for a preview or a log)."""
+        parts = [self.who, self.wants, *self.knows, self.speech]
+        return " ".join(" ".join(p.split()) for p in parts if p.strip())
 
 
 class Condition(_Strict):
@@ -187,7 +248,13 @@ class State(_Strict):
     hint: str | None = Field(
         default=None,
         max_length=MAX_TEXT,
-        description="A tip shown to the trainee in training mode.",
+        description="A tip shown to the trainee in training mode (may hold {placeholders}).",
+    )
+    examples: dict[Identifier, NonEmptyText] = Field(
+        default_factory=dict,
+        max_length=40,
+        description="This state's own example per expected step (shown instead of the "
+        "standard's wording; may hold {client_name}, {company}, {agent_name}, {greeting}).",
     )
     transitions: list[Rule] = Field(
         default_factory=list,
@@ -273,6 +340,17 @@ class Flow(_Strict):
         return [name for name, state in self.states.items() if state.final]
 
 
+DEFAULT_TENSION = {1: 2, 2: 4, 3: 6}
+"""A scenario's starting tension by difficulty when its persona sheet gives none."""
+
+
+def _string_or_sheet(schema: JsonDict) -> None:
+    """In the JSON Schema, `persona` is a sheet or (the older form) one string."""
+    options = schema.pop("anyOf", None)
+    sheet = [o for o in options if o != {"type": "null"}] if isinstance(options, list) else []
+    schema["anyOf"] = [*sheet, {"type": "string", "maxLength": MAX_TEXT}, {"type": "null"}]
+
+
 class Scenario(Flow):
     """One role-play scenario: a briefing, a context and a state machine of client lines."""
 
@@ -292,18 +370,42 @@ class Scenario(Flow):
     difficulty: int = Field(ge=1, le=3, description="1 easy, 2 medium, 3 hard.")
     briefing: NonEmptyText = Field(description="What the trainee is told before the start.")
     context: ScenarioContext
-    persona: str = Field(
-        default="",
-        max_length=MAX_TEXT,
-        description="How the client talks; an LLM voice uses it to vary the lines.",
+    persona: Persona | None = Field(
+        default=None,
+        description="The client sheet an LLM voice plays: who, wants, knows (told only when "
+        "asked), speech, tension; a plain string is the sheet's `who`.",
+        json_schema_extra=_string_or_sheet,
     )
     mode: Mode = Field(default="training", description="training shows hints; exam does not.")
 
     _version: str = PrivateAttr(default="")
 
+    @field_validator("persona", mode="before")
+    @classmethod
+    def _blank_persona(cls, value: object) -> object:
+        """`persona: ""` (or only spaces) means no sheet."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_serializer("persona")
+    def _persona_out(self, persona: Persona | None) -> object:
+        """A sheet that holds only `who` is written back as the plain string it came from, so
+        a scenario written before sheets existed keeps its content hash (its `version`)."""
+        if persona is None:
+            return ""
+        if not persona.model_dump(exclude_defaults=True).keys() - {"who"}:
+            return persona.who
+        return persona.model_dump(mode="json", exclude_defaults=True)
+
     def model_post_init(self, context: object, /) -> None:
         canonical = json.dumps(self.model_dump(mode="json", by_alias=True), sort_keys=True)
         self._version = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+    @property
+    def start_tension(self) -> int:
+        """The client's tension when a run starts: the sheet's, else by difficulty."""
+        if self.persona is not None and self.persona.tension is not None:
+            return self.persona.tension
+        return DEFAULT_TENSION[self.difficulty]
 
     @property
     def version(self) -> str:

@@ -11,9 +11,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from scenarios.model import Mode, Outcome
+from scenarios.mood import ClientMood
+from scenarios.protocols import JudgeVerdict
 from scoring import GradeResult, ScoreResult
 
 Source = Literal["rules", "judge"]
+"""Where a verdict came from: the rules, or the judge's evidenced second opinion."""
 
 
 class Turn(BaseModel):
@@ -27,6 +30,15 @@ class Turn(BaseModel):
     next_state: str
     degraded: bool = False
     judge: dict[str, bool] = Field(default_factory=dict)
+    """The judge's answer as given (check id → value), accepted or not."""
+    sources: dict[str, Source] = Field(default_factory=dict)
+    """Check id → where its verdict came from (absent in snapshots from before the judge)."""
+    rejected: list[JudgeVerdict] = Field(default_factory=list)
+    """The judge's `true` verdicts whose quote was not found in the reply (they count nothing)."""
+    flags: list[str] = Field(default_factory=list)
+    """Reasons for a trainer to look at this turn, e.g. `manipulation`."""
+    tension: int | None = None
+    """The client's tension after this reply."""
 
 
 class RunState(BaseModel):
@@ -50,6 +62,8 @@ class RunState(BaseModel):
     outcome: Outcome | None = None
     score: int = 0
     """The run's score so far, by the run formula (the card's `score` once finished)."""
+    mood: ClientMood | None = None
+    """The client's emotional state (None in snapshots from before moods: the start mood)."""
 
 
 class ClientLine(BaseModel):
@@ -92,8 +106,18 @@ class TurnResult(BaseModel):
     finished: bool
     outcome: Outcome | None = None
     degraded: bool = False
+    sources: dict[str, Source] = Field(default_factory=dict)
+    rejected: list[JudgeVerdict] = Field(default_factory=list)
+    flags: list[str] = Field(default_factory=list)
+    mood: ClientMood | None = None
+
+    def source(self, check: str) -> Source:
+        """Where the verdict of `check` came from (`rules` unless the judge added it)."""
+        return self.sources.get(check, "rules")
     already: list[str] = Field(default_factory=list)
     made_up: list[str] = Field(default_factory=list)
+    examples: dict[str, str] = Field(default_factory=dict)
+    """Expected step → the example that fits this run (`scenarios.examples`), where one does."""
 
 
 class CardViolation(BaseModel):
@@ -147,6 +171,7 @@ class FinalCard(BaseModel):
     credited_at: dict[str, int] = Field(default_factory=dict)
     """Credited step -> the number (1-based) of the reply that performed it."""
     missed_recommended: dict[str, list[str]]
+    """Missed step → the examples that fit this run, best first (`scenarios.examples`)."""
     turns: int
     hints: int = 0
     hint_cost: int = 0

@@ -1,9 +1,11 @@
 """The self-test: simulated trainees play every path of a scenario before anyone else does.
 
 A **strong** trainee answers each client line with the standard's recommended phrases for the
-steps the state expects, in the run's context (company, client name, time of the call): for each
-step, the first recommended phrase (or a phrase it quotes, or the state's own example in its
-hint) that the grader credits for that step here, with no violation. **Weak** trainees miss the
+steps the state expects, in the run's context: for each step, the first example that fits this
+run (`Engine.examples`: the state's own example, then the standard's recommended wordings filled
+with the client's name, the company, the trainee's name and the greeting for the call's time),
+else a phrase quoted in the state's hint, that the grader credits for that step here with no
+violation. **Weak** trainees miss the
 steps (`missed`), also say a forbidden phrase (`forbidden`), or are rude (`rude`); to reach the
 states only a partly right reply leads to, the strong reply is also tried without each one of
 its steps.
@@ -156,12 +158,12 @@ class _Simulation:
         )
         return not result.violations and all(result.value(s) for s in steps)
 
-    def candidates(self, step: str, state: str) -> list[str]:
-        out: list[str] = []
-        spec = self.standard.checks.get(step)
-        for phrase in spec.recommended if spec else []:
-            out += [phrase, *_QUOTED.findall(phrase)]
-        out += _QUOTED.findall(self.scenario.states[state].hint or "")
+    def candidates(self, step: str, state: str, run: RunState) -> list[str]:
+        """What the strong trainee may say for `step`: the examples that fit this run (the
+        state's own, then the standard's recommended wordings filled from the run:
+        `Engine.examples`), then the phrases quoted «…» in the state's hint."""
+        out = [*self.engine.examples(run, step, state),
+               *_QUOTED.findall(self.scenario.states[state].hint or "")]
         return [_sentence(c) for c in dict.fromkeys(out) if c.strip()]
 
     def compose(self, state: str, run: RunState, steps: Sequence[str]) -> tuple[str, list[str]]:
@@ -175,7 +177,7 @@ class _Simulation:
             if reply and self._credited(reply, [*done, step], state, ctx):
                 done.append(step)
                 continue
-            for candidate in self.candidates(step, state):
+            for candidate in self.candidates(step, state, run):
                 trial = f"{reply} {candidate}".strip()
                 if self._credited(trial, [*done, step], state, ctx):
                     reply = trial

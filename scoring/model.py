@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 CheckKind = Literal["step", "violation"]
+Channel = Literal["phone", "office", "chat", "email"]
+"""Where a conversation happens; a standard's recommended wording may fit only some channels."""
 
 
 class Context(BaseModel):

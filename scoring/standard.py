@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from scoring.cache import cached_standard, default_cache_dir
 from scoring.errors import PatternError, StandardError
-from scoring.model import CheckKind
+from scoring.model import Channel, CheckKind
 from scoring.patterns import PatternCompiler, Phrase
 from scoring.source import Document, Limits, Problem, read_yaml
 from scoring.text import Lexicon, default_lexicon
@@ -33,6 +34,30 @@ first reply whose state expects a closing-window step to the end; `any` — any 
 whose state expects the step is always inside its window."""
 DEFAULT_WINDOW: Window = "from_expected"
 ContextKey = Literal["time", "company", "agent_name", "client_name", "third_party"]
+TEMPLATE_FIELDS = ("client_name", "company", "agent_name", "greeting")
+"""The `{placeholders}` a recommended wording (or a scenario state's example or hint) may hold;
+`scenarios.examples` fills them from the run (docs/SCENARIOS.md «Examples»)."""
+_BRACES = re.compile(r"\{([^{}]*)\}|[{}]")
+
+
+def template_errors(text: str) -> list[str]:
+    """What is wrong with the `{placeholders}` of a template (empty: nothing). Pure."""
+    errors: list[str] = []
+    for match in _BRACES.finditer(text):
+        name = match.group(1)
+        if name is None:
+            errors.append("a lone brace: write placeholders as {client_name}")
+        elif name not in TEMPLATE_FIELDS:
+            errors.append(
+                f"unknown placeholder {{{name}}} (known: "
+                + ", ".join(f"{{{f}}}" for f in TEMPLATE_FIELDS) + ")"
+            )
+    return errors
+
+
+def template_fields(text: str) -> list[str]:
+    """The placeholder names of a valid template, in order. Pure."""
+    return [m.group(1) for m in _BRACES.finditer(text) if m.group(1) is not None]
 
 
 class PhraseSpec(BaseModel):
@@ -68,6 +93,35 @@ class PhraseSpec(BaseModel):
         return {"p": value} if isinstance(value, str) else value
 
 
+class Example(BaseModel):
+    """One recommended wording of a check: a template (`{client_name}`, `{company}`,
+    `{agent_name}`, `{greeting}`) that fits the situations its tags name (no tag: every one).
+
+    A plain string in YAML is the same as `{text: "..."}`. Which example a run shows:
+    `scenarios.examples` (a state's own example first, then the first entry whose tags fit the
+    scenario's channel, kind and time of day and whose placeholders the run can fill).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, description="The wording, with optional {placeholders}.")
+    channels: list[Channel] = Field(
+        default_factory=list, description="Only on these channels (phone, office, chat, email)."
+    )
+    kinds: list[str] = Field(
+        default_factory=list, description="Only in scenarios of these kinds (complaint, ...)."
+    )
+    periods: list[str] = Field(
+        default_factory=list,
+        description="Only at these times of day (period labels of the time-of-day check).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: Any) -> Any:
+        return {"text": value} if isinstance(value, str) else value
+
+
 class PeriodSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -85,7 +139,9 @@ class CheckSpec(BaseModel):
     title: str = Field(min_length=1, description="Short Russian name shown to trainees.")
     description: str = ""
     seed: str = ""
-    recommended: list[str] = Field(default_factory=list, description="Standard wording to show.")
+    recommended: list[Example] = Field(
+        default_factory=list, description="Standard wordings to show (templates with tags)."
+    )
     weight: float = Field(1.0, ge=0, description="Weight of a step in the score.")
     penalty: int = Field(20, ge=0, le=100, description="Points a violation takes off.")
     blocking: bool = Field(
@@ -112,6 +168,16 @@ class CheckSpec(BaseModel):
         False, description="False whenever the context value is missing."
     )
     periods: list[PeriodSpec] = Field(default_factory=list)
+    judge: bool = Field(
+        False,
+        description="An LLM judge (when one is set up) gives a second opinion on this check; "
+        "rules OR an evidenced judge verdict (../shared/spec/llm.md).",
+    )
+    examples: list[str] = Field(
+        default_factory=list,
+        description="Replies for which the check is true, shown to the judge with the "
+        "description (default: `recommended` for a step).",
+    )
 
     @model_validator(mode="after")
     def _window_for_steps(self) -> CheckSpec:
@@ -328,6 +394,7 @@ def _load(
             if other not in known:
                 loc = (*where, "unless_checks", i)
                 problems.append(doc.at(loc, f"{_loc_text(loc)}: unknown check {other!r}"))
+        problems += _example_problems(spec, where, doc, checks)
         if not spec.phrases and not spec.periods and spec.context is None:
             problems.append(
                 doc.at(
@@ -368,6 +435,30 @@ def _load(
         if data.hint_penalty is not None
         else (base.hint_penalty if base else DEFAULT_HINT_PENALTY),
     )
+
+
+def period_labels(checks: dict[str, CheckSpec]) -> set[str]:
+    """Every time-of-day period label the checks define (e.g. утро, день, вечер)."""
+    return {period.label for spec in checks.values() for period in spec.periods}
+
+
+def _example_problems(
+    spec: CheckSpec, where: tuple[int | str, ...], doc: Document, checks: dict[str, CheckSpec]
+) -> list[Problem]:
+    """Unknown placeholders or period labels in a check's recommended wordings."""
+    problems: list[Problem] = []
+    labels = period_labels(checks)
+    for i, example in enumerate(spec.recommended):
+        loc = (*where, "recommended", i)
+        for error in template_errors(example.text):
+            problems.append(doc.at(loc, f"{_loc_text(loc)}: {error}"))
+        for period in example.periods:
+            if period not in labels:
+                known = ", ".join(sorted(labels)) or "none"
+                problems.append(
+                    doc.at(loc, f"{_loc_text(loc)}: unknown period {period!r} (known: {known})")
+                )
+    return problems
 
 
 def _base(

@@ -7,6 +7,9 @@ from collections.abc import Iterator
 
 import pytest
 
+SEAM_LOGGERS = frozenset({"scenarios.engine", "bot.service.training"})
+"""Where a seam's unexpected exception is logged (the engine's voice and judge, the coach)."""
+
 
 @pytest.fixture(autouse=True)
 def _seam_bugs_fail_the_test(
@@ -19,7 +22,7 @@ def _seam_bugs_fail_the_test(
     if request.node.get_closest_marker("seam_bug_expected"):
         return
     bugs = [r for r in caplog.get_records("call")
-            if r.name == "scenarios.engine" and r.levelno >= logging.ERROR]
+            if r.name in SEAM_LOGGERS and r.levelno >= logging.ERROR]
     assert not bugs, f"a seam raised unexpectedly: {[r.getMessage() for r in bugs]}"
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from bot.commands.localized import LocalizedCommand, cli_texts
 from bot.settings import Settings
 from scenarios import Library, Scenario, library_paths, load_library, validate_paths
 from scenarios.diagram import to_dot, to_mermaid
@@ -30,7 +31,7 @@ def _standard() -> Standard | None:
     try:
         return load_standard(path, cache_dir=default_cache_dir())
     except StandardError as exc:
-        raise click.ClickException(f"the standard is invalid:\n{exc}") from exc
+        raise click.ClickException(cli_texts()("cli.standard_invalid", detail=exc)) from exc
 
 
 def _library() -> Library:
@@ -39,25 +40,24 @@ def _library() -> Library:
     for problem in library.problems:
         click.echo(str(problem), err=True)
     for path in library.skipped:
-        click.echo(f"skipped: {path} (see `roleplay validate`)", err=True)
+        click.echo(cli_texts()("cli.skipped", path=path), err=True)
     return library
 
 
-@click.command("list")
-@click.option("--json", "as_json", is_flag=True, help="One JSON array on standard output.")
-@click.option("--all", "show_all", is_flag=True,
-              help="Also the scenarios a trainer disabled (each row then has `enabled`).")
+@click.command("list", cls=LocalizedCommand, help="cli.list")
+@click.option("--json", "as_json", is_flag=True, help="cli.list.json")
+@click.option("--all", "show_all", is_flag=True, help="cli.list.all")
 def list_scenarios(as_json: bool, show_all: bool) -> None:
-    """List the scenarios of the published library (the database of DB_PATH, seeded from the
-    shipped library and SCENARIOS_PATH): what trainees see in Telegram."""
+    """The scenarios of the published library (help text: `cli.list`)."""
     rows = asyncio.run(_published(show_all))
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
+    texts = cli_texts()
     for row in rows:
-        hidden = "" if row.get("enabled", True) else "  (disabled)"
-        stars = "★" * int(str(row["difficulty"]))
-        click.echo(f"{row['id']:<20} {row['kind']:<18} {stars:<3}  {row['title']}{hidden}")
+        hidden = "" if row.get("enabled", True) else texts("cli.list.disabled")
+        click.echo(texts("cli.list.row", id=row["id"], kind=texts.kind(str(row["kind"])),
+                         stars="★" * int(str(row["difficulty"])), title=row["title"]) + hidden)
 
 
 async def _published(show_all: bool) -> list[dict[str, object]]:
@@ -65,10 +65,11 @@ async def _published(show_all: bool) -> list[dict[str, object]]:
     from bot.app import open_app
 
     async with open_app(Settings()) as app:
-        for problem in app.library.problems if isinstance(app.library, Library) else ():
+        library = app.library
+        for problem in library.problems if isinstance(library, Library) else ():
             click.echo(str(problem), err=True)
-        for path in app.library.skipped if isinstance(app.library, Library) else ():
-            click.echo(f"skipped: {path} (see `roleplay validate`)", err=True)
+        for path in library.skipped if isinstance(library, Library) else ():
+            click.echo(cli_texts()("cli.skipped", path=path), err=True)
         if not show_all:
             return [_row(s) for s in app.service.scenarios()]
         from bot.commands.trainer import login
@@ -83,18 +84,23 @@ def _row(s: Scenario) -> dict[str, object]:
             "version": s.version}
 
 
-@click.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.command(cls=LocalizedCommand, help="cli.validate")
+@click.argument(
+    "paths", nargs=-1, type=click.Path(path_type=Path),
+    metavar=cli_texts()("cli.validate.paths_metavar"),
+)
 @click.option(
     "--standard",
     "standard_path",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Also validate this standard file, and check the scenarios against its check ids.",
+    metavar=cli_texts()("cli.file.metavar"),
+    help="cli.validate.standard",
 )
 def validate(paths: tuple[Path, ...], standard_path: Path | None) -> None:
     """Validate scenario files or folders (default: the library and SCENARIOS_PATH).
 
     Prints every problem as FILE:LINE:COL: message; exits 1 if there is any, 0 if none.
+    Help text: `cli.validate`.
     """
     targets = list(paths) or library_sources()
     problems: list[str] = []
@@ -111,44 +117,47 @@ def validate(paths: tuple[Path, ...], standard_path: Path | None) -> None:
     for problem in problems:
         click.echo(problem)
     if problems:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        click.echo(cli_texts()("cli.validate.found", count=len(problems)), err=True)
         raise SystemExit(1)
-    click.echo("OK: no problems found.", err=True)
+    click.echo(cli_texts()("cli.validate.ok"), err=True)
 
 
-@click.command()
-@click.argument("scenario")
+@click.command(cls=LocalizedCommand, help="cli.diagram")
+@click.argument("scenario", metavar=cli_texts()("cli.diagram.metavar"))
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the Mermaid text to this file (and FILE.png beside it if graphviz is installed).",
+    metavar=cli_texts()("cli.file.metavar"),
+    help="cli.diagram.output",
 )
 def diagram(scenario: str, output: Path | None) -> None:
     """Write a scenario's state machine as Mermaid text.
 
     With -o FILE, also renders a PNG next to it when Graphviz's `dot` is installed.
+    Help text: `cli.diagram`.
     """
+    texts = cli_texts()
     library = _library()
     found = library.get(scenario)
     if found is None:
-        known = ", ".join(library) or "none"
-        raise click.ClickException(f"no scenario '{scenario}' in the library (known: {known})")
+        known = ", ".join(library) or texts("cli.diagram.none")
+        raise click.ClickException(texts("cli.diagram.unknown", scenario=scenario, known=known))
     text = to_mermaid(found)
     if output is None:
         click.echo(text, nl=False)
         return
     output.write_text(text, encoding="utf-8")
-    click.echo(f"Mermaid: {output}", err=True)
+    click.echo(texts("cli.diagram.written", path=output), err=True)
     dot = shutil.which("dot")
     if dot is None:
-        click.echo("PNG skipped: graphviz `dot` is not installed.", err=True)
+        click.echo(texts("cli.diagram.no_dot"), err=True)
         return
     png = output.with_suffix(".png")
     done = subprocess.run(
         [dot, "-Tpng", "-o", str(png)], input=to_dot(found), text=True, capture_output=True
     )
     if done.returncode != 0:
-        click.echo(f"PNG skipped: dot failed: {done.stderr.strip()}", err=True)
+        click.echo(texts("cli.diagram.dot_failed", detail=done.stderr.strip()), err=True)
         return
-    click.echo(f"PNG: {png}", err=True)
+    click.echo(texts("cli.diagram.png", path=png), err=True)

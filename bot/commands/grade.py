@@ -29,6 +29,7 @@ from pydantic import (
     ValidationError,
 )
 
+from bot.commands.localized import LocalizedCommand, cli_texts
 from scoring import Context, Grader, GradeResult, ScoringError, StandardError, load_standard
 from scoring.cache import default_cache_dir
 
@@ -239,11 +240,12 @@ def grade_stream(grader: Grader, source: IO[bytes], sink: IO[bytes]) -> None:
 
 def _time_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None and not _TIME.match(value):
-        raise click.BadParameter(f"use HH:MM between 00:00 and 23:59, not {value!r}")
+        raise click.BadParameter(cli_texts()("cli.grade.bad_time", value=value))
     return value
 
 
 def _render(result: GradeResult, grader: Grader) -> str:
+    texts = cli_texts()
     lines = []
     for check, verdict in result.verdicts.items():
         spec = grader.standard.checks[check]
@@ -252,44 +254,54 @@ def _render(result: GradeResult, grader: Grader) -> str:
         )
         if verdict.kind == "violation" and verdict.value:
             mark = click.style("✘", fg="red")
-        line = f"{mark} {check:<22} {spec.kind:<9} {str(verdict.value).lower():<5}"
+        kind = texts(f"cli.grade.kind.{spec.kind}")
+        value = texts("cli.grade.yes" if verdict.value else "cli.grade.no")
+        line = f"{mark} {check:<22} {kind:<10} {value:<3}"
         if verdict.evidence:
             line += f"  «{verdict.evidence.quote}»  [{verdict.evidence.rule}]"
         lines.append(line)
     if result.too_long:
-        lines.append(
-            click.style("(the text is longer than a reply may be; graded anyway)", fg="yellow")
-        )
+        lines.append(click.style(texts("cli.grade.too_long"), fg="yellow"))
     return "\n".join(lines)
 
 
-@click.command()
-@click.argument("text", required=False)
+@click.command(cls=LocalizedCommand, help="cli.grade")
+@click.argument("text", required=False, metavar=cli_texts()("cli.grade.metavar"))
 @click.option(
     "--jsonl",
     "jsonl",
     type=click.File("rb"),
     default=None,
-    help="Grade one JSON case a line (FILE or - for standard input).",
+    metavar=cli_texts()("cli.file.metavar"),
+    help="cli.grade.jsonl",
 )
-@click.option("--check", "checks", multiple=True, help="Only these check ids (repeatable).")
+@click.option("--check", "checks", multiple=True, metavar="ID", help="cli.grade.check")
 @click.option(
-    "--time", "time_", callback=_time_option, help="Local time HH:MM (for greeting_time_of_day)."
+    "--time", "time_", callback=_time_option, metavar="ЧЧ:ММ", help="cli.grade.time"
 )
-@click.option("--company", help="The organisation's name (for company_name).")
-@click.option("--client-name", help="How the client wants to be addressed (for use_client_name).")
-@click.option("--agent-name", help="The trainee's own name.")
+@click.option("--company", metavar="ТЕКСТ", help="cli.grade.company")
+@click.option("--client-name", metavar="ИМЯ", help="cli.grade.client_name")
+@click.option("--agent-name", metavar="ИМЯ", help="cli.grade.agent_name")
 @click.option(
     "--third-party",
     "third_party",
     multiple=True,
-    help="A name or fact of another person that must not be disclosed (repeatable).",
+    metavar="ТЕКСТ",
+    help="cli.grade.third_party",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="cli.grade.json")
 @click.option(
     "--standard",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="A standard file instead of the shipped default.",
+    metavar=cli_texts()("cli.file.metavar"),
+    help="cli.grade.standard",
+)
+@click.option(
+    "--judge",
+    "use_judge",
+    is_flag=True,
+    help="With --jsonl: rules OR the LLM judge of LLM_BASE_URL (checks marked `judge: true`; a "
+    "judge verdict counts only with a quote from the reply).",
 )
 def grade(
     text: str | None,
@@ -302,19 +314,21 @@ def grade(
     third_party: tuple[str, ...],
     as_json: bool,
     standard: Path | None,
+    use_judge: bool,
 ) -> None:
-    """Grade replies against the standard.
-
-    \b
-    roleplay grade --jsonl cases.jsonl      one result a line, as ../shared/spec/checks.md says
-    roleplay grade "Добрый день! Меня зовут Мария." --time 10:15
-    """
+    """Grade replies against the standard: one TEXT with each check shown, or a `--jsonl`
+    stream, one result a line (../shared/spec/checks.md). Help text: `cli.grade`."""
     grader = _grader(standard)
+    if jsonl is not None and use_judge:
+        from bot.commands.judged import grade_with_judge
+
+        grade_with_judge(grader, grade_line, read_lines(jsonl), sys.stdout.buffer)
+        return
     if jsonl is not None:
         grade_stream(grader, jsonl, sys.stdout.buffer)
         return
     if text is None:
-        raise click.UsageError("give a TEXT to grade, or --jsonl FILE")
+        raise click.UsageError(cli_texts()("cli.grade.need_text"))
     context: dict[str, object] = {
         "time": time_,
         "company": company,

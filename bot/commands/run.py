@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from bot.commands.localized import LocalizedCommand, cli_texts
 from bot.commands.play import (
     InteractiveFrontend,
     interrupt_raises,
@@ -21,10 +22,11 @@ from bot.storage import Person
 from bot.texts import Texts
 
 
-@click.command()
-@click.option("--name", default=None, help="Terminal menu: your name as the employee.")
+@click.command(cls=LocalizedCommand, help="cli.run")
+@click.option("--name", default=None, metavar=cli_texts()("cli.name.metavar"), help="cli.run.name")
 def run(name: str | None) -> None:
-    """Run the Telegram bot if BOT_TOKEN is set, otherwise the terminal role-play menu."""
+    """Run the Telegram bot if BOT_TOKEN is set, otherwise the terminal role-play menu
+    (help text: `cli.run`)."""
     settings = Settings()
     texts = Texts(settings.language)
     if settings.bot_token is not None and settings.bot_token.get_secret_value().strip():

@@ -19,11 +19,11 @@ from typing import Any, TypeVar, cast
 import click
 
 from bot.app import App, open_app
+from bot.commands.localized import LocalizedCommand, UserError, cli_texts
 from bot.errors import BotError, UnknownScenario
 from bot.service import Who
 from bot.settings import Settings
 from bot.storage import DisputeStatus
-from bot.texts import Texts
 from bot.workbench import finding_line, selftest_lines, stats_lines
 
 T = TypeVar("T")
@@ -49,29 +49,28 @@ def _run(work: Callable[[], Coroutine[Any, Any, T]]) -> T:
     try:
         return asyncio.run(work())
     except UnknownScenario as exc:
-        raise click.ClickException(f"no scenario '{exc.scenario_id}' in the library "
-                                   "(see `roleplay list --all`)") from exc
+        raise UserError(cli_texts()("cli.trainer.unknown", scenario=exc.scenario_id)) from exc
     except BotError as exc:
-        raise click.ClickException(Texts(Settings().language).get(exc.key, "error.internal")
-                                   ) from exc
+        raise UserError(cli_texts().get(exc.key, "error.internal")) from exc
 
 
 def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError as exc:
-        click.echo(f"{path}:1:1: {exc.strerror or 'cannot read the file'}")
+        click.echo(f"{path}:1:1: {exc.strerror or 'cannot read the file'}")  # as `validate`
         return None
 
 
 # --- publish ----------------------------------------------------------------------------------
 
 
-@click.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--by", "by", default=None, metavar="NAME",
-              help="Who publishes it (recorded with the version; default: your login).")
-@click.option("--strict", is_flag=True, help="Refuse to publish when the self-test warns.")
+@click.command(cls=LocalizedCommand, help="cli.publish")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path),
+                metavar=cli_texts()("cli.file.metavar"))
+@click.option("--by", "by", default=None, metavar=cli_texts()("cli.name.metavar"),
+              help="cli.publish.by")
+@click.option("--strict", is_flag=True, help="cli.publish.strict")
 def publish(file: Path, by: str | None, strict: bool) -> None:
     """Validate a scenario (or a company standard) FILE and publish it as a new version.
 
@@ -97,17 +96,15 @@ def publish(file: Path, by: str | None, strict: bool) -> None:
             for warning in outcome.warnings:
                 line = finding_line(texts, warning.finding, standard)
                 click.echo(f"{warning.scenario_id}: {line}", err=True)
+            words = cli_texts()
             what = outcome.scenario_id if outcome.kind == "scenario" else "standard"
             if outcome.status == "rejected":
-                reason = "problem(s)" if outcome.problems else "self-test warning(s), --strict"
-                count = len(outcome.problems) or len(outcome.warnings)
-                click.echo(f"{count} {reason}: nothing published.", err=True)
+                key = "cli.publish.problems" if outcome.problems else "cli.publish.strict_refused"
+                click.echo(words(key, count=len(outcome.problems) or len(outcome.warnings)),
+                           err=True)
                 return 1
-            if outcome.status == "unchanged":
-                click.echo(f"{what} version {outcome.number} ({outcome.version}) is current "
-                           "already: nothing changed")
-                return 0
-            click.echo(f"published {what} version {outcome.number} ({outcome.version})")
+            key = "cli.publish.unchanged" if outcome.status == "unchanged" else "cli.publish.done"
+            click.echo(words(key, what=what, number=outcome.number, version=outcome.version))
             return 0
 
     raise SystemExit(_run(work))
@@ -116,9 +113,9 @@ def publish(file: Path, by: str | None, strict: bool) -> None:
 # --- selftest ---------------------------------------------------------------------------------
 
 
-@click.command()
-@click.argument("target", metavar="SCENARIO|FILE")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on standard output.")
+@click.command(cls=LocalizedCommand, help="cli.selftest")
+@click.argument("target", metavar=cli_texts()("cli.selftest.metavar"))
+@click.option("--json", "as_json", is_flag=True, help="cli.trainer.json")
 def selftest(target: str, as_json: bool) -> None:
     """Play a library scenario (or a scenario FILE, without publishing it) with a simulated
     strong trainee and weak ones; exit 1 when the strong one fails or a weak one passes.
@@ -160,11 +157,11 @@ def selftest(target: str, as_json: bool) -> None:
 # --- stats ------------------------------------------------------------------------------------
 
 
-@click.command()
-@click.argument("scenario")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object on standard output.")
+@click.command(cls=LocalizedCommand, help="cli.stats")
+@click.argument("scenario", metavar=cli_texts()("cli.diagram.metavar"))
+@click.option("--json", "as_json", is_flag=True, help="cli.trainer.json")
 @click.option("--png", "png", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write the state machine coloured by each state's failure rate.")
+              metavar=cli_texts()("cli.file.metavar"), help="cli.stats.png")
 def stats(scenario: str, as_json: bool, png: Path | None) -> None:
     """Where trainees fail in SCENARIO, from stored attempts (previews are not counted): the
     funnel over its states, the checks missed most in each, the median answer time, hints."""
@@ -178,7 +175,7 @@ def stats(scenario: str, as_json: bool, png: Path | None) -> None:
                 item = app.service.trainer.item(who, scenario)
                 png.write_bytes(await asyncio.to_thread(
                     render_png, item.scenario, app.texts, result.failure_rates()))
-                click.echo(f"PNG: {png}", err=True)
+                click.echo(cli_texts()("cli.diagram.png", path=png), err=True)
             if as_json:
                 click.echo(json.dumps(result.as_dict(), ensure_ascii=False))
             else:
@@ -193,13 +190,10 @@ def stats(scenario: str, as_json: bool, png: Path | None) -> None:
 # --- disputes ---------------------------------------------------------------------------------
 
 
-@click.command()
+@click.command(cls=LocalizedCommand, help="cli.disputes")
 @click.option("--status", type=click.Choice(["open", "accepted", "rejected"]), default=None,
-              help="Only the disputes with this status (default: all).")
-@click.option("--jsonl", "as_jsonl", is_flag=True,
-              help="Accepted and rejected disputes as labelled cases, one JSON object a line "
-                   "(the grading contract of ../shared/spec/checks.md; feed it to "
-                   "`score_eval.py --set FILE`). Open ones have no label yet and are left out.")
+              metavar=cli_texts()("cli.disputes.status_metavar"), help="cli.disputes.status")
+@click.option("--jsonl", "as_jsonl", is_flag=True, help="cli.disputes.jsonl")
 def disputes(status: str | None, as_jsonl: bool) -> None:
     """Disputed verdicts: what trainees contested, how trainers ruled, and when."""
 
@@ -212,17 +206,19 @@ def disputes(status: str | None, as_jsonl: bool) -> None:
                     click.echo(json.dumps(case, ensure_ascii=False))
                 left_out = len(app.service.disputes.disputes(who, chosen)) - len(cases)
                 if left_out:
-                    click.echo(f"{left_out} dispute(s) left out: open, or the reply was "
-                               "forgotten", err=True)
+                    click.echo(cli_texts()("cli.disputes.left_out", count=left_out), err=True)
                 return 0
+            words = cli_texts()
             for view in app.service.disputes.disputes(who, chosen):
                 d = view.dispute
-                ruled = f"{d.status} by {d.ruled_by_name or '—'} at {d.ruled_at}" if d.ruled_at \
-                    else d.status
-                click.echo(f"#{d.id} {d.scenario_id} turn {d.turn_idx + 1} {d.check_id}: "
-                           f"{'true' if d.original else 'false'} → "
-                           f"{'true' if d.value else 'false'} ({ruled}); "
-                           f"{view.trainee_name}: {d.comment or ''}".rstrip(": "))
+                ruled = words(f"cli.disputes.{d.status}", who=d.ruled_by_name or "—",
+                              when=d.ruled_at or "—")
+                click.echo(words("cli.disputes.row", id=d.id, scenario=d.scenario_id,
+                                 turn=d.turn_idx + 1, check=d.check_id,
+                                 before=words(f"cli.disputes.{str(d.original).lower()}"),
+                                 after=words(f"cli.disputes.{str(d.value).lower()}"),
+                                 ruled=ruled, name=view.trainee_name,
+                                 comment=f" «{d.comment}»" if d.comment else ""))
             return 0
 
     raise SystemExit(_run(work))

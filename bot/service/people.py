@@ -56,13 +56,25 @@ class PeopleService:
             roles.update(ROLES)
         return Who(person, frozenset(roles))
 
-    def terminal_person(self, login: str, display_name: str | None = None) -> Person:
+    def terminal_person(
+        self, login: str, display_name: str | None = None, team_name: str | None = None
+    ) -> Person:
         """The terminal user with this login (created on first use); their display name updated
-        to `display_name` when given. Writes: when creating or renaming."""
+        to `display_name` and their team to the one called `team_name` (case-insensitive;
+        created if new) when given. Writes: when creating, renaming or moving."""
         person = self._storage.terminal_person(login, display_name)
         if display_name and person.display_name != display_name:
             person = self._storage.update_person(person.id, display_name=display_name)
+        if team_name and team_name.strip():
+            team = self._team_named(team_name.strip())
+            if person.team_id != team.id:
+                person = self._storage.update_person(person.id, team_id=team.id)
         return person
+
+    def _team_named(self, name: str) -> Team:
+        """The team called `name` (case-insensitive), created if new. Writes: when creating."""
+        same = [t for t in self._storage.list_teams() if t.name.casefold() == name.casefold()]
+        return same[0] if same else self._storage.create_team(name)
 
     # --- registration and teams ----------------------------------------------------------------
 
@@ -86,10 +98,7 @@ class PeopleService:
         if found is not None:
             return found
         if team_id is None and team_name:
-            same = [
-                t for t in self._storage.list_teams() if t.name.casefold() == team_name.casefold()
-            ]
-            team_id = (same[0] if same else self._storage.create_team(team_name)).id
+            team_id = self._team_named(team_name).id
         return self._storage.create_person(
             name, telegram_id=telegram_id, team_id=team_id, language=language
         )

@@ -175,10 +175,9 @@ class TrainerService:
             from bot.errors import PersonNotFound
 
             raise PersonNotFound("register first to preview a scenario")
-        return await self._service._begin(
+        return await self._service.preview(
             who.person.id, item.scenario, None, "terminal" if channel == "terminal" else
-            "telegram", None, agent_name=who.person.display_name,
-            replace_active=replace_active, preview=True,
+            "telegram", agent_name=who.person.display_name, replace_active=replace_active,
         )
 
     # --- publishing --------------------------------------------------------------------------

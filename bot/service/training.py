@@ -13,6 +13,7 @@ not theirs (as if it did not exist). Every exception raised on purpose derives f
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -24,8 +25,13 @@ from bot.errors import (
     EmptyReply,
     HintUnavailable,
     InvalidMode,
+    NothingHeard,
+    SpeechUnavailable,
     UnknownScenario,
 )
+from bot.llm import LLMCoach, SpeechToText, Tip, Transcript, llm_turn, rule_tip
+from bot.llm.coach import coach_facts
+from bot.llm.ledger import Ledger
 from bot.service.library import PublishedLibrary, Snapshot, standard_key
 from bot.service.people import PeopleService
 from bot.service.views import (
@@ -39,17 +45,21 @@ from bot.service.views import (
     TurnView,
 )
 from bot.storage import MODES, Attempt, Channel, Finish, NewTurn, Storage, Turn
+from bot.texts import Texts
 from scenarios import (
-    ClientLine,
     ClientVoice,
     Engine,
+    FinalCard,
     Judge,
     NoHint,
     RunState,
     Scenario,
+    SeamUnavailable,
     TurnResult,
 )
 from scoring import Grader, Standard
+
+logger = logging.getLogger(__name__)
 
 
 class TrainingService:
@@ -75,6 +85,10 @@ class TrainingService:
         standard: Standard | None = None,
         llm_timeout: float | None = None,
         admin_ids: Collection[int] = (),
+        coach: LLMCoach | None = None,
+        stt: SpeechToText | None = None,
+        texts: Texts | None = None,
+        voice_max_seconds: int = 120,
     ) -> None:
         from bot.service.disputes import DisputeService
         from bot.service.trainer import TrainerService
@@ -84,6 +98,10 @@ class TrainingService:
         self.judge = judge
         start = standard or grader.standard
         self.llm_timeout = llm_timeout
+        self.coach = coach
+        self.stt = stt
+        self.texts = texts or Texts()
+        self.voice_max_seconds = voice_max_seconds
         self.people = PeopleService(storage, admin_ids)
         self.published = PublishedLibrary(
             storage, start, grader if grader.standard is start else None
@@ -134,7 +152,9 @@ class TrainingService:
         standard: Standard | None = None,
     ) -> Engine:
         """The (cached) engine for this exact scenario version and the current standard (or
-        `standard`, e.g. the one an old attempt was graded with)."""
+        `standard`, e.g. the one an old attempt was graded with), with the service's LLM seams:
+        any scenario played through it (a library one, or a trainer's draft in a preview) gets
+        the client's voice and the judge."""
         if standard is None:
             snap = snapshot or self.published.snapshot()
             standard, grader = snap.standard, snap.grader
@@ -207,14 +227,39 @@ class TrainingService:
         `InvalidMode`, `PersonNotFound`, `AttemptAlreadyActive` if the person has an active
         attempt (unless `replace_active`, which abandons it).
         """
-        scenario = self.scenario(scenario_id)
-        return await self._begin(person_id, scenario, mode, channel, seed,
-                                 agent_name=agent_name, replace_active=replace_active)
+        return await self._begin(
+            self.scenario(scenario_id), person_id, mode, channel, seed, agent_name=agent_name,
+            replace_active=replace_active,
+        )
 
-    async def _begin(
+    async def preview(
         self,
         person_id: int,
         scenario: Scenario,
+        mode: str | None = None,
+        channel: Channel = "terminal",
+        seed: int | None = None,
+        *,
+        agent_name: str | None = None,
+        replace_active: bool = False,
+    ) -> StartView:
+        """Start an attempt on a scenario that need not be in the library (a trainer playing a
+        file of their own, `roleplay play FILE.yaml`): validated already by the caller; the
+        attempt keeps that exact version (stored like any other), so it continues and replays
+        after a restart even though the library does not hold it.
+
+        The attempt is a preview (`attempts.preview`): a draft played by its author counts in no
+        report or statistic. Writes and raises as `start` (no `UnknownScenario`).
+        """
+        return await self._begin(
+            scenario, person_id, mode, channel, seed, agent_name=agent_name,
+            replace_active=replace_active, preview=True,
+        )
+
+    async def _begin(
+        self,
+        scenario: Scenario,
+        person_id: int,
         mode: str | None,
         channel: Channel,
         seed: int | None,
@@ -223,8 +268,9 @@ class TrainingService:
         replace_active: bool,
         preview: bool = False,
     ) -> StartView:
-        """Start an attempt on `scenario` as it is given (`start` for trainees; a trainer's
-        preview comes through `service.trainer`, which checks the role). Writes: yes."""
+        """Start an attempt on `scenario` as it is given (`start` for a library scenario,
+        `preview` for a file; a trainer's preview of a library scenario comes through
+        `service.trainer`, which checks the role). Writes: yes."""
         if mode is not None and mode not in MODES:
             raise InvalidMode(f"unknown mode {mode!r}")
         self.storage.get_person(person_id)
@@ -232,7 +278,8 @@ class TrainingService:
             raise AttemptAlreadyActive(active.id)  # a double tap: no LLM call, nothing written
         engine = self.engine(scenario)
         run = engine.start(seed=seed, agent_name=agent_name, mode=scenario.mode_for(mode))
-        line = await engine.client_line(run)
+        with llm_turn(self.llm_timeout) as ledger:
+            line = await engine.client_line(run)
         version_id = self.storage.ensure_scenario_version(
             scenario.id,
             scenario.version,
@@ -252,7 +299,8 @@ class TrainingService:
             abandon_active=replace_active,
             preview=preview,
         )
-        return StartView(attempt_id, run.mode, line, scenario, preview)
+        self.storage.record_llm_calls(attempt_id, None, ledger.calls)
+        return StartView(attempt_id, run.mode, line, scenario, preview=preview)
 
     async def answer(
         self,
@@ -262,6 +310,7 @@ class TrainingService:
         person_id: int,
         sent_at: datetime | None = None,
         receipt: Receipt | None = None,
+        transcript: Transcript | None = None,
     ) -> TurnView:
         """Grade the trainee's reply, move the run on, and store the turn with the new snapshot
         in one transaction.
@@ -269,7 +318,11 @@ class TrainingService:
         `sent_at` is when the reply was written (Telegram's message date; default now): the
         answer time is measured from when the client's line was shown. `receipt` names the
         incoming event; it is recorded in the same transaction (and marked `recorded`), so a
-        redelivered message is neither graded twice nor lost.
+        redelivered message is neither graded twice nor lost. With `transcript` (a voice
+        answer, see `transcribe`) the turn is stored as spoken, with its speech call.
+
+        The LLM's work for the turn (the judge, the client's next line, at the end the coach's
+        tip) shares one budget of `llm_timeout` seconds; each call is stored with the turn.
 
         Writes: yes. Raises `AttemptNotFound` (also for another person's attempt),
         `AttemptClosed` if the attempt is finished or abandoned (the reply is not graded again),
@@ -278,36 +331,58 @@ class TrainingService:
         """
         if not text or not text.strip():
             raise EmptyReply("the reply has no text")
+        with llm_turn(self.llm_timeout) as ledger:
+            return await self._answer(
+                attempt_id, text, person_id, sent_at, receipt, transcript, ledger
+            )
+
+    async def _answer(
+        self,
+        attempt_id: int,
+        text: str,
+        person_id: int,
+        sent_at: datetime | None,
+        receipt: Receipt | None,
+        transcript: Transcript | None,
+        ledger: Ledger,
+    ) -> TurnView:
+        """`answer` inside the turn's LLM budget (it starts when the reply arrives)."""
         async with self._lock(attempt_id):
             attempt = self._own_attempt(attempt_id, person_id)
             if attempt.status != "active":
                 raise AttemptClosed(attempt_id, attempt.status)
             scenario, engine, run = self._restore(attempt)
-            asked = await engine.client_line(run)
-            result = await engine.reply(run, text)
-            line: ClientLine | None = None
             final: CardView | None = None
             finish: Finish | None = None
-            if not result.finished or scenario.states[run.state].client:
-                line = await engine.client_line(run)
-            if result.finished:
-                card = engine.final(run)
-                finish = Finish(
-                    card.score, card.passed, card.outcome, card.model_dump(mode="json"),
-                    formula=card.formula,
-                )
-                final = CardView(
-                    card, scenario.id, scenario.title, attempt.started_at, _iso_now()
-                )
+            asked = await engine.client_line(run)
+            result = await engine.reply(run, text)
+            wants_line = not result.finished or bool(scenario.states[run.state].client)
+            card = engine.final(run) if result.finished else None
+            line, tip = await asyncio.gather(
+                engine.client_line(run) if wants_line else _nothing(),
+                self._tip(scenario, card, run) if card is not None else _nothing(),
+            )
+            if card is not None:
+                stored = card.model_dump(mode="json")
+                if tip is not None:
+                    stored["tip"] = {"text": tip.text, "source": tip.source}
+                finish = Finish(card.score, card.passed, card.outcome, stored,
+                                formula=card.formula)
+                final = CardView(card, scenario.id, scenario.title, attempt.started_at,
+                                 _iso_now(), scenario.context.channel, tip=tip,
+                                 judged=judged_marks(run))
+            spoken = transcript is not None
             self.storage.record_turn(
                 attempt_id,
                 expected_turn_count=attempt.turn_count,
-                turn=_new_turn(result, asked.text, text, _elapsed(attempt, sent_at)),
+                turn=_new_turn(result, asked.text, text, _elapsed(attempt, sent_at), spoken),
                 run_state=run.model_dump_json(),
                 current_line=None if line is None else line.model_dump(mode="json"),
                 finish=finish,
                 event=None if receipt is None else receipt.event,
             )
+            calls = [*(transcript.calls if transcript else ()), *ledger.calls]
+            self.storage.record_llm_calls(attempt_id, attempt.turn_count, calls)
         if receipt is not None:
             receipt.recorded = True
         return TurnView(
@@ -318,9 +393,52 @@ class TrainingService:
             final=final,
             mode=attempt.mode,
             degraded=result.degraded or bool(line is not None and line.degraded),
+            spoken=transcript is not None,
             preview=attempt.preview,
             standard=engine.standard,
         )
+
+    @property
+    def hears_voice(self) -> bool:
+        """Whether voice answers can be transcribed (a speech endpoint is configured)."""
+        return self.stt is not None
+
+    async def transcribe(
+        self, audio: bytes, *, filename: str = "voice.ogg", content_type: str = "audio/ogg"
+    ) -> Transcript:
+        """What the trainee said in a voice answer (then `answer(..., transcript=...)`).
+
+        Writes: no. Raises `SpeechUnavailable` without a speech endpoint or when it fails,
+        `NothingHeard` when it hears no words.
+        """
+        if self.stt is None:
+            raise SpeechUnavailable("no speech endpoint is configured")
+        try:
+            transcript = await self.stt.transcribe(
+                audio, filename=filename, content_type=content_type
+            )
+        except SeamUnavailable as exc:
+            raise SpeechUnavailable(str(exc)) from exc
+        if not transcript.text.strip():
+            raise NothingHeard("the transcription holds no words")
+        return transcript
+
+    async def _tip(self, scenario: Scenario, card: FinalCard, run: RunState) -> Tip:
+        """The coach's tip for a finished run: the LLM's within the turn's budget, else (no
+        LLM, an outage, a broken answer) the rule-built one from the same facts."""
+        outcome = self.texts.get(f"card.outcome.{card.outcome}", "card.outcome.abandoned")
+        engine = self.engine(scenario)
+        facts = coach_facts(scenario.title, outcome, card, run.history, self.standard,
+                            lambda check: engine.examples(run, check))
+        if self.coach is None:
+            return rule_tip(self.texts, facts)
+        try:
+            return await self.coach.tip(facts)
+        except SeamUnavailable:
+            logger.info("coach unavailable for %s: rule-built tip", scenario.id)
+        except Exception:  # a bug in the coach must not lose the turn: logged, fails the tests
+            logger.exception("coach failed unexpectedly in %s", scenario.id)
+        return rule_tip(self.texts, facts)
 
     async def abandon(self, attempt_id: int, *, person_id: int) -> AbandonView:
         """Close an active attempt as abandoned (e.g. `/cancel`, end of input in the terminal).
@@ -452,13 +570,41 @@ def _elapsed(attempt: Attempt, sent_at: datetime | None) -> float | None:
     return max(0.0, round((sent - shown).total_seconds(), 3))
 
 
-def _new_turn(result: TurnResult, client_line: str, text: str, elapsed: float | None) -> NewTurn:
+async def _nothing() -> None:
+    return None
+
+
+def judged_marks(run: RunState) -> frozenset[tuple[str, str]]:
+    """(check, quote) of the judge's verdicts over a run's turns (a step's quote is ""): what
+    the score card marks as the judge's."""
+    marks: set[tuple[str, str]] = set()
+    for turn in run.history:
+        for check, source in turn.sources.items():
+            verdict = turn.grade.verdicts.get(check)
+            if source != "judge" or verdict is None:
+                continue
+            if verdict.kind == "step":
+                marks.add((check, ""))
+            else:
+                marks.update((check, quote) for quote in verdict.quotes)
+    return frozenset(marks)
+
+
+def _new_turn(
+    result: TurnResult, client_line: str, text: str, elapsed: float | None, spoken: bool = False
+) -> NewTurn:
+    judge = None
+    if result.rejected or any(s == "judge" for s in result.sources.values()):
+        judge = {"rejected": [v.model_dump(mode="json") for v in result.rejected]}
     return NewTurn(
         state=result.state,
         next_state=result.next_state,
         client_line=client_line,
         reply_text=text,
-        verdicts={c: v.model_dump(mode="json") for c, v in result.grade.verdicts.items()},
+        verdicts={
+            c: {**v.model_dump(mode="json"), "source": result.source(c)}
+            for c, v in result.grade.verdicts.items()
+        },
         passed_steps=result.score.passed_steps,
         missed_steps=result.score.missed_steps,
         violations=violation_quotes(result),
@@ -467,6 +613,9 @@ def _new_turn(result: TurnResult, client_line: str, text: str, elapsed: float | 
         too_long=result.grade.too_long,
         elapsed_seconds=elapsed,
         degraded=result.degraded,
+        spoken=spoken,
+        flags=result.flags,
+        judge=judge,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.llm.coach import Tip
 from bot.storage import Attempt, Mode, Person, ScenarioStats, Team, Turn
 from scenarios import ClientLine, FinalCard, Scenario, TurnResult
 from scoring import Standard
@@ -29,12 +30,15 @@ class Receipt:
 
 @dataclass(frozen=True, slots=True)
 class StartView:
-    """A started attempt: its id, effective mode, the scenario and the client's first line."""
+    """A started (or resumed) attempt: its id, effective mode, the scenario and the client's
+    line awaiting an answer; `turns` already answered when it was resumed."""
 
     attempt_id: int
     mode: Mode
     line: ClientLine
     scenario: Scenario
+    resumed: bool = False
+    turns: int = 0
     preview: bool = False
     """A trainer's preview: played like any run, counted by no report."""
 
@@ -48,6 +52,12 @@ class CardView:
     title: str
     started_at: str
     finished_at: str | None
+    channel: str | None = None
+    """Where the scene happened (phone, office, chat, email): the ending is told to fit it."""
+    tip: Tip | None = None
+    """The coach's tip (LLM or rule-built), None for a card without one."""
+    judged: frozenset[tuple[str, str]] = frozenset()
+    """(check, quote) of the card's verdicts that came from the judge (a step: quote "")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +76,7 @@ class TurnView:
     final: CardView | None
     mode: Mode
     degraded: bool
+    spoken: bool = False
     preview: bool = False
     standard: Standard | None = None
     """The standard that graded this reply (the door renders its titles and phrases)."""

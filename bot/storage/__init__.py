@@ -14,6 +14,7 @@ from bot.storage.attempts import AttemptStore
 from bot.storage.disputes import DisputeStore
 from bot.storage.events import EventStore
 from bot.storage.library import LibraryStore
+from bot.storage.llm_calls import LLMCallStore
 from bot.storage.people import PeopleStore
 from bot.storage.rows import (
     CHANNELS,
@@ -27,6 +28,7 @@ from bot.storage.rows import (
     DisputeStatus,
     Finish,
     LibraryEntry,
+    LLMCall,
     Mode,
     NewTurn,
     Person,
@@ -44,7 +46,8 @@ from bot.storage.rows import (
 )
 
 
-class Storage(PeopleStore, AttemptStore, EventStore, LibraryStore, DisputeStore):
+class Storage(PeopleStore, AttemptStore, EventStore, LLMCallStore, LibraryStore,
+              DisputeStore):
     """The application's SQLite database (WAL mode, migrated on open): every store on one
     connection. `Storage(db_path)`; raises `StorageError` if the file cannot be opened."""
 
@@ -63,6 +66,7 @@ __all__ = [
     "Dispute",
     "DisputeStatus",
     "Finish",
+    "LLMCall",
     "LibraryEntry",
     "Mode",
     "NewTurn",

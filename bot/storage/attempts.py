@@ -258,6 +258,9 @@ class AttemptStore(Connection):
                     "elapsed_seconds": turn.elapsed_seconds,
                     "degraded": int(turn.degraded),
                     "created_at": now,
+                    "spoken": int(turn.spoken),
+                    "flags": dumps(list(turn.flags)),
+                    "judge": None if turn.judge is None else dumps(turn.judge),
                 }
             )
             return self._last_id(table)

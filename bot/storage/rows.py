@@ -112,6 +112,9 @@ class Turn:
     elapsed_seconds: float | None
     degraded: bool
     created_at: str
+    spoken: bool = False
+    flags: list[str] = field(default_factory=list)
+    judge: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,27 @@ class NewTurn:
     too_long: bool = False
     elapsed_seconds: float | None = None
     degraded: bool = False
+    spoken: bool = False
+    flags: Sequence[str] = ()
+    judge: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LLMCall:
+    """One stored LLM / speech call of an attempt's turn (`turn_idx` None: at the start)."""
+
+    id: int
+    attempt_id: int
+    turn_idx: int | None
+    purpose: str
+    model: str
+    prompt_version: str | None
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    latency_ms: int
+    outcome: str
+    attempts: int
+    created_at: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +360,26 @@ def turn_from(row: dict[str, Any]) -> Turn:
         too_long=bool(row["too_long"]),
         elapsed_seconds=row["elapsed_seconds"],
         degraded=bool(row["degraded"]),
+        created_at=row["created_at"],
+        spoken=bool(row["spoken"]),
+        flags=loads(row["flags"], []),
+        judge=loads(row["judge"], None),
+    )
+
+
+def llm_call_from(row: dict[str, Any]) -> LLMCall:
+    return LLMCall(
+        id=row["id"],
+        attempt_id=row["attempt_id"],
+        turn_idx=row["turn_idx"],
+        purpose=row["purpose"],
+        model=row["model"],
+        prompt_version=row["prompt_version"],
+        prompt_tokens=row["prompt_tokens"],
+        completion_tokens=row["completion_tokens"],
+        latency_ms=row["latency_ms"],
+        outcome=row["outcome"],
+        attempts=row["attempts"],
         created_at=row["created_at"],
     )
 

@@ -19,7 +19,7 @@ async def change_role(
 ) -> None:
     """`/grant <telegram_id> <role>` / `/revoke <telegram_id> <role>` (admins only)."""
     parts = (command.args or "").split()
-    roles_list = ", ".join(GRANTABLE)
+    roles_list = ", ".join(texts("role.choice", code=r, name=texts.role(r)) for r in GRANTABLE)
     if len(parts) != 2 or not parts[0].lstrip("-").isdigit():
         await message.answer(texts(f"{command.command}.usage", roles=roles_list))
         return
@@ -34,7 +34,7 @@ async def change_role(
         await message.answer(texts("grant.unknown_person", telegram_id=telegram_id))
         return
     await message.answer(texts(f"{command.command}.done", name=render.esc(target.display_name),
-                               role=role))
+                               role=texts.role(role)))
 
 
 def make_router() -> Router:

@@ -53,7 +53,8 @@ async def choose_scenario(
 
 
 async def briefing(
-    call: CallbackQuery, callback_data: ScenarioCb, service: TrainingService, texts: Texts
+    call: CallbackQuery, callback_data: ScenarioCb, service: TrainingService, texts: Texts,
+    person: Person,
 ) -> None:
     await call.answer()
     scenario = service.scenario(callback_data.id)
@@ -64,8 +65,8 @@ async def briefing(
               callback_data=KindCb(mode=callback_data.mode, kind=scenario.kind))
     kb.adjust(1)
     if isinstance(call.message, Message):
-        await call.message.answer(render.briefing(texts, service.standard, scenario, mode),
-                                  reply_markup=kb.as_markup())
+        text = render.briefing(texts, service.standard, scenario, mode, person.display_name)
+        await call.message.answer(text, reply_markup=kb.as_markup())
 
 
 def make_router() -> Router:

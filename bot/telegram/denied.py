@@ -23,19 +23,24 @@ PRIVILEGED: dict[str, tuple[str, ...]] = {
 }
 
 
+def _roles(texts: Texts, roles: tuple[str, ...]) -> str:
+    return texts.join([texts.role(role, "datv") for role in roles])  # «тренерам и HR»
+
+
 async def denied(message: Message, command: CommandObject, texts: Texts) -> None:
     roles = PRIVILEGED.get(command.command, ("admin",))
-    await message.answer(texts("roles.denied", roles=", ".join(roles)))
+    await message.answer(texts("roles.denied", roles=_roles(texts, roles)))
 
 
 async def denied_upload(message: Message, texts: Texts) -> None:
     """A YAML document from someone who may not publish."""
-    await message.answer(texts("publish.denied", roles=", ".join(TRAINERS)))
+    await message.answer(texts("publish.denied", roles=_roles(texts, TRAINERS)))
 
 
 async def denied_button(call: CallbackQuery, texts: Texts) -> None:
     """A trainer's button (an old message forwarded, crafted data) pressed by someone else."""
-    await call.answer(texts("roles.denied", roles=", ".join(TRAINERS)), show_alert=True)
+    await call.answer(texts("trainer.denied_action", roles=_roles(texts, TRAINERS)),
+                      show_alert=True)
 
 
 def make_router() -> Router:

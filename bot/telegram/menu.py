@@ -1,4 +1,4 @@
-"""Main menu (inline buttons), `/help`, «Мой прогресс» (`/progress`) and `/cancel`."""
+"""Main menu (inline buttons), `/help`, «Мой прогресс» (`/progress`) and `/cancel` (`/quit`)."""
 
 from __future__ import annotations
 
@@ -61,7 +61,7 @@ def make_router() -> Router:
     router.message.register(help_command, Command("help"))
     # the rest needs a registered person
     router.message.register(progress_command, Command("progress"), Registered())
-    router.message.register(cancel_command, Command("cancel"), Registered())
+    router.message.register(cancel_command, Command("cancel", "quit"), Registered())
     router.callback_query.register(
         menu_button, MenuCb.filter(F.action.in_({"menu", "help", "progress"})), Registered()
     )

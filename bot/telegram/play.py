@@ -8,12 +8,13 @@ snapshot in the attempt row; `TrainingService` reloads both on every reply.
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import StateFilter
+from aiogram.filters import Command, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.chat_action import ChatActionSender
 
 from bot.errors import AttemptAlreadyActive, AttemptClosed, DuplicateEvent
+from bot.llm import Transcript
 from bot.service import Receipt, TrainingService, TurnView
 from bot.storage import Person
 from bot.telegram import keyboards, render
@@ -71,6 +72,34 @@ async def reply(
     person: Person, receipt: Receipt,
 ) -> None:
     """The trainee's answer to the client: graded, stored, answered."""
+    await _answer(message, bot, state, service, texts, person, receipt, message.text or "")
+
+
+async def voice_reply(
+    message: Message, bot: Bot, state: FSMContext, service: TrainingService, texts: Texts,
+    person: Person, receipt: Receipt,
+) -> None:
+    """A spoken answer: transcribed, shown back («Я услышал(а): …»), graded like a typed one
+    (the turn records that it was spoken). Without a speech endpoint: the request for text."""
+    voice = message.voice
+    if voice is None or not service.hears_voice:
+        await message.answer(texts("play.text_only"))
+        return
+    if voice.duration > service.voice_max_seconds:
+        await message.answer(texts("llm.voice.too_long", seconds=service.voice_max_seconds))
+        return
+    async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
+        audio = await bot.download(voice)
+        assert audio is not None  # without a destination, aiogram returns the bytes
+        heard = await service.transcribe(audio.read(), content_type=voice.mime_type or "audio/ogg")
+    await message.answer(texts("llm.voice.heard", text=render.esc(heard.text)))
+    await _answer(message, bot, state, service, texts, person, receipt, heard.text, heard)
+
+
+async def _answer(
+    message: Message, bot: Bot, state: FSMContext, service: TrainingService, texts: Texts,
+    person: Person, receipt: Receipt, text: str, transcript: Transcript | None = None,
+) -> None:
     attempt_id = (await state.get_data()).get("attempt_id")
     if attempt_id is None:
         active = await service.active_attempt(person.id)
@@ -81,8 +110,9 @@ async def reply(
         attempt_id = active.attempt.id
     try:
         async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
-            view = await service.answer(int(attempt_id), message.text or "", person_id=person.id,
-                                        sent_at=message.date, receipt=receipt)
+            view = await service.answer(int(attempt_id), text, person_id=person.id,
+                                        sent_at=message.date, receipt=receipt,
+                                        transcript=transcript)
     except DuplicateEvent:  # a redelivered message: graded and stored the first time
         return
     except AttemptClosed:
@@ -124,7 +154,29 @@ async def hint(
     view = await service.hint(callback_data.attempt, person_id=person.id)
     await call.answer()
     if isinstance(call.message, Message):
-        await send_long(call.message, texts("play.hint", hint=render.esc(view.text)))
+        await send_long(call.message, render.hint(texts, view.text, view.penalty))
+
+
+async def hint_command(
+    message: Message, state: FSMContext, service: TrainingService, person: Person, texts: Texts
+) -> None:
+    """`/hint` typed as a command: the hint for the line awaiting an answer (it costs points in
+    training); never graded as a reply. Without a run, says so."""
+    attempt_id = (await state.get_data()).get("attempt_id")
+    if attempt_id is None:
+        active = await service.active_attempt(person.id)
+        if active is None:
+            await message.answer(texts("play.command_no_run"))
+            return
+        attempt_id = active.attempt.id
+    view = await service.hint(int(attempt_id), person_id=person.id)
+    await send_long(message, render.hint(texts, view.text, view.penalty))
+
+
+async def unknown_command(message: Message, texts: Texts) -> None:
+    """Any other `/word` during a run: a polite notice; nothing is graded or stored."""
+    command = (message.text or "").split(maxsplit=1)[0]
+    await message.answer(texts("play.unknown_command", command=render.esc(command)))
 
 
 async def resume(
@@ -145,7 +197,12 @@ def make_router() -> Router:
     router.callback_query.filter(Registered())
     router.callback_query.register(start_run, StartCb.filter())
     router.callback_query.register(hint, HintCb.filter())
+    # a line beginning with «/» is a command, never a reply (commands of the routers before
+    # this one — /cancel, /help, /progress, /start, the role commands — are handled there)
+    router.message.register(hint_command, Command("hint", "подсказка"))
+    router.message.register(unknown_command, StateFilter(Play.answering), F.text.startswith("/"))
     router.message.register(reply, StateFilter(Play.answering), F.text)
+    router.message.register(voice_reply, StateFilter(Play.answering), F.voice)
     router.message.register(not_text, StateFilter(Play.answering))
     router.message.register(resume, StateFilter(None))
     return router

@@ -5,7 +5,15 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from bot.feedback import GAP_BEFORE, Line, check_title, score_card, turn_feedback
+from bot.feedback import (
+    GAP_BEFORE,
+    Line,
+    briefing_facts,
+    check_title,
+    paragraphs,
+    score_card,
+    turn_feedback,
+)
 from bot.service import CardView, Progress, TeamSummary
 from bot.texts import Texts
 from scenarios import ClientLine, Scenario, TurnResult
@@ -25,31 +33,31 @@ def scenario_button(texts: Texts, scenario: Scenario, best: int | None) -> str:
     return f"{scenario.title} · {texts(f'difficulty.{scenario.difficulty}')} · {score}"
 
 
-def briefing(texts: Texts, standard: Standard, scenario: Scenario, mode: str) -> str:
-    ctx = scenario.context
-    steps: list[str] = []
-    for state in scenario.states.values():
-        for check in state.expect:
-            title = check_title(standard, check)
-            if title not in steps:
-                steps.append(title)
-    client = ctx.client_name or texts("brief.client_default")
-    if ctx.client_mood:
-        client = f"{client} ({ctx.client_mood})"
+def briefing(
+    texts: Texts, standard: Standard, scenario: Scenario, mode: str, agent_name: str | None = None
+) -> str:
+    """The briefing card: title, mode, the task, then what the employee knows (`briefing_facts`:
+    who they are, the channel, the time of the call, the client, the steps expected)."""
+    facts = "\n".join(
+        texts("brief.fact", label=esc(label), value=esc(value))
+        for label, value in briefing_facts(texts, standard, scenario, agent_name)
+    )
     text = texts(
         "brief.card",
         title=esc(scenario.title),
         mode=texts(f"mode.{mode}"),
         difficulty=texts(f"difficulty.{scenario.difficulty}"),
-        briefing=esc(scenario.briefing),
-        agent=esc(ctx.agent_role or texts("brief.agent_default")),
-        company=esc(ctx.company),
-        client=esc(client),
-        steps=esc(", ".join(steps) or "—"),
+        briefing=esc(paragraphs(scenario.briefing)),
+        facts=facts,
     )
     if mode == "exam":
         text += texts("brief.exam_note")
     return text
+
+
+def hint(texts: Texts, text: str, cost: int) -> str:
+    """A hint taken (button or `/hint`) and what it costs."""
+    return texts("play.hint", hint=esc(text)) + "\n" + texts("play.hint_cost", cost=cost)
 
 
 def client_line(texts: Texts, line: ClientLine) -> str:

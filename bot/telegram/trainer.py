@@ -94,7 +94,8 @@ def _card(texts: Texts, item: LibraryItem, versions: list[PublishedScenario]
     ]
     state = "on" if item.entry.enabled else "off"
     text = texts("lib.card", title=render.esc(item.scenario.title), id=item.id,
-                 kind=texts.kind(item.scenario.kind), difficulty=item.scenario.difficulty,
+                 kind=texts.kind(item.scenario.kind),
+                 difficulty=texts(f"difficulty.{item.scenario.difficulty}"),
                  number=current.number, hash=current.content_hash, who=_who(texts, current),
                  when=when(current.published_at), visible=texts(f"lib.visible.{state}"),
                  versions="\n".join(rows))

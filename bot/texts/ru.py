@@ -7,11 +7,14 @@ HTML (`<b>`); values put into them are escaped by the caller.
 
 from __future__ import annotations
 
+from bot.texts.ru_doors import DOORS
+from bot.texts.ru_llm import RU_LLM
 from bot.texts.ru_run import RU_RUN
 from bot.texts.ru_trainer import RU_TRAINER
 
 RU: dict[str, str] = {
     **RU_RUN,
+    **RU_LLM,
     # --- registration ---
     "start.welcome": (
         "Здравствуйте! Я тренажёр клиентского сервиса: я играю клиента, вы — сотрудника, "
@@ -61,19 +64,17 @@ RU: dict[str, str] = {
         "<b>{title}</b>\n"
         "Режим: {mode}. Сложность: {difficulty}\n\n"
         "{briefing}\n\n"
-        "<b>Кто вы:</b> {agent}, {company}\n"
-        "<b>Кто обращается:</b> {client}\n"
-        "<b>Что ждёт стандарт:</b> {steps}"
+        "{facts}"
     ),
+    "brief.fact": "<b>{label}:</b> {value}",
     "brief.agent_default": "сотрудник",
-    "brief.client_default": "клиент",
     "brief.exam_note": "\n\nЭкзамен: оценки и подсказок не будет до конца разговора.",
     "brief.start": "▶️ Начать",
     "brief.back": "⬅️ Назад",
     # --- play ---
     "play.client": "🗣 <b>Клиент:</b> {text}",
     "play.your_turn": "Ваш ответ — одним сообщением.",
-    "play.hint_button": "💡 Подсказка (−{cost} балл.)",
+    "play.hint_button": "💡 Подсказка (−{cost:балл})",
     "play.hint": "💡 Подсказка: {hint}",
     "play.no_hint": "Для этой реплики подсказки нет.",
     "play.text_only": (
@@ -108,26 +109,29 @@ RU: dict[str, str] = {
     "card.violations": "Нарушения:",
     "card.missed": "Как можно было сказать:",
     "card.missed_item": "• {title}: «{phrase}»",
-    "card.time": "Время: {minutes} мин {seconds} с, реплик: {turns}.",
-    "card.hints": "Подсказок: {hints} (−{cost} балл.).",
+    "card.time": "Время: {minutes} мин {seconds} с, {turns:ответ}.",
+    "card.hints": "Вы взяли {hints:подсказка:accs} (−{cost:балл}).",
     # --- the terminal door (`roleplay play`, `roleplay run`) ---
     "term.header": "Сценарий: {title}",
     "term.meta": "Тип: {kind} · Сложность: {difficulty} · Режим: {mode}",
-    "term.context": "Компания: {company} · Клиент: {client} · Время: {time}",
     "term.briefing": "Задача: {briefing}",
     "term.usage": (
-        "Пишите ответ сотрудника и нажимайте Enter. /hint — подсказка (−{penalty} баллов), "
-        "/quit — прервать сценарий."
+        "Пишите ответ сотрудника и нажимайте Enter. Строка с «/» в начале — команда, она не "
+        "оценивается: /hint — подсказка (−{penalty:балл}), /quit — прервать сценарий, "
+        "/help — эта справка."
     ),
-    "term.usage_exam": "Экзамен: оценка только в конце, без подсказок. /quit — прервать сценарий.",
+    "term.usage_exam": (
+        "Экзамен: оценка только в конце, без подсказок. /quit — прервать сценарий, "
+        "/help — эта справка."
+    ),
     "term.client": "Клиент: ",
     "term.prompt": "Вы › ",
     "term.empty": "Напишите, пожалуйста, ответ текстом.",
     "term.hint": "Подсказка: {text}",
-    "term.hint_cost": "(−{penalty} баллов к итогу; подсказок: {used})",
+    "term.hint_cost": "(−{penalty:балл} к итогу; всего {used:подсказка})",
     "term.abandoned": "Сценарий прерван. Попытка сохранена как незавершённая.",
-    "term.continue": "Есть незавершённая попытка этого сценария (ответов: {turns}). Продолжить?",
-    "term.resumed": "Продолжаем с того же места (ответов уже: {turns}).",
+    "term.continue": "Есть незавершённая попытка этого сценария (уже {turns:ответ}). Продолжить?",
+    "term.resumed": "Продолжаем с того же места (уже {turns:ответ}).",
     "term.menu.title": "Тренажёр клиентского сервиса — сценарии:",
     "term.menu.item": "{n:>3}. {title} [{kind}, {difficulty}] {best}",
     "term.menu.best": "лучший результат: {score}",
@@ -152,21 +156,25 @@ RU: dict[str, str] = {
         "приветствие, представление, вежливые формулировки, запрещённые фразы и т. д.\n\n"
         "<b>Тренировка</b> — оценка после каждого ответа и подсказки (стоят баллов).\n"
         "<b>Экзамен</b> — оценка только в конце, без подсказок.\n\n"
-        "/start — меню\n/progress — мой прогресс\n/cancel — прервать сценарий\n/help — эта справка"
+        "Во время сценария всё, что начинается с «/», — команда: клиенту она не отправляется "
+        "и не оценивается.\n\n"
+        "/start — меню\n/progress — мой прогресс\n"
+        "/hint — подсказка к реплике клиента (в тренировке, стоит баллов)\n"
+        "/cancel — прервать сценарий\n/help — эта справка"
     ),
     # --- progress ---
     "progress.title": "📈 <b>Мой прогресс</b>",
     "progress.empty": "Вы ещё не проходили сценарии. Самое время начать!",
-    "progress.row": "• {title}: попыток {attempts}, лучший {best}, последний {latest}",
+    "progress.row": "• {title}: {attempts:попытка}, лучший результат {best}, последний {latest}",
     "progress.none": "—",
     "progress.missed": "<b>Чаще всего пропускаете:</b>",
-    "progress.missed_row": "• {title} — {count} раз",
+    "progress.missed_row": "• {title} — {count:раз}",
     # --- roles ---
-    "roles.denied": "Эта команда доступна только ролям: {roles}.",
+    "roles.denied": "Эта команда доступна только {roles}.",
     "grant.usage": "Использование: /grant &lt;telegram_id&gt; &lt;роль&gt;. Роли: {roles}.",
     "grant.done": "Готово: {name} теперь {role}.",
     "revoke.usage": "Использование: /revoke &lt;telegram_id&gt; &lt;роль&gt;. Роли: {roles}.",
-    "revoke.done": "Готово: у {name} больше нет роли {role}.",
+    "revoke.done": "Готово: у {name} больше нет роли «{role}».",
     "grant.unknown_person": "Пользователь с Telegram id {telegram_id} ещё не регистрировался.",
     "grant.unknown_role": "Неизвестная роль «{role}». Роли: {roles}.",
     "trainer.scenarios_title": "<b>Сценарии библиотеки</b>",
@@ -174,8 +182,8 @@ RU: dict[str, str] = {
         "• <code>{id}</code> — {title} ({kind}, {difficulty}), версия {version}"
     ),
     "hr.no_team": "Вы не состоите в команде — отчёт строится по вашей команде.",
-    "hr.report_title": "<b>Команда «{team}»</b>, участников: {count}",
-    "hr.report_row": "• {name}: попыток {attempts}, завершено {finished}, средний {avg}",
+    "hr.report_title": "<b>Команда «{team}»</b>: {count:участник}",
+    "hr.report_row": "• {name}: {attempts:попытка}, завершено {finished}, средний балл {avg}",
     "hr.invite": "Ссылка-приглашение в команду: {link}",
     # --- commands (set_my_commands) ---
     "cmd.start": "Главное меню",
@@ -206,3 +214,4 @@ RU: dict[str, str] = {
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",
     **RU_TRAINER,
 }
+RU.update(DOORS)

@@ -30,7 +30,7 @@ RU_TRAINER: dict[str, str] = {
     "diagram.outcome.resolved": "решено",
     "diagram.outcome.hung_up": "клиент ушёл",
     "diagram.outcome.escalated": "жалоба руководителю",
-    "diagram.patience": "После {patience} неудачных ответов клиент уходит в «{state}».",
+    "diagram.patience": "Клиент уходит в «{state}», когда неудачных ответов становится {patience}.",
     # --- a loader's problems in plain Russian (bot/problems.py) ---
     "problem.at": "{file}, строка {line}, столбец {col}",
     "problem.field": "поле {field}",
@@ -183,13 +183,16 @@ RU_TRAINER: dict[str, str] = {
     "stats.title": "📊 {title} ({id}) — где ошибаются стажёры",
     "stats.empty": "Попыток пока нет (просмотры тренеров не считаются).",
     "stats.totals": (
-        "Попыток: {runs} — завершено {finished}, зачёт {passed}, брошено {abandoned}, "
+        "{runs:попытка} — завершено {finished}, зачёт {passed}, брошено {abandoned}, "
         "идёт {active}. Исходы: {outcomes}."
     ),
     "stats.outcome": "{outcome} {count}",
-    "stats.hints": "Подсказки: в {with_hints} из {runs} попыток ({percent} %), всего {hints}.",
+    "stats.hints": (
+        "Подсказки брали в {with_hints:попытка:loct} из {runs} ({percent} %), "
+        "всего {hints:подсказка}."
+    ),
     "stats.state": (
-        "• {state}: дошли {reached} ({percent} %), ответов {replies}, неудачных {failed}, "
+        "• {state}: дошли {reached} ({percent} %), {replies:ответ}, неудачных {failed}, "
         "медиана ответа {median}"
     ),
     "stats.final": "• {state} ({outcome}): дошли {reached} ({percent} %)",
@@ -216,7 +219,7 @@ RU_TRAINER: dict[str, str] = {
         "Стажёры видят сценарий: {visible}\n\n<b>Версии:</b>\n{versions}"
     ),
     "lib.version_row": "v{number} — {who}, {when}{warnings}",
-    "lib.version_warnings": " · замечаний самопроверки: {count}",
+    "lib.version_warnings": " · {count:замечание} самопроверки",
     "lib.visible.on": "да",
     "lib.visible.off": "нет — скрыт",
     "lib.btn.off": "🚫 Скрыть от стажёров",
@@ -257,7 +260,8 @@ RU_TRAINER: dict[str, str] = {
     "publish.cancelled": "Публикация отменена — ничего не изменилось.",
     "publish.expired": "Не нашёл файл для публикации — пришлите его ещё раз.",
     "publish.more": "…и ещё {count}.",
-    "publish.denied": "Публиковать сценарии и стандарт могут только роли: {roles}.",
+    "publish.denied": "Публиковать сценарии и стандарт можно только {roles}.",
+    "trainer.denied_action": "Это действие доступно только {roles}.",
     # --- disputes ---
     "dispute.btn": "⚖️ Оспорить оценку",
     "dispute.pick": "Какую оценку вы оспариваете?",
@@ -303,4 +307,59 @@ RU_TRAINER: dict[str, str] = {
     "dispute.list_title": "⚖️ Открытых споров: {count}",
     "dispute.list_empty": "Открытых споров нет.",
     "dispute.trainer": "тренер",
+    # --- the terminal twins (roleplay publish, selftest, stats, disputes; list --all) ---
+    "cli.list.all": "Также сценарии, скрытые тренером (у каждой строки тогда есть enabled).",
+    "cli.list.disabled": "  (скрыт)",
+    "cli.trainer.json": "Одним объектом JSON на стандартный вывод (для программ).",
+    "cli.trainer.unknown": "нет сценария «{scenario}» в библиотеке (список: roleplay list --all).",
+    "cli.publish": (
+        "Проверить файл сценария (или стандарта компании) и опубликовать его новой версией. "
+        "При любой ошибке печатает строки ФАЙЛ:СТРОКА:СТОЛБЕЦ: сообщение, как roleplay "
+        "validate, выходит с кодом 1 и ничего не меняет; иначе файл становится текущей версией "
+        "для бота и терминала (печатает id и версию). Сценарий перед публикацией проходит "
+        "самопроверку, стандарт проверяется на всех опубликованных сценариях; замечания "
+        "самопроверки — в стандартный поток ошибок (с --strict они отклоняют файл)."
+    ),
+    "cli.publish.by": "Кто публикует (запишется с версией; по умолчанию — ваш логин).",
+    "cli.publish.strict": "Не публиковать, если у самопроверки есть замечания.",
+    "cli.publish.done": "опубликовано: {what}, версия {number} ({version})",
+    "cli.publish.unchanged": (
+        "{what}: версия {number} ({version}) уже текущая — ничего не изменилось"
+    ),
+    "cli.publish.problems": "Итого: {count:проблема} — ничего не опубликовано.",
+    "cli.publish.strict_refused": (
+        "Замечаний самопроверки: {count}, а задан --strict — ничего не опубликовано."
+    ),
+    "cli.selftest": (
+        "Сыграть сценарий библиотеки (или файл сценария, не публикуя его) за сильного "
+        "стажёра и за слабых; код выхода 1, если сильный не проходит или слабый проходит. "
+        "Проверяется каждое состояние, до которого они доходят; виноватое состояние названо."
+    ),
+    "cli.selftest.metavar": "СЦЕНАРИЙ|ФАЙЛ",
+    "cli.stats": (
+        "Где ошибаются стажёры в сценарии, по сохранённым попыткам (просмотры тренеров не "
+        "считаются): воронка по состояниям, чаще всего пропускаемые шаги в каждом, медианное "
+        "время ответа, подсказки."
+    ),
+    "cli.stats.png": "Ещё и картинка схемы: каждое состояние окрашено по доле неудачных ответов.",
+    "cli.disputes": "Оспоренные оценки: что оспорили стажёры, как и когда решили тренеры.",
+    "cli.disputes.status": (
+        "Только споры с этим статусом (open, accepted, rejected; по умолчанию все)."
+    ),
+    "cli.disputes.status_metavar": "СТАТУС",
+    "cli.disputes.jsonl": (
+        "Принятые и отклонённые споры как размеченные случаи, по объекту JSON в строке "
+        "(формат ../shared/spec/checks.md; для score_eval.py --set ФАЙЛ). Открытые ещё не "
+        "размечены и не выводятся."
+    ),
+    "cli.disputes.left_out": "Не выведено споров: {count} (открытые или с забытым ответом).",
+    "cli.disputes.row": (
+        "#{id} {scenario}, реплика {turn}, {check}: {before} → {after} ({ruled}); "
+        "{name}{comment}"
+    ),
+    "cli.disputes.open": "открыт",
+    "cli.disputes.accepted": "принят: {who}, {when}",
+    "cli.disputes.rejected": "отклонён: {who}, {when}",
+    "cli.disputes.true": "да",
+    "cli.disputes.false": "нет",
 }

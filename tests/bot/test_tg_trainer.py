@@ -169,7 +169,7 @@ async def test_stats_and_self_test_from_the_card(chat: ChatFactory, app: App) ->
     photo = next(s for s in sent if s.data)
     assert photo.data is not None and photo.data[:4] == b"\x89PNG"
     numbers = next(s for s in sent if "где ошибаются стажёры" in s.text)
-    assert "Попыток: 1" in numbers.text and "• opening: дошли 1 (100 %)" in numbers.text
+    assert "1 попытка —" in numbers.text and "• opening: дошли 1 (100 %)" in numbers.text
     tested = await trainer.press(card, "Самопроверка")
     assert "Самопроверка пройдена" in tested[-1].text
 
@@ -183,9 +183,9 @@ async def test_a_trainee_is_refused_every_trainer_action_even_with_crafted_butto
     await register(trainee)
     before = library_state(app)
     denied = await trainee.command("scenarios")
-    assert "только ролям" in denied[-1].text
+    assert "только тренерам и администраторам" in denied[-1].text
     uploaded = await trainee.document("hold_request.yaml", HOLD_V2.encode())
-    assert "только роли" in uploaded[-1].text
+    assert "можно только тренерам" in uploaded[-1].text
     version = app.storage.library_entry("hold_request").current.id
     crafted = [LibCb(action=a, v=version).pack() for a in
                ("open", "off", "yaml", "png", "play", "stats", "test", "list")]
@@ -198,7 +198,7 @@ async def test_a_trainee_is_refused_every_trainer_action_even_with_crafted_butto
         answer = await trainee.feed(update.model_copy(update={"callback_query": call}))
         assert not [s for s in answer if s.data], data  # no file, no picture
         alerts = [a for a in trainee.session.answers() if a.show_alert]
-        assert alerts and "только ролям" in (alerts[-1].text or ""), data
+        assert alerts and "доступно только тренерам" in (alerts[-1].text or ""), data
     assert library_state(app) == before
     person = app.storage.person_by_telegram(705)
     assert person is not None and app.storage.list_attempts(person.id, include_preview=True) == []

@@ -48,7 +48,7 @@ def test_list_lists_the_rest_and_names_the_skipped_files(folder: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "my_own" in [row["id"] for row in json.loads(result.stdout)]
     for name in BAD:
-        assert f"skipped: {folder / name}" in result.stderr
+        assert f"пропущен: {folder / name}" in result.stderr
 
 
 async def test_the_bot_starts_and_logs_each_skipped_file(

@@ -18,6 +18,7 @@ from trainee import (
     late_trainee,
     recompute,
     rude_trainee,
+    scene,
     standard_trainee,
 )
 
@@ -56,7 +57,8 @@ class Answers:
         if self.phrases is None:
             scenario = self.service.scenario(start["scenario"])
             context = Context(**start["context"])
-            self.phrases = Phrases(scenario, self.service.grader, context)
+            where = scene(scenario, self.service.standard, "Мария")
+            self.phrases = Phrases(scenario, self.service.grader, context, where)
         client = [e for e in self.out.events if e["event"] == "client"][-1]
         line = ClientLine(state=client["state"], text=client["text"], expect=client["expect"])
         reply = self.trainee(self.phrases, line, self.turn)
@@ -85,7 +87,6 @@ async def run_jsonl(
     person = service.people.terminal_person("tester", "Мария")
     await play_session(
         service, person, scenario_id, frontend, Texts(), seed=5, agent_name="Мария",
-        allow_commands=False,
     )
     assert out.events[-1]["event"] == "end"
     return out.events[-1], out.events

@@ -125,7 +125,7 @@ def test_an_over_long_line_is_answered_and_skipped() -> None:
 
 def test_bad_time_option_is_a_usage_error() -> None:
     result = CliRunner().invoke(cli, ["grade", "Добрый день", "--time", "25:99"])
-    assert result.exit_code == 2 and "HH:MM" in result.output
+    assert result.exit_code == 2 and "ЧЧ:ММ" in result.output
 
 
 def test_the_console_script_survives_bytes_that_are_not_utf8() -> None:

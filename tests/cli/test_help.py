@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
 import click
 import pytest
 from click.testing import CliRunner
 
 from bot.cli import COMMANDS, cli
+
+ENGLISH = ("Usage:", "Options:", "Commands:", "Show this message", "Show the version",
+           "[OPTIONS]", "COMMAND [ARGS]", "TEXT", "INTEGER", "FILENAME", "PATH")
+"""click's own English words, which a trainer should never see in `--help`."""
+
+
+def english_in(text: str) -> list[str]:
+    return [w for w in ENGLISH if re.search(rf"(?<![\w]){re.escape(w)}(?![\w])", text)]
 
 
 def _names() -> list[str]:
@@ -30,7 +40,9 @@ def test_every_command_is_in_the_group() -> None:
 def test_command_has_help(name: str, flag: str) -> None:
     result = CliRunner().invoke(cli, [name, flag])
     assert result.exit_code == 0, result.output
-    assert f"Usage: cli {name}" in result.output or f"Usage: roleplay {name}" in result.output
+    assert f"Использование: cli {name} [ПАРАМЕТРЫ]" in result.output
+    assert "Параметры:" in result.output and "Показать эту справку и выйти." in result.output
+    assert not english_in(result.output), english_in(result.output)
     command = _command(name)
     assert isinstance(command, click.Command) and command.help
 
@@ -38,5 +50,7 @@ def test_command_has_help(name: str, flag: str) -> None:
 def test_group_help_lists_every_command() -> None:
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
+    assert "Команды:" in result.output and "Тренажёр клиентского сервиса" in result.output
+    assert not english_in(result.output)
     for name in _names():
         assert name in result.output

@@ -39,13 +39,13 @@ def test_grade_imports_nothing_of_the_bot(tmp_path: Path) -> None:
 
 def test_list_and_validate_import_no_telegram_and_validate_no_database(tmp_path: Path) -> None:
     """`validate` reads files only; `list` reads the published library, which lives in the
-    database (cli.md: published scenarios are seen by `roleplay list --json`), but neither loads
-    Telegram, the HTTP client or the charts."""
+    database (cli.md: published scenarios are seen by `roleplay list --json`) through the
+    service (which imports the LLM room, httpx), but neither loads Telegram or the charts."""
     for args, database in ((["list", "--json"], True), (["validate"], False)):
         modules = _imported(args, tmp_path)
         assert "scenarios.loader" in modules
-        banned = ("aiogram", "aiohttp", "httpx", "matplotlib", "openpyxl")
+        banned = ("aiogram", "aiohttp", "matplotlib", "openpyxl")
         if not database:
-            banned += ("sqlite_utils", "bot.service", "bot.storage")
+            banned += ("sqlite_utils", "httpx", "bot.service", "bot.storage")
         assert [m for m in modules if m.split(".")[0] in banned or m in banned] == []
         assert ("bot.storage" in modules) == database

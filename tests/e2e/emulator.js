@@ -16,16 +16,18 @@
 //     calls of `method` ("*" = any) answer HTTP 429 with `parameters.retry_after`;
 //   - faults: POST /_control/fault {method, count, status, delay_ms} makes the next `count` calls
 //     of `method` wait `delay_ms` first (a slow or timed-out Telegram) and/or answer HTTP
-//     `status` (e.g. 502) without doing anything.
-//   - files: getFile and GET /file/bot<token>/<file_path> serve what a test user uploaded with
-//     POST /_control/upload {name, content_b64} (it answers the Document to send); sendDocument
-//     and sendPhoto (multipart/form-data, as bots send files) store the file and a bot message
-//     with `document` / `photo` (the caption as its text); GET /_control/file/<file_id> gives
-//     any stored file back to the test.
+//     `status` (e.g. 502) without doing anything;
+//   - files: POST /_control/file {file_id, data (base64), file_path?} stores a file (e.g. the
+//     audio of a voice message a test user sends); getFile answers with its File object and
+//     GET /file/bot<token>/<file_path> serves its bytes, as the Bot API does; a test user's
+//     document: POST /_control/upload {name, content_b64} stores it and answers the Document to
+//     send; sendDocument and sendPhoto (multipart/form-data, `attach://` as aiogram sends files)
+//     store the file and a bot message with `document` / `photo` (the caption as its text);
+//     GET /_control/file/<file_id> gives any stored file back to the test.
 // Control endpoints for the tests: GET /_control/health, GET /_control/stats,
-// POST /_control/flood, POST /_control/fault, POST /_control/reset, and for load generators
-// POST /_control/drain {token, timeout_ms}: every bot message of that token (all chats) sent
-// since the last drain, long-polled (one poller for many simulated users).
+// POST /_control/flood, POST /_control/fault, POST /_control/file, POST /_control/reset, and for
+// load generators POST /_control/drain {token, timeout_ms}: every bot message of that token (all
+// chats) sent since the last drain, long-polled (one poller for many simulated users).
 //
 // Usage: node emulator.js [port] (or PORT=...); prints one JSON line {"ready":true,"port":N}
 // on stdout when listening. Never edit node_modules: everything is done from here.
@@ -64,9 +66,9 @@ function makeServer(listenPort) {
     calls: {}, // method -> count of bot API calls
     floodAnswers: 0,
     commands: {}, // token -> [{command, description}]
-    files: {}, // file_id -> {name, data: Buffer}
     nextFile: 1,
     confirmed: {}, // token -> highest confirmed offset
+    files: {}, // file_id -> {file_path, data: Buffer, name?}
   };
 
   const seconds = (millis) => Math.floor(millis / 1000);
@@ -138,7 +140,7 @@ function makeServer(listenPort) {
   function storeFile(name, data) {
     const fileId = `F${state.nextFile}x${Date.now()}`;
     state.nextFile += 1;
-    state.files[fileId] = { name, data };
+    state.files[fileId] = { name, data, file_path: `documents/${fileId}` };
     return { file_id: fileId, file_unique_id: `U${fileId}`, file_size: data.length, file_name: name };
   }
 
@@ -207,16 +209,6 @@ function makeServer(listenPort) {
 
   bot('getMe', (_req, res) => res.json({ ok: true, result: BOT_USER }));
 
-  bot('getFile', (req, res) => {
-    const fileId = (req.body && req.body.file_id) || req.query.file_id;
-    const file = state.files[fileId];
-    if (!file) {
-      res.status(400).json({ ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
-      return;
-    }
-    res.json({ ok: true, result: { file_id: fileId, file_unique_id: `U${fileId}`, file_size: file.data.length, file_path: `documents/${fileId}` } });
-  });
-
   function sendFile(field) {
     return [express.raw({ type: 'multipart/form-data', limit: '30mb' }), (req, res) => {
       const { token } = req.params;
@@ -242,14 +234,6 @@ function makeServer(listenPort) {
   }
   routes.push(['/bot:token/sendDocument', 'sendDocument', sendFile('document')]);
   routes.push(['/bot:token/sendPhoto', 'sendPhoto', sendFile('photo')]);
-  routes.push(['/file/bot:token/documents/:fileId', null, (req, res) => {
-    const file = state.files[req.params.fileId];
-    if (!file) {
-      res.status(404).end();
-      return;
-    }
-    res.type('application/octet-stream').send(file.data);
-  }]);
 
   bot('getUpdates', (req, res) => {
     const { token } = req.params;
@@ -329,6 +313,31 @@ function makeServer(listenPort) {
   bot('editMessageText', edit('text'));
   bot('editMessageReplyMarkup', edit('markup'));
 
+  bot('getFile', (req, res) => {
+    const args = { ...req.query, ...req.body };
+    const file = state.files[args.file_id];
+    if (!file) {
+      res.status(400).json({ ok: false, error_code: 400, description: 'Bad Request: invalid file_id' });
+      return;
+    }
+    res.json({
+      ok: true,
+      result: {
+        file_id: args.file_id, file_unique_id: `u${args.file_id}`, file_size: file.data.length,
+        file_path: file.file_path,
+      },
+    });
+  });
+  routes.push(['/file/bot:token/*', null, (req, res) => {
+    const path = req.params[0];
+    const file = Object.values(state.files).find((f) => f.file_path === path);
+    if (!file) {
+      res.status(404).send('Not Found');
+      return;
+    }
+    res.type('application/octet-stream').send(file.data);
+  }]);
+
   const ok = (result) => (_req, res) => res.json({ ok: true, result });
   bot('answerCallbackQuery', ok(true));
   bot('sendChatAction', ok(true));
@@ -369,6 +378,11 @@ function makeServer(listenPort) {
   routes.push(['/_control/flood', null, (req, res) => {
     const { method = '*', count = 1, retry_after: retryAfter = 1 } = req.body;
     state.floods.push({ method, count: Number(count), retry_after: Number(retryAfter) });
+    res.json({ ok: true, result: true });
+  }]);
+  routes.push(['/_control/file', null, (req, res) => {
+    const { file_id: fileId, data, file_path: filePath } = req.body;
+    state.files[fileId] = { file_path: filePath || `voice/${fileId}.oga`, data: Buffer.from(data, 'base64') };
     res.json({ ok: true, result: true });
   }]);
   routes.push(['/_control/fault', null, (req, res) => {
@@ -428,7 +442,7 @@ function makeServer(listenPort) {
       res.status(404).json({ ok: false });
       return;
     }
-    res.json({ ok: true, result: { name: file.name, content_b64: file.data.toString('base64') } });
+    res.json({ ok: true, result: { name: file.name || file.file_path, content_b64: file.data.toString('base64') } });
   }]);
   routes.push(['/_control/reset', null, (_req, res) => {
     server.storage.userMessages = [];

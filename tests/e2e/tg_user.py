@@ -197,6 +197,18 @@ class TgUser:
                    "is_video": False, "emoji": "👍"}
         await self._post("sendMessage", self._message(sticker=sticker))
 
+    async def send_voice(self, audio: bytes, duration: int = 3) -> str:
+        """Send a voice message whose audio the bot can download (getFile + file URL)."""
+        import base64
+
+        file_id = f"voice{self.user_id}x{int(time.time() * 1000)}"
+        await self.emu.control(self.http, "file", file_id=file_id,
+                               data=base64.b64encode(audio).decode("ascii"))
+        voice = {"file_id": file_id, "file_unique_id": f"u{file_id}", "duration": duration,
+                 "mime_type": "audio/ogg", "file_size": len(audio)}
+        await self._post("sendMessage", self._message(voice=voice))
+        return file_id
+
     async def press(self, message: BotMessage, label_part: str) -> None:
         """Tap the inline button of `message` whose text contains `label_part`."""
         button = message.button(label_part)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from scenarios import ClientLine, Engine, FinalCard, RunState, Scenario, TurnResult
+from scenarios.examples import Situation, examples, fill, situation
 from scoring import Context, Grader, Standard
 
 NEUTRAL = "Хорошо, конечно."
@@ -28,23 +29,36 @@ def sentences(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"(?<=[.!?…])\s+", text) if s.strip()]
 
 
-def candidates(scenario: Scenario, standard: Standard, step: str) -> list[str]:
+def candidates(scenario: Scenario, standard: Standard, step: str, where: Situation) -> list[str]:
     """Phrases that may perform `step`: hint sentences of the states expecting it, then the
-    standard's recommended phrases."""
+    examples of the step that fit this run (the states' own, then the standard's; filled from
+    the run as the trainee reads them)."""
     out: list[str] = []
     for state in scenario.states.values():
-        if step in state.expect and state.hint:
-            for quoted in re.findall(r"«([^»]+)»", state.hint):
+        hint = fill(state.hint, where) if step in state.expect and state.hint else None
+        if hint:
+            for quoted in re.findall(r"«([^»]+)»", hint):
                 out += sentences(quoted)
-    spec = standard.checks[step]
-    return out + list(spec.recommended)
+    for state in scenario.states.values():
+        if step in state.expect:
+            out += [e for e in examples(standard, step, where, state.examples) if e not in out]
+    return out
+
+
+def scene(scenario: Scenario, standard: Standard, agent_name: str) -> Situation:
+    """What the examples of this scene fit, for a trainee called `agent_name`."""
+    ctx = scenario.context
+    return situation(standard, channel=ctx.channel, kind=scenario.kind, time=ctx.time,
+                     company=ctx.company, client_name=ctx.client_name, agent_name=agent_name)
 
 
 class Phrases:
     """One credited phrase per step of a scene (cached per step and held-back steps)."""
 
-    def __init__(self, scenario: Scenario, grader: Grader, context: Context) -> None:
-        self.scenario, self.grader, self.context = scenario, grader, context
+    def __init__(
+        self, scenario: Scenario, grader: Grader, context: Context, where: Situation
+    ) -> None:
+        self.scenario, self.grader, self.context, self.where = scenario, grader, context, where
         self.violations = grader.standard.violations
         self._cache: dict[tuple[str, frozenset[str]], str] = {}
 
@@ -62,7 +76,7 @@ class Phrases:
         return self._cache[key]
 
     def _find(self, step: str, avoid: set[str]) -> str:
-        found = candidates(self.scenario, self.grader.standard, step)
+        found = candidates(self.scenario, self.grader.standard, step, self.where)
         if self.context.client_name:  # the scene's own name, alone in a sentence
             found.append(f"{self.context.client_name}, одну секунду.")
         for text in found:
@@ -120,7 +134,7 @@ def _phrases(engine: Engine, run: RunState) -> Phrases:
     key = (id(engine.grader), engine.scenario.id, engine.scenario.version,
            context.model_dump_json())
     if key not in _PHRASES:
-        _PHRASES[key] = Phrases(engine.scenario, engine.grader, context)
+        _PHRASES[key] = Phrases(engine.scenario, engine.grader, context, engine.situation(run))
     return _PHRASES[key]
 
 

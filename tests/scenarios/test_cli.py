@@ -23,7 +23,7 @@ def runner() -> CliRunner:
 def test_every_command_has_help(runner: CliRunner, command: str) -> None:
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Usage:" in result.output
+    assert f"Использование: cli {command}" in result.output
 
 
 def test_list_json_is_the_cli_contract(runner: CliRunner, library: dict[str, Scenario]) -> None:
@@ -158,4 +158,4 @@ def test_diagram_writes_file(runner: CliRunner, tmp_path: Path) -> None:
 def test_diagram_unknown_scenario_fails_clearly(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["diagram", "nope"])
     assert result.exit_code == 1
-    assert "no scenario 'nope'" in result.output
+    assert "нет сценария «nope» в библиотеке" in result.output

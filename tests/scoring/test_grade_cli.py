@@ -102,5 +102,5 @@ def test_single_text_takes_third_parties() -> None:
     plain = CliRunner().invoke(cli, args)
     named = CliRunner().invoke(cli, [*args, "--third-party", "Жумабаева Сауле"])
     assert plain.exit_code == named.exit_code == 0
-    assert "data_disclosure" in plain.output and " false" in plain.output
-    assert " true" in named.output and "«Жумабаевой пришла посылка»" in named.output
+    assert "data_disclosure" in plain.output and " нет" in plain.output
+    assert " да " in named.output and "«Жумабаевой пришла посылка»" in named.output
