@@ -18,7 +18,7 @@ from test_bot_e2e import (
     register,
     score_of,
 )
-from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env
+from tg_user import BotMessage, BotProcess, Emulator, TgUser, running_bot
 
 from bot.storage import Storage
 from scenarios import LIBRARY_PATH, load_library
@@ -40,14 +40,8 @@ HOLD_BROKEN = HOLD.replace("expect: [hold_reason, hold_duration, hold_consent]",
 async def bot_process(
     emulator: Emulator, token: str, tmp_path: Path, http: httpx.AsyncClient
 ) -> AsyncIterator[BotProcess]:
-    env = bot_env(emulator, token, tmp_path / "bot.db", ADMIN_IDS=str(TRAINER_ID))
-    proc = BotProcess(env, tmp_path / "bot.log")
-    proc.start()
-    await proc.wait_ready(emulator, http)
-    try:
+    async with running_bot(emulator, token, tmp_path, http, ADMIN_IDS=str(TRAINER_ID)) as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def has_menu(message: BotMessage) -> bool:

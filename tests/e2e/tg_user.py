@@ -13,7 +13,8 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -271,6 +272,20 @@ def bot_env(emulator: Emulator, token: str, db_path: Path, **extra: str) -> dict
     env.update({"TELEGRAM_API_URL": emulator.url, "BOT_TOKEN": token, "DB_PATH": str(db_path),
                 "BOT_MODE": "polling", "LLM_BASE_URL": "", "PYTHONUNBUFFERED": "1", **extra})
     return env
+
+
+@asynccontextmanager
+async def running_bot(
+    emulator: Emulator, token: str, folder: Path, http: httpx.AsyncClient, **extra: str
+) -> AsyncIterator[BotProcess]:
+    """`python -m bot` on `folder/bot.db` against the emulator, ready to poll; stopped after."""
+    proc = BotProcess(bot_env(emulator, token, folder / "bot.db", **extra), folder / "bot.log")
+    proc.start()
+    await proc.wait_ready(emulator, http)
+    try:
+        yield proc
+    finally:
+        proc.stop()
 
 
 class BotProcess:
