@@ -58,7 +58,7 @@ def build_app(settings: Settings) -> App:
     library = load_library(library_paths(settings.scenarios_path), standard)
     for problem in library.problems:  # a broken file is skipped; the rest of the library loads
         logger.warning("scenario file skipped: %s", problem)
-    storage = Storage(settings.db_path)
+    storage = Storage(settings.db_path, synchronous=settings.db_synchronous)
     texts = Texts(settings.language)
     http, llm = llm_parts(settings)
     service = TrainingService(

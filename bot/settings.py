@@ -35,6 +35,7 @@ class Settings(BaseSettings):
 
     # Storage
     db_path: Path = Path("./data/roleplay.db")
+    db_synchronous: Literal["NORMAL", "FULL"] = "NORMAL"
 
     # LLM (OpenAI-compatible); unset base URL = scripted lines and rule grading only
     llm_base_url: str | None = None

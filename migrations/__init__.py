@@ -25,6 +25,7 @@ Tables:
                         library, so every process can tell that its copy is stale
     disputes            a trainee contesting one verdict of one turn, and the trainer's ruling
                         (m004)
+    inbox               received updates not handled yet (replayed after a crash; m008)
     llm_calls           every LLM / speech call made for a turn (m006)
 """
 
@@ -324,6 +325,19 @@ def m006_llm_calls(db: Database) -> None:
     turns.add_column("spoken", int, not_null_default=0)
     turns.add_column("flags", str, not_null_default="[]")
     turns.add_column("judge", str)
+
+
+@migrations()
+def m008_inbox(db: Database) -> None:
+    """Updates received from Telegram and not yet handled: kept before the bot confirms them,
+    dropped once handled, replayed at start-up after a crash (`bot/telegram/inbox.py`)."""
+    db.table("inbox").create(
+        {"update_id": int, "body": str, "received_at": str},
+        pk="update_id",
+        not_null=["body", "received_at"],
+    )
+    # 1 from a turn's commit until its answer went out: a restart in between sends it again
+    db.table("attempts").add_column("undelivered", int, not_null_default=0)
 
 
 def apply(db: Database) -> list[str]:

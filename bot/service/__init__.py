@@ -18,6 +18,7 @@ from bot.service.views import (
     StartView,
     TeamSummary,
     TurnView,
+    Undelivered,
 )
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "TeamSummary",
     "TrainingService",
     "TurnView",
+    "Undelivered",
     "Who",
     "violation_quotes",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Collection, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 
@@ -43,6 +43,7 @@ from bot.service.views import (
     Receipt,
     StartView,
     TurnView,
+    Undelivered,
 )
 from bot.storage import MODES, Attempt, Channel, Finish, NewTurn, Storage, Turn
 from bot.texts import Texts
@@ -299,7 +300,8 @@ class TrainingService:
             abandon_active=replace_active,
             preview=preview,
         )
-        self.storage.record_llm_calls(attempt_id, None, ledger.calls)
+        if ledger.calls:
+            self.storage.record_llm_calls(attempt_id, None, ledger.calls)
         return StartView(attempt_id, run.mode, line, scenario, preview=preview)
 
     async def answer(
@@ -382,7 +384,8 @@ class TrainingService:
                 event=None if receipt is None else receipt.event,
             )
             calls = [*(transcript.calls if transcript else ()), *ledger.calls]
-            self.storage.record_llm_calls(attempt_id, attempt.turn_count, calls)
+            if calls:
+                self.storage.record_llm_calls(attempt_id, attempt.turn_count, calls)
         if receipt is not None:
             receipt.recorded = True
         return TurnView(
@@ -548,6 +551,49 @@ class TrainingService:
         if not receipt.recorded:
             self.storage.mark_processed(*receipt.event)
             receipt.recorded = True
+
+    def delivered(self, attempt_id: int) -> None:
+        """The answer to the attempt's last turn went out (the door says so). Writes: yes."""
+        self.storage.mark_delivered(attempt_id)
+
+    async def undelivered(self) -> list[Undelivered]:
+        """Telegram turns stored but never answered (the bot died between the two), with what
+        to send now: the line awaiting an answer, or the card of a finished run. Writes: marks
+        the ones with nothing to send (abandoned since) as delivered."""
+        out: list[Undelivered] = []
+        for attempt in self.storage.undelivered("telegram"):
+            person = self.storage.get_person(attempt.person_id)
+            active = await self.active_attempt(person.id) if attempt.status == "active" else None
+            if person.telegram_id is not None and active is not None:
+                out.append(Undelivered(person.telegram_id, attempt.id, attempt.mode, active=active))
+            elif person.telegram_id is not None and attempt.status == "finished" and attempt.card:
+                out.append(Undelivered(person.telegram_id, attempt.id, attempt.mode,
+                                       final=self._card_view(attempt)))
+            else:
+                self.storage.mark_delivered(attempt.id)
+        return out
+
+    def _card_view(self, attempt: Attempt) -> CardView:
+        """The stored card of a finished attempt, as the doors show it. Writes: no."""
+        scenario, _, run = self._restore(attempt)
+        stored = dict(attempt.card or {})
+        tip = stored.pop("tip", None)
+        return CardView(
+            FinalCard.model_validate(stored), scenario.id, scenario.title, attempt.started_at,
+            attempt.finished_at, scenario.context.channel,
+            tip=Tip(tip["text"], tip["source"]) if isinstance(tip, dict) else None,
+            judged=judged_marks(run),
+        )
+
+    def keep_received(self, updates: Sequence[tuple[int, str]]) -> None:
+        """Keep updates just received (id, JSON) until they are handled, before they are
+        confirmed to Telegram. Writes: yes."""
+        self.storage.inbox_keep(updates)
+
+    def unhandled(self) -> list[tuple[int, str]]:
+        """Updates received but never handled (the bot died first), to replay at start-up.
+        Writes: yes (drops the handled ones)."""
+        return self.storage.inbox_pending()
 
     def forget_receipts(self, older_than_days: float = 2.0) -> int:
         """Drop records of events handled long ago (Telegram redelivers for 24 hours); return

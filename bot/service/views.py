@@ -61,6 +61,18 @@ class CardView:
 
 
 @dataclass(frozen=True, slots=True)
+class Undelivered:
+    """A turn stored but never answered (the bot died in between): who must get what now —
+    the line that awaits an answer (`active`), or the score card (`final`)."""
+
+    telegram_id: int
+    attempt_id: int
+    mode: Mode
+    active: ActiveRun | None = None
+    final: CardView | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TurnView:
     """What one answered reply produced.
 

@@ -168,19 +168,17 @@ class AttemptStore(Connection):
 
     def get_attempt(self, attempt_id: int) -> Attempt:
         """The attempt with this id. Writes: no. Raises `AttemptNotFound`."""
-        try:
-            return attempt_from(self._table("attempts").get(attempt_id))
-        except NotFoundError as exc:
-            raise AttemptNotFound(f"attempt {attempt_id} not found") from exc
+        row = self._one("SELECT * FROM attempts WHERE id = ?", [attempt_id])
+        if row is None:
+            raise AttemptNotFound(f"attempt {attempt_id} not found")
+        return attempt_from(row)
 
     def active_attempt(self, person_id: int) -> Attempt | None:
         """The person's active attempt, or None. Writes: no."""
-        rows = list(
-            self._table("attempts").rows_where(
-                "person_id = ? AND status = 'active'", [person_id], limit=1
-            )
+        row = self._one(
+            "SELECT * FROM attempts WHERE person_id = ? AND status = 'active' LIMIT 1", [person_id]
         )
-        return attempt_from(rows[0]) if rows else None
+        return attempt_from(row) if row is not None else None
 
     def record_turn(
         self,
@@ -215,11 +213,14 @@ class AttemptStore(Connection):
                 )
                 if cursor.rowcount != 1:
                     raise DuplicateEvent(f"{event[0]} {event[1]} was already processed")
+                if event[0] == "update":
+                    db.execute("DELETE FROM inbox WHERE update_id = ?", [int(event[1])])
             changes: dict[str, Any] = {
                 "run_state": run_state,
                 "current_line": None if current_line is None else dumps(current_line),
                 "turn_count": expected_turn_count + 1,
                 "line_shown_at": now,
+                "undelivered": 1,
             }
             if finish is not None:
                 changes |= {
@@ -239,9 +240,7 @@ class AttemptStore(Connection):
             )
             if cursor.rowcount != 1:
                 self._refuse(attempt_id, expected_turn_count)
-            table = self._table("turns")
-            table.insert(
-                {
+            row = {
                     "attempt_id": attempt_id,
                     "idx": expected_turn_count,
                     "state": turn.state,
@@ -261,9 +260,27 @@ class AttemptStore(Connection):
                     "spoken": int(turn.spoken),
                     "flags": dumps(list(turn.flags)),
                     "judge": None if turn.judge is None else dumps(turn.judge),
-                }
+            }
+            cursor = db.execute(
+                f"INSERT INTO turns ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                list(row.values()),
             )
-            return self._last_id(table)
+            if cursor.lastrowid is None:
+                raise StorageError("insert into turns returned no id")
+            return int(cursor.lastrowid)
+
+    def mark_delivered(self, attempt_id: int) -> None:
+        """The answer to the attempt's last turn went out. Writes: yes."""
+        with self.transaction() as db:
+            db.execute("UPDATE attempts SET undelivered = 0 WHERE id = ?", [attempt_id])
+
+    def undelivered(self, channel: Channel) -> list[Attempt]:
+        """Attempts of that door whose last turn was stored but never answered (the bot died in
+        between), oldest first. Writes: no."""
+        rows = self._all(
+            "SELECT * FROM attempts WHERE undelivered = 1 AND channel = ? ORDER BY id", [channel]
+        )
+        return [attempt_from(r) for r in rows]
 
     def _refuse(self, attempt_id: int, expected_turn_count: int | None = None) -> NoReturn:
         """Raise what stopped a conditional write: `AttemptNotFound`, `AttemptClosed`, or
@@ -348,7 +365,7 @@ class AttemptStore(Connection):
 
     def turns(self, attempt_id: int) -> list[Turn]:
         """An attempt's turns in order. Writes: no."""
-        rows = self._table("turns").rows_where("attempt_id = ?", [attempt_id], order_by="idx")
+        rows = self._all("SELECT * FROM turns WHERE attempt_id = ? ORDER BY idx", [attempt_id])
         return [turn_from(r) for r in rows]
 
     def scenario_stats(self, person_id: int) -> list[ScenarioStats]:

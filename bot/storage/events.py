@@ -1,7 +1,10 @@
-"""Idempotency records of handled events, and aiogram's FSM rows (used by bot/fsm_storage.py)."""
+"""Handled events (idempotency), the inbox of received updates not yet handled (nothing is lost
+when the bot dies between confirming an update to Telegram and handling it), and aiogram's FSM
+rows (used by bot/fsm_storage.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +27,34 @@ class EventStore(Connection):
                 "INSERT OR IGNORE INTO processed_events (kind, key, processed_at) VALUES (?, ?, ?)",
                 [kind, str(key), utcnow()],
             )
+            if kind == "update":
+                db.execute("DELETE FROM inbox WHERE update_id = ?", [int(key)])
             return cursor.rowcount == 1
+
+    # --- the inbox ---------------------------------------------------------------------------
+
+    def inbox_keep(self, updates: Sequence[tuple[int, str]]) -> None:
+        """Keep received updates (update id, the update as JSON) until they are handled; in one
+        transaction, before the bot confirms them to Telegram. Writes: yes."""
+        if not updates:
+            return
+        now = utcnow()
+        with self.transaction() as db:
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO inbox (update_id, body, received_at) VALUES (?, ?, ?)",
+                [(update_id, body, now) for update_id, body in updates],
+            )
+
+    def inbox_pending(self) -> list[tuple[int, str]]:
+        """Updates received but never handled (the bot died first), oldest first; the handled
+        ones left behind are dropped. Writes: yes (drops handled rows)."""
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM inbox WHERE EXISTS (SELECT 1 FROM processed_events p "
+                "WHERE p.kind = 'update' AND p.key = CAST(inbox.update_id AS TEXT))"
+            )
+        rows = self._all("SELECT update_id, body FROM inbox ORDER BY update_id")
+        return [(int(r["update_id"]), str(r["body"])) for r in rows]
 
     def is_processed(self, kind: str, key: str | int) -> bool:
         """Whether the event was recorded by `mark_processed`. Writes: no."""
@@ -44,10 +74,10 @@ class EventStore(Connection):
 
     def fsm_get(self, key: str) -> tuple[str | None, dict[str, Any]]:
         """The FSM state and data stored under `key` ((None, {}) if none). Writes: no."""
-        rows = list(self._table("fsm_states").rows_where("key = ?", [key], limit=1))
-        if not rows:
+        row = self._one("SELECT state, data FROM fsm_states WHERE key = ?", [key])
+        if row is None:
             return None, {}
-        return rows[0]["state"], loads(rows[0]["data"], {})
+        return row["state"], loads(row["data"], {})
 
     def fsm_set_state(self, key: str, state: str | None) -> None:
         """Set the FSM state under `key` (data kept). Writes: yes."""

@@ -89,15 +89,15 @@ class PeopleStore(Connection):
 
     def get_person(self, person_id: int) -> Person:
         """The person with this id. Writes: no. Raises `PersonNotFound`."""
-        try:
-            return person_from(self._table("people").get(person_id))
-        except NotFoundError as exc:
-            raise PersonNotFound(f"person {person_id} not found") from exc
+        row = self._one("SELECT * FROM people WHERE id = ?", [person_id])
+        if row is None:
+            raise PersonNotFound(f"person {person_id} not found")
+        return person_from(row)
 
     def person_by_telegram(self, telegram_id: int) -> Person | None:
         """The person registered with this Telegram user id, or None. Writes: no."""
-        rows = list(self._table("people").rows_where("telegram_id = ?", [telegram_id], limit=1))
-        return person_from(rows[0]) if rows else None
+        row = self._one("SELECT * FROM people WHERE telegram_id = ? LIMIT 1", [telegram_id])
+        return person_from(row) if row is not None else None
 
     def terminal_person(self, login: str, display_name: str | None = None) -> Person:
         """The terminal user with this login, created on first use. Writes: only when creating."""

@@ -84,6 +84,7 @@ class Attempt:
     started_at: str
     finished_at: str | None
     line_shown_at: str | None = None
+    undelivered: bool = False
     formula: int | None = None
     preview: bool = False
     """A trainer's preview run: stored like any attempt, counted by no report."""
@@ -335,6 +336,7 @@ def attempt_from(row: dict[str, Any]) -> Attempt:
         started_at=row["started_at"],
         finished_at=row["finished_at"],
         line_shown_at=row.get("line_shown_at"),
+        undelivered=bool(row.get("undelivered")),
         formula=row.get("formula"),
         preview=bool(row.get("preview") or 0),
         reviewed_at=row.get("reviewed_at"),

@@ -1,6 +1,7 @@
 """The Telegram adapter: one router per module, composed in one explicit list.
 
-Order matters: errors first (it only handles errors), then registration (`/start` must win over
+Order matters: errors first (it only handles errors), then updates delivered again after they
+were handled (nothing else may see them), then registration (`/start` must win over
 everything), the role-guarded routers, the refusal for privileged commands, the menu and help,
 scenario choice, disputes (before the play loop: a dispute's comment is not an answer), the play
 loop (it takes any message of a registered person), and the fallback for people not registered
@@ -23,12 +24,14 @@ from bot.telegram import (
     hr,
     menu,
     play,
+    redelivered,
     registration,
     trainer,
 )
 
 ROUTER_FACTORIES: list[Callable[[], Router]] = [
     errors.make_router,
+    redelivered.make_router,
     registration.make_router,
     admin.make_router,
     trainer.make_router,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aiogram.types import InlineKeyboardMarkup
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
 from bot.telegram.callbacks import DisputeCb, HintCb, MenuCb, StartCb
@@ -31,19 +31,24 @@ def skip_team(texts: Texts) -> InlineKeyboardMarkup:
     return kb.as_markup()
 
 
+def hint(texts: Texts, attempt_id: int, cost: int) -> InlineKeyboardMarkup:
+    """The hint button under a client line (its cost comes with the line). Built directly:
+    it goes out with every client line, and the builder deep-copies what it exports."""
+    button = InlineKeyboardButton(text=texts("play.hint_button", cost=cost),
+                                  callback_data=HintCb(attempt=attempt_id).pack())
+    return InlineKeyboardMarkup(inline_keyboard=[[button]])
+
+
 def under_line(
     texts: Texts, attempt_id: int, hint_cost: int | None, dispute_turn: int | None
 ) -> InlineKeyboardMarkup | None:
     """The buttons under a client line: the hint (when the run gives one) and «Оспорить» for
-    the feedback on the reply before it (when feedback is shown)."""
-    kb = InlineKeyboardBuilder()
-    if hint_cost is not None:
-        kb.button(text=texts("play.hint_button", cost=hint_cost),
-                  callback_data=HintCb(attempt=attempt_id))
+    the feedback on the reply before it (when feedback is shown). Built directly, as `hint`."""
+    rows = hint(texts, attempt_id, hint_cost).inline_keyboard if hint_cost is not None else []
     if dispute_turn is not None:
-        kb.button(text=texts("dispute.btn"), callback_data=DisputeCb(a=attempt_id, t=dispute_turn))
-    kb.adjust(1)
-    return kb.as_markup() if kb.buttons else None
+        data = DisputeCb(a=attempt_id, t=dispute_turn).pack()
+        rows = [*rows, [InlineKeyboardButton(text=texts("dispute.btn"), callback_data=data)]]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
 def after_run(

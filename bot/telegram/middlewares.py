@@ -54,7 +54,9 @@ class Dedup(BaseMiddleware):
     """Handle every update once, across restarts, and lose none.
 
     Telegram (and the emulator) delivers an update again until the bot confirms it with the next
-    `getUpdates` offset. An update already handled is skipped; otherwise the handler gets a
+    `getUpdates` offset. An update already handled goes only to the `redelivered` router (it
+    answers without doing anything again, so the trainee still sees where the run stands);
+    otherwise the handler gets a
     `receipt` for it. A graded reply records the receipt in the same transaction as its turn
     (`TrainingService.answer(receipt=...)`), anything else is recorded when the handler is done
     (`TrainingService.settle`) — so a reply is graded exactly once even if the bot is killed
@@ -69,10 +71,11 @@ class Dedup(BaseMiddleware):
         if not isinstance(event, Update):
             return await handler(event, data)
         receipt = self.service.receipt("update", event.update_id)
-        if receipt is None:
+        if receipt is None:  # handled before: only `bot.telegram.redelivered` sees it
             self.skipped += 1
-            logger.info("update %s was already handled; skipped", event.update_id)
-            return None
+            logger.info("update %s was already handled; redelivered", event.update_id)
+            data["redelivered"] = True
+            return await handler(event, data)
         data["receipt"] = receipt
         try:
             return await handler(event, data)

@@ -131,15 +131,16 @@ async def _render_turn(
         assert view.line is not None
         await send_line(message, texts, view.line, view.attempt_id, prefix=feedback,
                         dispute_turn=view.turn_index if feedback else None)
-        return
-    await state.clear()
-    closing = render.client_line(texts, view.line) if view.line and view.line.text else ""
-    card = render.final_card(texts, standard, view.final)
-    note = texts("lib.preview_done") if view.preview else ""
-    text = "\n\n".join(part for part in (feedback, closing, card, note) if part)
-    await send_long(message, text, reply_markup=keyboards.after_run(
-        texts, view.final.scenario_id, view.mode, attempt_id=view.attempt_id,
-        preview=view.preview))
+    else:
+        await state.clear()
+        closing = render.client_line(texts, view.line) if view.line and view.line.text else ""
+        card = render.final_card(texts, standard, view.final)
+        note = texts("lib.preview_done") if view.preview else ""
+        text = "\n\n".join(part for part in (feedback, closing, card, note) if part)
+        await send_long(message, text, reply_markup=keyboards.after_run(
+            texts, view.final.scenario_id, view.mode, attempt_id=view.attempt_id,
+            preview=view.preview))
+    service.delivered(view.attempt_id)  # a restart before this line sends it again
 
 
 async def not_text(message: Message, texts: Texts) -> None:

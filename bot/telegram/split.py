@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram import Bot
 from aiogram.types import InlineKeyboardMarkup, Message
 
 TELEGRAM_LIMIT = 4096
@@ -45,3 +46,13 @@ async def send_long(
     chunks = split_text(text)
     for i, chunk in enumerate(chunks):
         await message.answer(chunk, reply_markup=reply_markup if i == len(chunks) - 1 else None)
+
+
+async def send_long_to(
+    bot: Bot, chat_id: int, text: str, reply_markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """`send_long` for a chat the bot writes to first (no message to answer)."""
+    chunks = split_text(text)
+    for i, chunk in enumerate(chunks):
+        await bot.send_message(chat_id, chunk,
+                               reply_markup=reply_markup if i == len(chunks) - 1 else None)
