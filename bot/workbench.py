@@ -20,8 +20,9 @@ def problem_line(texts: Texts, located: Located) -> str:
     message = in_russian(texts, p.message)
     field = located.field
     head, sep, rest = message.partition(": ")
-    if field and sep and " " not in head and field.startswith(head):
-        message = f"{field}: {rest}"  # the loader named the list; the position names the item
+    if field and sep and " " not in head and (field.startswith(head)
+                                              or field.endswith(f".{head}")):
+        message = f"{field}: {rest}"  # the loader named the list or the key; here, the full path
     elif field and field not in message:
         message = f"{texts('problem.field', field=field)}: {message}"
     return f"{p.file}:{p.line}:{p.col}: {message}"

@@ -96,3 +96,24 @@ def test_an_unknown_wording_is_shown_as_it_is() -> None:
 
     assert explain(Texts(), "something new went wrong") is None
     assert in_russian(Texts(), "something new went wrong") == "something new went wrong"
+
+
+def test_the_field_is_named_once_with_its_full_path() -> None:
+    from bot.service.trainer import Located
+    from bot.workbench import problem_line
+    from scenarios import Problem
+
+    texts = Texts()
+    at_key = Located(Problem("t.yaml", 9, 11, "else: state 'reqest' does not exist (did you mean "
+                             "'request'?)"), "states.ring.else")
+    assert problem_line(texts, at_key) == (
+        "t.yaml:9:11: states.ring.else: состояния «reqest» нет (может быть, «request»?)")
+    in_list = Located(Problem("t.yaml", 4, 14, "states.ring.expect: unknown check id 'greting'"),
+                      "states.ring.expect[1]")
+    assert problem_line(texts, in_list) == (
+        "t.yaml:4:14: states.ring.expect[1]: неизвестная проверка «greting»")
+    bare = Located(Problem("t.yaml", 2, 1, "unknown field 'tite'"), "tite")
+    assert problem_line(texts, bare) == "t.yaml:2:1: неизвестное поле «tite»"
+    elsewhere = Located(Problem("t.yaml", 3, 1, "state 'x' has no client line: give 'client' "
+                                "variants"), "states.x")
+    assert problem_line(texts, elsewhere).startswith("t.yaml:3:1: поле states.x: у состояния")
