@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,12 +15,18 @@ $(STAMP): pyproject.toml
 tests/e2e/node_modules/.package-lock.json: tests/e2e/package.json tests/e2e/package-lock.json
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
 
+# The HTML report test opens the page in a real headless browser: Debian's chromium, installed
+# once when missing (the machines run as root; elsewhere install it with your package manager).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium)
+
 setup: $(STAMP)
 
 run: $(STAMP)
 	$(VENV)/bin/roleplay run
 
-test: $(STAMP) tests/e2e/node_modules/.package-lock.json
+test: $(STAMP) tests/e2e/node_modules/.package-lock.json chromium
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
@@ -34,6 +40,7 @@ bench: $(STAMP) tests/e2e/node_modules/.package-lock.json
 	$(PY) bench/bench_load.py --trainees 10 100 300
 	$(PY) bench/bench_load.py --trainees 300 --limits
 	$(PY) bench/bench_llm.py
+	$(PY) bench/bench_reports.py
 
 clean:
 	rm -rf $(VENV) tests/e2e/node_modules

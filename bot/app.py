@@ -11,6 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -65,6 +66,7 @@ def build_app(settings: Settings) -> App:
         storage, library, Grader(standard), voice=llm.voice, judge=llm.judge, standard=standard,
         llm_timeout=settings.llm_timeout, admin_ids=settings.admin_ids, coach=llm.coach,
         stt=llm.stt, texts=texts, voice_max_seconds=settings.stt_max_seconds,
+        report_tz=ZoneInfo(settings.report_timezone),
     )
     return App(settings, storage, library, standard, service, texts, http)
 

@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "diagram": "bot.commands.authoring:diagram",
     "play": "bot.commands.play:play",
     "run": "bot.commands.run:run",
+    "report": "bot.commands.report:report", "forget": "bot.commands.report:forget",
     "publish": "bot.commands.trainer:publish",
     "selftest": "bot.commands.trainer:selftest",
     "stats": "bot.commands.trainer:stats",

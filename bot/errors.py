@@ -43,6 +43,24 @@ class AttemptNotFound(NotFound):
     key = "error.attempt_not_found"
 
 
+class TeamNotVisible(TeamNotFound):
+    """A team outside the acting HR person's teams, or none (reports: as if it did not exist)."""
+
+    key = "error.report_not_found"
+
+
+class PersonNotVisible(PersonNotFound):
+    """A person outside the acting HR person's teams, or none."""
+
+    key = "error.report_not_found"
+
+
+class AttemptNotVisible(AttemptNotFound):
+    """An attempt outside the acting HR person's teams (or a preview), or none."""
+
+    key = "error.report_not_found"
+
+
 class DuplicateEvent(StorageError):
     """The event (e.g. a Telegram update) was already recorded: its effect is already stored
     (a redelivered message is neither graded twice nor lost)."""
@@ -109,9 +127,20 @@ class Forbidden(ServiceError):
 
 
 class NotAMember(ServiceError):
-    """The acting person belongs to no team (an HR action needs their team)."""
+    """The acting HR person has no team to report on (an admin assigns them: `/hr_team`)."""
 
     key = "error.no_team"
+
+
+class AmbiguousPerson(ServiceError):
+    """A name (or id) that fits several people: the caller must say which (`.people`)."""
+
+    key = "error.ambiguous_person"
+
+    def __init__(self, ref: str, people: list[object]) -> None:
+        super().__init__(f"{len(people)} people match {ref!r}")
+        self.ref = ref
+        self.people = people
 
 
 class EmptyReply(ServiceError):

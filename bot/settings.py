@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -54,6 +55,18 @@ class Settings(BaseSettings):
     standard_path: Path | None = None
     scenarios_path: Path | None = None  # adds to the shipped library
     language: str = "ru"
+
+    # HR reports: the IANA time zone whose days a report period counts
+    report_timezone: str = "Europe/Moscow"
+
+    @field_validator("report_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (an IANA name: Europe/Moscow)") from exc
+        return value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

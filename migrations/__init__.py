@@ -27,6 +27,7 @@ Tables:
                         (m004)
     inbox               received updates not handled yet (replayed after a crash; m008)
     llm_calls           every LLM / speech call made for a turn (m006)
+    hr_teams            which teams an HR person reports on (m005; admins assign them)
 """
 
 from __future__ import annotations
@@ -325,6 +326,31 @@ def m006_llm_calls(db: Database) -> None:
     turns.add_column("spoken", int, not_null_default=0)
     turns.add_column("flags", str, not_null_default="[]")
     turns.add_column("judge", str)
+
+
+@migrations()
+def m005_reports(db: Database) -> None:
+    """HR reports: the teams each HR person is assigned (`hr_teams`, seeded with the own team of
+    everyone who already has the hr role), when a person's personal data was deleted on request
+    (`people.forgotten_at`), and the indexes the report queries use (docs/REPORTS.md): attempts by
+    start time (every team) and by person and start time (given teams)."""
+    db.table("hr_teams").create(
+        {"person_id": int, "team_id": int, "assigned_at": str, "assigned_by": int},
+        pk=("person_id", "team_id"),
+        foreign_keys=[("person_id", "people", "id"), ("team_id", "teams", "id")],
+        not_null=["assigned_at"],
+    )
+    db.table("hr_teams").create_index(["team_id"])
+    db.execute(
+        "INSERT INTO hr_teams (person_id, team_id, assigned_at) "
+        "SELECT id, team_id, created_at FROM people WHERE team_id IS NOT NULL "
+        "AND EXISTS (SELECT 1 FROM json_each(people.roles) WHERE value = 'hr')"
+    )
+    db.table("people").add_column("forgotten_at", str)
+    db.table("attempts").create_index(["started_at"], index_name="idx_attempts_started")
+    db.table("attempts").create_index(
+        ["person_id", "started_at"], index_name="idx_attempts_person_started"
+    )
 
 
 @migrations()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -53,6 +53,13 @@ def _merge_infos(infos: list[WordInfo]) -> WordInfo | None:
     )
 
 
+def _every_phrase(check: CompiledCheck) -> Iterator[Phrase]:
+    """Every phrase of a check: its phrases, `unless` and `needs`, and the `needs` of phrases."""
+    for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs):
+        yield phrase
+        yield from phrase.needs
+
+
 def _minutes(value: str | None) -> int | None:
     if not value:
         return None
@@ -96,7 +103,7 @@ class Grader:
         self._form_regexes: dict[str, frozenset[str]] = {}
         self._people: dict[str, bool] = {}
         for check in self.standard.compiled.values():
-            for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs):
+            for phrase in _every_phrase(check):
                 for element in phrase.elements:
                     for alt in element.alts:
                         if alt.special == "context":
@@ -109,7 +116,7 @@ class Grader:
         self._keys = frozenset(  # every word a phrase names, for typo corrections
             k
             for check in self.standard.compiled.values()
-            for phrase in (*check.phrases, *(p for p, _ in check.unless), *check.needs)
+            for phrase in _every_phrase(check)
             for element in phrase.elements
             for alt in element.alts
             if alt.special is None and alt.regex is None
@@ -131,11 +138,16 @@ class Grader:
             self._entries += [(check_id, p, scope) for p, scope in check.unless]
         self._trigger: dict[str, list[int]] = {}
         self._always: list[int] = []
+        # the required words still to look for once a phrase's filing word is in the reply
+        self._rest: list[tuple[frozenset[str], ...]] = []
         for number, (_, phrase, _) in enumerate(self._entries):
             if not phrase.required_keys:
                 self._always.append(number)
+                self._rest.append(())
                 continue
-            for key in min(phrase.required_keys, key=_commonness):
+            filing = min(phrase.required_keys, key=_commonness)
+            self._rest.append(tuple(k for k in phrase.required_keys if k is not filing))
+            for key in filing:
                 self._trigger.setdefault(key, []).append(number)
 
     # --- public -------------------------------------------------------------------------
@@ -166,12 +178,13 @@ class Grader:
         for key in reply.bag:
             numbers.update(self._trigger.get(key, ()))
         bag = reply.bag
+        rest = self._rest
         for number in sorted(numbers):
-            check_id, phrase, scope = self._entries[number]
-            for keys in phrase.required_keys:  # every required word must be in the reply
+            for keys in rest[number]:  # every other required word must be in the reply too
                 if keys.isdisjoint(bag):
                     break
             else:
+                check_id, phrase, scope = self._entries[number]
                 bucket = reply.unless if scope is not None else reply.phrases
                 bucket.setdefault(check_id, []).append((phrase, scope or "span"))
         self._reserve_names(reply)
@@ -466,18 +479,35 @@ class Grader:
         return verdict
 
     @staticmethod
-    def _other_patronymic(match: Match, doc: Analysed, name: tuple[Phrase, ...]) -> bool:
-        """«Елена Владимировна» when the client is «Елена Васильевна»: the right first name
-        followed by someone else's patronymic is another person."""
-        if match.end >= len(doc.tokens):
-            return False
-        after = doc.tokens[match.end]
-        if after.sentence != doc.tokens[match.start].sentence or after.info is None:
-            return False
-        if "Patr" not in after.info.tags or after.clause_start:
-            return False
+    def _other_person(match: Match, doc: Analysed, name: tuple[Phrase, ...]) -> bool:
+        """Another person who shares a word of the client's name: «Елена Владимировна» when the
+        client is «Елена Васильевна» (the right first name, someone else's patronymic), «Павел
+        Ильич» when the client is «Пётр Ильич» (someone else's first name before the right
+        patronymic)."""
+        tokens = doc.tokens
+        first = tokens[match.start]
         keys = {k for p in name for e in p.elements for a in e.alts for k in a.keys}
-        return after.info.lemmas.isdisjoint(keys)
+        if match.end < len(tokens):
+            after = tokens[match.end]
+            if (
+                after.sentence == first.sentence
+                and after.info is not None
+                and "Patr" in after.info.tags
+                and not after.clause_start
+                and after.info.lemmas.isdisjoint(keys)
+            ):
+                return True
+        if match.start == 0 or first.clause_start or first.info is None:
+            return False
+        before = tokens[match.start - 1]
+        return (
+            before.sentence == first.sentence
+            and "Patr" in first.info.tags
+            and before.info is not None
+            and before.info.name_first
+            and "Name" in before.info.first_grams
+            and before.info.lemmas.isdisjoint(keys)
+        )
 
     @staticmethod
     def _evidence(reply: _Reply, matches: list[Match], every: bool) -> list[Evidence]:
@@ -509,21 +539,27 @@ class Grader:
         if spec.context_required and not value:
             return []
         doc, bag = reply.doc, reply.bag
-        phrases = [p for p, _ in reply.phrases.get(spec.id, ())]
+        # the reply's own phrases were filed by their words (every required word is in the reply)
+        filed = reply.phrases.get(spec.id, ())
+        phrases = [p for p, _ in filed]
         phrases += extra
         context_phrases: tuple[Phrase, ...] = ()
         if value and spec.context != "time":
             context_phrases = self._phrases_for_context(check, value)
             phrases += context_phrases
         matches: list[Match] = []
-        for phrase in phrases:
+        for n, phrase in enumerate(phrases):
             if phrase.when and not getattr(reply.context, phrase.when, None):
                 continue
             if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
                 continue
-            found = find(phrase, doc, bag, spec.fuzzy, reply.positions)
+            found = find(phrase, doc, bag, spec.fuzzy, reply.positions, checked=n < len(filed))
+            if found and phrase.needs and not any(
+                find(p, doc, bag, spec.fuzzy, reply.positions) for p in phrase.needs
+            ):
+                continue
             if spec.context_match == "any_word" and any(phrase is p for p in context_phrases):
-                found = [m for m in found if not self._other_patronymic(m, doc, context_phrases)]
+                found = [m for m in found if not self._other_person(m, doc, context_phrases)]
             matches += found
         unless = reply.unless.get(spec.id)
         if matches and unless:
@@ -549,7 +585,7 @@ class Grader:
             (m, scope)
             for p, scope in unless
             if not p.when or getattr(reply.context, p.when, None)
-            for m in find(p, doc, bag, fuzzy, reply.positions)
+            for m in find(p, doc, bag, fuzzy, reply.positions, checked=True)
         ]
         for match in matches:
             if not any(

@@ -16,6 +16,10 @@ Syntax of one phrase (words separated by spaces):
     $key        a word of a mention of the context value `key` (e.g. `$third_party`: another
                 person named in the context, in any case); never matches without that context
     ~N          up to N other words in between (…, the same as ~3)
+    ,           a clause starts here (after a comma, dash, colon, bracket or quote, or at the
+                sentence's start); matches no word: «=вы =что ,» is «Вы что, …», not «Вам что
+                подсказать»
+    —           a dash stands here: «*:ADVB — не *:impr» is «Дорого — не отправляйте»
 
 A phrase matches inside one sentence. Unless the phrase says `negation: allow`, a match is
 discarded when a negation («не», «ни», «нет», «без») stands in one of its gaps or just before it
@@ -25,7 +29,7 @@ in the same clause, so «Вы не должны» is not «Вы должны», 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from scoring.errors import PatternError
@@ -70,6 +74,7 @@ class Element:
     optional: bool = False
     gap: int = 0  # > 0: a gap element
     negation: bool = False  # explicitly matches a negation word
+    boundary: str = ""  # "," a clause starts here, "—" a dash stands here (match no word)
 
     @property
     def keys(self) -> frozenset[str] | None:
@@ -90,11 +95,15 @@ class Phrase:
     statement: bool = False
     whole: bool = False
     whole_clause: bool = False
+    alone: bool = False  # the reply is this one sentence
     negation_allowed: bool = False
     requires: tuple[str, ...] = ()
     label: str | None = None  # e.g. the period of a time-of-day greeting
     when: str | None = None  # counts only when the context gives this value
     required_keys: tuple[frozenset[str], ...] = field(default=())
+    needs: tuple[Phrase, ...] = ()  # counts only if one of these also matches in the reply
+    # the keys one of which the word a match starts with carries (None: it may start anywhere)
+    start_keys: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +289,8 @@ class PatternCompiler:
     def _element(self, text: str) -> Element:
         if text in ("...", "…"):
             return Element(gap=3)
+        if text in (",", "—"):
+            return Element(boundary=text)
         gap = _GAP.match(text)
         if gap:
             return Element(gap=max(1, int(gap.group(1))))
@@ -306,20 +317,28 @@ class PatternCompiler:
         statement: bool = False,
         whole: bool = False,
         whole_clause: bool = False,
+        alone: bool = False,
         negation_allowed: bool = False,
         requires: tuple[str, ...] = (),
         label: str | None = None,
         when: str | None = None,
+        needs: tuple[Phrase, ...] = (),
     ) -> Phrase:
         parts = source.replace("…", " … ").split()
         if not parts:
             raise PatternError("empty phrase")
         elements = tuple(self._element(part) for part in parts)
-        if all(e.gap or e.optional for e in elements):
+        if all(e.gap or e.optional or e.boundary for e in elements):
             raise PatternError(f"«{source}» has no required word")
         required = tuple(
-            keys for e in elements if not e.gap and not e.optional and (keys := e.keys) is not None
+            keys
+            for e in elements
+            if not e.gap and not e.optional and not e.boundary and (keys := e.keys) is not None
         )
+        first = elements[0]
+        if first.boundary and len(elements) > 1:  # zero-width: the next word starts a match
+            first = elements[1]
+        start_keys = None if first.optional or first.gap or first.boundary else first.keys
         return Phrase(
             source=source,
             elements=elements,
@@ -327,11 +346,14 @@ class PatternCompiler:
             statement=statement,
             whole=whole,
             whole_clause=whole_clause,
+            alone=alone,
             negation_allowed=negation_allowed,
             requires=requires,
             label=label,
             when=when,
             required_keys=required,
+            needs=needs,
+            start_keys=start_keys,
         )
 
     def literal(self, text: str, *, label: str | None = None) -> Phrase | None:
@@ -353,9 +375,13 @@ def _match_from(
     limit: int,
     fuzzy_ok: bool,
     negation_allowed: bool,
+    ends: Callable[[int], bool] | None = None,
 ) -> int | None:
+    """The end of a match of `elements[k:]` from token `i` (the first one found, trying shorter
+    gaps first), or None; `ends` (if given) says where a match may end, so a phrase that must
+    fill its clause or sentence tries the longer gaps when a shorter match ends too early."""
     if k == len(elements):
-        return i
+        return i if ends is None or ends(i) else None
     element = elements[k]
     if element.gap:
         for g in range(element.gap + 1):
@@ -363,17 +389,35 @@ def _match_from(
                 break
             if g and not negation_allowed and tokens[i + g - 1].form in NEGATIONS:
                 break
-            end = _match_from(elements, k + 1, tokens, i + g, limit, fuzzy_ok, negation_allowed)
+            end = _match_from(
+                elements, k + 1, tokens, i + g, limit, fuzzy_ok, negation_allowed, ends
+            )
             if end is not None:
                 return end
         return None
+    if element.boundary:
+        if i >= limit or not (
+            tokens[i].after_dash if element.boundary == "—" else tokens[i].clause_start
+        ):
+            return None
+        return _match_from(elements, k + 1, tokens, i, limit, fuzzy_ok, negation_allowed, ends)
     if i < limit and _element_matches(element, tokens[i], fuzzy_ok):
-        end = _match_from(elements, k + 1, tokens, i + 1, limit, fuzzy_ok, negation_allowed)
+        end = _match_from(elements, k + 1, tokens, i + 1, limit, fuzzy_ok, negation_allowed, ends)
         if end is not None:
             return end
     if element.optional:
-        return _match_from(elements, k + 1, tokens, i, limit, fuzzy_ok, negation_allowed)
+        return _match_from(elements, k + 1, tokens, i, limit, fuzzy_ok, negation_allowed, ends)
     return None
+
+
+def _filler_tail(tokens: list[Token], limit: int) -> Callable[[int], bool]:
+    """Where a whole-sentence phrase may end: only fillers after it, to the sentence's end."""
+    return lambda end: all(tokens[j].form in _FILLERS for j in range(end, limit))
+
+
+def _clause_end(tokens: list[Token], limit: int) -> Callable[[int], bool]:
+    """Where a whole-clause phrase may end: at the end of its clause (or sentence)."""
+    return lambda end: end >= limit or tokens[end].clause_start
 
 
 def _negated(tokens: list[Token], start: int, sentence_start: int) -> bool:
@@ -390,13 +434,14 @@ def _negated(tokens: list[Token], start: int, sentence_start: int) -> bool:
 
 def _starts(phrase: Phrase, doc: Analysed, positions: Mapping[str, list[int]] | None) -> list[int]:
     """Token indices where a match may start: where the first word can stand, or everywhere."""
-    first = phrase.elements[0]
-    keys = first.keys
-    if positions is None or first.optional or first.gap or keys is None:
+    keys = phrase.start_keys
+    if positions is None or keys is None:
         return list(range(len(doc.tokens)))
     found: set[int] = set()
     for key in keys:
-        found.update(positions.get(key, ()))
+        at = positions.get(key)
+        if at:
+            found.update(at)
     return sorted(found)
 
 
@@ -406,18 +451,23 @@ def find(
     bag: frozenset[str],
     fuzzy_ok: bool = True,
     positions: Mapping[str, list[int]] | None = None,
+    checked: bool = False,
 ) -> list[Match]:
     """Every non-overlapping match of `phrase` in the reply (reads nothing else, writes nothing).
 
     `bag` holds every key of the reply (forms, lemmas, typo corrections); `positions` maps a key
-    to the token indices that carry it, so only plausible starting points are tried.
+    to the token indices that carry it, so only plausible starting points are tried; `checked`:
+    the caller knows every required word of the phrase is in the bag.
     """
-    for keys in phrase.required_keys:
-        if keys.isdisjoint(bag):
-            return []
+    if not checked:
+        for keys in phrase.required_keys:
+            if keys.isdisjoint(bag):
+                return []
     tokens = doc.tokens
     sentences = doc.sentences
     if phrase.question and not any(s.question for s in sentences):
+        return []
+    if phrase.alone and len(sentences) != 1:
         return []
     out: list[Match] = []
     taken = -1
@@ -430,8 +480,15 @@ def find(
             continue
         if phrase.whole and any(tokens[j].form not in _FILLERS for j in range(sentence.start, i)):
             continue
+        if phrase.whole_clause and not tokens[i].clause_start:
+            continue
+        ends: Callable[[int], bool] | None = None
+        if phrase.whole:
+            ends = _filler_tail(tokens, sentence.end)
+        elif phrase.whole_clause:
+            ends = _clause_end(tokens, sentence.end)
         end = _match_from(
-            phrase.elements, 0, tokens, i, sentence.end, fuzzy_ok, phrase.negation_allowed
+            phrase.elements, 0, tokens, i, sentence.end, fuzzy_ok, phrase.negation_allowed, ends
         )
         if end is None or end == i:
             continue

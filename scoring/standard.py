@@ -72,6 +72,11 @@ class PhraseSpec(BaseModel):
     whole_clause: bool = Field(
         False, description="The phrase must fill a clause (between commas, dashes, sentence ends)."
     )
+    alone: bool = Field(
+        False,
+        description="Counts only when its sentence is the whole reply («Ваше право.» said and "
+        "nothing else, not «Ваше право. Но давайте я попробую…»).",
+    )
     negation: Literal["guard", "allow"] | None = Field(
         None,
         description="guard: a preceding «не» cancels the match; allow: it does not. "
@@ -85,6 +90,11 @@ class PhraseSpec(BaseModel):
     )
     when: ContextKey | None = Field(
         None, description="Counts only when the context gives this value (e.g. third_party)."
+    )
+    needs: list[str] = Field(
+        default_factory=list,
+        description="Counts only if one of these phrases also matches somewhere in the reply "
+        "(«Записываю.» registers a complaint only in a reply that speaks of its review).",
     )
 
     @model_validator(mode="before")
@@ -291,16 +301,19 @@ def _compile_phrases(
                     )
                 )
         try:
+            needs = tuple(compiler.compile(source) for source in spec.needs)
             phrase = compiler.compile(
                 spec.p,
                 question=spec.question,
                 statement=spec.statement,
                 whole=spec.whole,
                 whole_clause=spec.whole_clause,
+                alone=spec.alone,
                 negation_allowed=(spec.negation or ("allow" if unless else "guard")) == "allow",
                 requires=tuple(spec.requires),
                 label=label,
                 when=spec.when,
+                needs=needs,
             )
         except PatternError as exc:
             problems.append(doc.at(loc, f"{_loc_text(loc)}: {exc}", key=True))

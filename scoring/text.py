@@ -30,6 +30,7 @@ _LATIN = re.compile(r"[a-z]")
 _LOOKALIKES = str.maketrans("aeopcxykmthb", "аеорсхукмтнв")
 _SENTENCE_END = frozenset(".!?…;")
 _CLAUSE_MARKS = frozenset(',:—–()«»"-')
+_DASHES = frozenset("—–-")
 
 _PARTICLES = frozenset({"то", "нибудь", "либо", "таки", "ка", "де", "тка", "с"})
 _ALPHABET = "абвгдежзийклмнопрстуфхцчшщъыьэюя"
@@ -41,6 +42,14 @@ _STREET_ABBREVIATIONS = frozenset({"ул", "пр", "просп", "пер", "мк
 _NUMBER_ABBREVIATIONS = frozenset({"д", "кв", "корп", "стр", "тел", "оф", "зд", "вл"})
 # what may stand between the digit groups of one number: «8 701 555 12 34», «+7 (912) 404-77-18»
 _NUMBER_JOINT = re.compile(r"[ \t\u00a0]*(?:[-–(][ \t\u00a0]*|\)[ \t\u00a0]*-?[ \t\u00a0]*)?")
+
+# «ни чем», «ни когда»: «ни» written apart from a pronoun it belongs to («ничем», «никогда»)
+_NI_JOINS = frozenset(
+    (  # noqa: SIM905 - a word list reads better as text
+        "чем что чего чему кто кого кому кем ком как куда где когда сколько какой какая какое "
+        "какие какого какую каких каким какими какому чей чья чье чьи"
+    ).split()
+)
 
 #: Words that negate what follows them.
 NEGATIONS = frozenset({"не", "ни", "нет", "без"})
@@ -70,6 +79,7 @@ class Token:
     capitalised: bool = False
     sentence_start: bool = False
     clause_start: bool = False  # preceded by a comma, dash, colon, bracket or quote
+    after_dash: bool = False  # preceded by a dash («Дорого — не отправляйте»)
     reserved: bool = False  # part of the company's or the client's name (never a self-intro name)
     phone: bool = False  # a number in phone shape («8 701 555 12 34», «22-15-40»)
     marks: frozenset[str] = frozenset()  # "$key": part of a mention of a context value
@@ -249,10 +259,12 @@ class Lexicon:
         sentence_first = 0
         at_start = True
         clause = True
+        dash = False
         for match in _TOKEN.finditer(norm):
             raw = match.group()
             if raw in _CLAUSE_MARKS:
                 clause = True
+                dash = dash or raw in _DASHES
                 continue
             if raw == "." and self._abbreviation(tokens, norm, match.start()):
                 continue
@@ -264,6 +276,7 @@ class Lexicon:
                 elif raw == "?" and sentences and sentences[-1].end == len(tokens):
                     sentences[-1].question = True  # «…?!» or «…!?»
                 at_start = clause = True
+                dash = False
                 continue
             form = normalise_word(raw)
             start, end = match.span()
@@ -271,7 +284,12 @@ class Lexicon:
                 last = tokens[-1]  # one number: «8 701 555 12 34» → «8-701-555-12-34»
                 last.form, last.end = f"{last.form}-{form}", end
                 last.phone = _phone_shape(norm[last.start : end])
-                at_start = clause = False
+                at_start = clause = dash = False
+                continue
+            if self._joins_ni(tokens, norm, form, start, sentence_first, clause):
+                last = tokens[-1]  # «ни чем не могу помочь» is «ничем не могу помочь»
+                last.form, last.end, last.info = "ни" + form, end, self.info("ни" + form)
+                at_start = clause = dash = False
                 continue
             info = None if form[0].isdigit() else self.info(form)
             if info is not None and self.glued_negation(form):  # «немогу» → «не» «могу»
@@ -285,10 +303,11 @@ class Lexicon:
                         capitalised=graded[start].isupper(),
                         sentence_start=at_start,
                         clause_start=clause,
+                        after_dash=dash,
                     )
                 )
                 form, start, info = form[2:], start + 2, self.info(form[2:])
-                at_start = clause = False
+                at_start = clause = dash = False
             tokens.append(
                 Token(
                     form=form,
@@ -299,10 +318,11 @@ class Lexicon:
                     capitalised=graded[start].isupper(),
                     sentence_start=at_start,
                     clause_start=clause,
+                    after_dash=dash,
                     phone=info is None and _phone_shape(raw),
                 )
             )
-            at_start = clause = False
+            at_start = clause = dash = False
         if len(tokens) > sentence_first:
             sentences.append(Sentence(sentence_first, len(tokens), False))
         return Analysed(original, tokens, sentences, too_long)
@@ -321,6 +341,14 @@ class Lexicon:
         if word == "г":  # «в г. Алматы», but not «в 2024 г. Она…»
             return len(tokens) > 1 and not tokens[-2].is_number and bool(rest)
         return False
+
+    def _joins_ni(
+        self, tokens: list[Token], norm: str, form: str, start: int, first: int, clause: bool
+    ) -> bool:
+        """`form` follows a lone «ни» with only spaces between, and «ни» + `form` is a word."""
+        if clause or form not in _NI_JOINS or len(tokens) <= first or tokens[-1].form != "ни":
+            return False
+        return not norm[tokens[-1].end : start].strip() and self._morph.word_is_known("ни" + form)
 
     @staticmethod
     def _joins_number(tokens: list[Token], norm: str, start: int, sentence_first: int) -> bool:

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from bot.errors import Forbidden, NotAMember, PersonNotFound
-from bot.service.views import MemberSummary, TeamSummary
+from bot.errors import Forbidden, PersonNotFound
 from bot.storage import ROLES, Person, Storage, Team
 
 GRANTABLE: tuple[str, ...] = tuple(r for r in ROLES if r != "trainee")
@@ -108,31 +107,11 @@ class PeopleService:
         Raises `PersonNotFound`."""
         return self._storage.update_person(person_id, team_id=team.id)
 
-    def own_team(self, who: Who) -> Team:
-        """The team of the acting HR person (for `/invite`, `/team_report`). Writes: no.
-        Raises `Forbidden` without the hr role, `NotAMember` when they are in no team."""
-        if not who.can("hr"):
-            raise Forbidden("the hr role is needed")
-        if who.person is None or who.person.team_id is None:
-            raise NotAMember("the HR person is in no team")
-        return self._storage.get_team(who.person.team_id)
-
-    def team_summary(self, who: Who) -> TeamSummary:
-        """The acting HR person's team and, per member, attempts, finished attempts and the
-        average finished score. Writes: no. Raises `Forbidden`, `NotAMember`."""
-        team = self.own_team(who)
-        summary = []
-        for member in self._storage.list_people(team_id=team.id):
-            attempts = self._storage.list_attempts(member.id)
-            scores = [a.score for a in attempts if a.status == "finished" and a.score is not None]
-            average = round(sum(scores) / len(scores)) if scores else None
-            summary.append(MemberSummary(member, len(attempts), len(scores), average))
-        return TeamSummary(team, summary)
-
     # --- roles ---------------------------------------------------------------------------------
 
     def grant(self, who: Who, telegram_id: int, role: str) -> Person:
-        """Grant `role` to the registered user `telegram_id` (admins only). Writes: yes.
+        """Grant `role` to the registered user `telegram_id` (admins only); an HR person's own
+        team becomes one they report on (`service.reports.assign` adds more). Writes: yes.
 
         Raises `Forbidden` unless `who` is an admin, `ValueError` for a role not in `GRANTABLE`,
         `PersonNotFound` if nobody registered with that id."""
@@ -152,5 +131,8 @@ class PeopleService:
         if target is None:
             raise PersonNotFound(f"nobody registered with Telegram id {telegram_id}")
         if grant:
+            if role == "hr" and target.team_id is not None:
+                by = who.person.id if who.person is not None else None
+                self._storage.assign_hr_team(target.id, target.team_id, by=by)
             return self._storage.grant_role(target.id, role)
         return self._storage.revoke_role(target.id, role)

@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.errors import (
     AttemptAlreadyActive,
@@ -32,8 +33,10 @@ from bot.errors import (
 from bot.llm import LLMCoach, SpeechToText, Tip, Transcript, llm_turn, rule_tip
 from bot.llm.coach import coach_facts
 from bot.llm.ledger import Ledger
+from bot.reports.period import DEFAULT_TIMEZONE
 from bot.service.library import PublishedLibrary, Snapshot, standard_key
 from bot.service.people import PeopleService
+from bot.service.reports import ReportService
 from bot.service.views import (
     AbandonView,
     ActiveRun,
@@ -72,7 +75,8 @@ class TrainingService:
     grades with the start standard until another is published. `voice` / `judge` are the
     optional LLM seams (`bot.llm`); when they fail, the engine uses scripted lines and rule
     grading and marks the turn degraded. `people` is the part of the door for registration,
-    teams and roles; `trainer` the trainer's workbench; `disputes` contested verdicts.
+    teams and roles; `trainer` the trainer's workbench; `disputes` contested verdicts;
+    `reports` HR's reports (dated in `report_tz`).
     """
 
     def __init__(
@@ -90,6 +94,7 @@ class TrainingService:
         stt: SpeechToText | None = None,
         texts: Texts | None = None,
         voice_max_seconds: int = 120,
+        report_tz: ZoneInfo | None = None,
     ) -> None:
         from bot.service.disputes import DisputeService
         from bot.service.trainer import TrainerService
@@ -108,6 +113,8 @@ class TrainingService:
             storage, start, grader if grader.standard is start else None
         )
         self.published.seed(library, start)
+        self.reports = ReportService(storage, self.standard, self.texts,
+                                     report_tz or ZoneInfo(DEFAULT_TIMEZONE))
         self.trainer = TrainerService(self)
         self.disputes = DisputeService(self)
         self._engines: dict[tuple[str, str, str], Engine] = {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.llm.coach import Tip
-from bot.storage import Attempt, Mode, Person, ScenarioStats, Team, Turn
+from bot.storage import Attempt, Mode, ScenarioStats, Turn
 from scenarios import ClientLine, FinalCard, Scenario, TurnResult
 from scoring import Standard
 
@@ -139,19 +139,3 @@ class Progress:
     most_missed: list[tuple[str, int]]
     titles: dict[str, str]
     """Scenario id -> its title (as in the library now, else as it was played)."""
-
-
-@dataclass(frozen=True, slots=True)
-class MemberSummary:
-    """One team member for HR: attempts, finished ones, the average finished score."""
-
-    person: Person
-    attempts: int
-    finished: int
-    average: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class TeamSummary:
-    team: Team
-    members: list[MemberSummary]

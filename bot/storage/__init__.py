@@ -16,6 +16,8 @@ from bot.storage.events import EventStore
 from bot.storage.library import LibraryStore
 from bot.storage.llm_calls import LLMCallStore
 from bot.storage.people import PeopleStore
+from bot.storage.privacy import PrivacyStore
+from bot.storage.reports import ReportStore
 from bot.storage.rows import (
     CHANNELS,
     DISPUTE_STATUSES,
@@ -46,8 +48,8 @@ from bot.storage.rows import (
 )
 
 
-class Storage(PeopleStore, AttemptStore, EventStore, LLMCallStore, LibraryStore,
-              DisputeStore):
+class Storage(PeopleStore, AttemptStore, EventStore, LLMCallStore, ReportStore, PrivacyStore,
+              LibraryStore, DisputeStore):
     """The application's SQLite database (WAL mode, migrated on open): every store on one
     connection. `Storage(db_path)`; raises `StorageError` if the file cannot be opened."""
 

@@ -74,6 +74,10 @@ class Connection:
         """`wal` for a file database. Writes: no."""
         return str(self.db.journal_mode)
 
+    def _columns(self, table: str) -> set[str]:
+        """The column names of `table` (empty if there is no such table). Writes: no."""
+        return {str(r[1]) for r in self.db.execute(f"PRAGMA table_info([{table}])").fetchall()}
+
     def _table(self, name: str) -> Table:
         return self.db.table(name)
 

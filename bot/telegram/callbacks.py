@@ -38,6 +38,26 @@ class HintCb(CallbackData, prefix="h"):
     attempt: int
 
 
+class ReportCb(CallbackData, prefix="rp"):
+    """HR report buttons (`bot/telegram/hr.py`): action is team, period, people, person,
+    attempt, charts or files; `days` 0 = all time; `page` pages a list. Every id is checked
+    against the HR person's own teams in `service.reports`."""
+
+    action: str
+    team: int = 0
+    days: int = 30
+    person: int = 0
+    attempt: int = 0
+    page: int = 0
+
+
+class ForgetCb(CallbackData, prefix="fg"):
+    """Confirm (ok=1) or cancel (ok=0) deleting a person's personal data (admins)."""
+
+    person: int
+    ok: int
+
+
 class LibCb(CallbackData, prefix="lib"):
     """A trainer's button on a library scenario: `action` is open, on, off, yaml, png, play,
     stats, test or list; `v` is a published version id of it (short, unlike a scenario id)."""

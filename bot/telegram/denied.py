@@ -19,6 +19,10 @@ PRIVILEGED: dict[str, tuple[str, ...]] = {
     "scenarios": TRAINERS,
     "disputes": TRAINERS,
     "team_report": ("hr", "admin"),
+    "report": ("hr", "admin"),
+    "hr_team": ("admin",),
+    "hr_untie": ("admin",),
+    "forget": ("admin",),
     "invite": ("hr", "admin"),
 }
 

@@ -14,7 +14,7 @@ from bot.feedback import (
     score_card,
     turn_feedback,
 )
-from bot.service import CardView, Progress, TeamSummary
+from bot.service import CardView, Progress
 from bot.texts import Texts
 from scenarios import ClientLine, Scenario, TurnResult
 from scoring import Standard
@@ -110,14 +110,4 @@ def progress(texts: Texts, standard: Standard, progress: Progress) -> str:
         for check, count in progress.most_missed:
             lines.append(texts("progress.missed_row",
                                title=esc(check_title(standard, check)), count=count))
-    return "\n".join(lines)
-
-
-def team_report(texts: Texts, summary: TeamSummary) -> str:
-    """HR's `/team_report`: per member, attempts, finished ones and the average score."""
-    lines = [texts("hr.report_title", team=esc(summary.team.name), count=len(summary.members))]
-    none = texts("progress.none")
-    for m in summary.members:
-        lines.append(texts("hr.report_row", name=esc(m.person.display_name), attempts=m.attempts,
-                           finished=m.finished, avg=none if m.average is None else m.average))
     return "\n".join(lines)

@@ -8,6 +8,7 @@ HTML (`<b>`); values put into them are escaped by the caller.
 from __future__ import annotations
 
 from bot.texts.ru_doors import DOORS
+from bot.texts.ru_hr import RU_HR
 from bot.texts.ru_llm import RU_LLM
 from bot.texts.ru_run import RU_RUN
 from bot.texts.ru_trainer import RU_TRAINER
@@ -15,6 +16,7 @@ from bot.texts.ru_trainer import RU_TRAINER
 RU: dict[str, str] = {
     **RU_RUN,
     **RU_LLM,
+    **RU_HR,
     # --- registration ---
     "start.welcome": (
         "Здравствуйте! Я тренажёр клиентского сервиса: я играю клиента, вы — сотрудника, "
@@ -181,10 +183,6 @@ RU: dict[str, str] = {
     "trainer.scenario_row": (
         "• <code>{id}</code> — {title} ({kind}, {difficulty}), версия {version}"
     ),
-    "hr.no_team": "Вы не состоите в команде — отчёт строится по вашей команде.",
-    "hr.report_title": "<b>Команда «{team}»</b>: {count:участник}",
-    "hr.report_row": "• {name}: {attempts:попытка}, завершено {finished}, средний балл {avg}",
-    "hr.invite": "Ссылка-приглашение в команду: {link}",
     # --- commands (set_my_commands) ---
     "cmd.start": "Главное меню",
     "cmd.progress": "Мой прогресс",
@@ -212,7 +210,7 @@ RU: dict[str, str] = {
     "play.already_counted": "Этот ответ уже засчитан. Клиент ждёт продолжения:",
     "play.restarted": "Тренажёр перезапускался. Ваш последний ответ засчитан; продолжаем:",
     "play.restarted_card": "Тренажёр перезапускался. Ваш последний ответ засчитан — вот итог:",
-    "error.no_team": "Вы не состоите в команде — отчёт строится по вашей команде.",
+    "error.no_team": "Вам не назначена ни одна команда. Попросите администратора: /hr_team",
     "error.duplicate_event": "Это сообщение уже обработано.",
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",
     **RU_TRAINER,

@@ -14,29 +14,14 @@ from aiogram.enums import ParseMode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from tg_harness import ADMIN_ID, Chat, RecordingSession  # noqa: E402
+from app_fixtures import app, settings  # noqa: E402,F401 (the shared fixtures)
+from tg_harness import Chat, RecordingSession  # noqa: E402
 
-from bot.__main__ import App, build_app, build_dispatcher  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return Settings(_env_file=None, db_path=tmp_path / "bot.db", admin_ids=[ADMIN_ID],
-                    bot_token=None, llm_base_url=None)  # type: ignore[call-arg]
+from bot.__main__ import App, build_dispatcher  # noqa: E402
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[App]:
-    app = build_app(settings)
-    try:
-        yield app
-    finally:
-        await app.close()
-
-
-@pytest.fixture
-async def dp(app: App) -> Dispatcher:
+async def dp(app: App) -> Dispatcher:  # noqa: F811
     return await build_dispatcher(app)
 
 

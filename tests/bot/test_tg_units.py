@@ -148,18 +148,29 @@ async def test_shutdown_waits_for_the_update_in_progress() -> None:
 
 
 def test_team_report_escapes_names_and_shows_averages() -> None:
-    from bot.service import MemberSummary, TeamSummary
-    from bot.storage import Person, Team
-    from bot.telegram.render import team_report
-    from bot.texts import Texts
+    from zoneinfo import ZoneInfo
 
-    team = Team(id=1, name="<Отдел>", invite_code="x", created_at="2026-01-01")
-    person = Person(id=1, display_name="<b>Вася</b>", telegram_id=1, terminal_login=None,
-                    team_id=1, roles=("trainee",), language="ru", created_at="2026-01-01")
-    text = team_report(Texts(), TeamSummary(team, [MemberSummary(person, 3, 2, 85),
-                                                   MemberSummary(person, 0, 0, None)]))
-    assert "&lt;b&gt;Вася&lt;/b&gt;" in text and "<b>Вася" not in text
-    assert "&lt;Отдел&gt;" in text and "85" in text
+    from bot.reports import figures, summary
+    from bot.reports.period import Period
+    from bot.storage.reports import AttemptFact, Member
+    from bot.telegram.render import lines_html
+
+    period = Period.last(30, ZoneInfo("UTC"))
+    since, _ = period.bounds()
+    assert since is not None
+    attempt = AttemptFact(id=1, person_id=1, team_id=1, scenario_id="s", version_id=1,
+                          version_no=1, version_hash="h", title="<i>Сценарий</i>",
+                          mode="training", status="finished", score=85, passed=True,
+                          outcome="resolved", hints=0, turns=3, started_at=since,
+                          finished_at=since)
+    report = figures.build(figures.ReportData(
+        period=period, teams=(figures.TeamRef(1, "<Отдел>"),),
+        members=(Member(1, "<b>Вася</b>", 1, False), Member(2, "<b>Петя</b>", 1, False)),
+        attempts=(attempt,), checks=(), previous=None, previews=0, check_info={},
+    ))
+    text = lines_html(summary.team_lines(Texts(), period, report.team(1)))
+    assert "&lt;b&gt;Петя&lt;/b&gt;" in text and "<b>Петя" not in text
+    assert "&lt;Отдел&gt;" in text and "&lt;i&gt;Сценарий" in text and "85" in text
 
 
 def test_every_library_kind_has_a_russian_label() -> None:

@@ -41,6 +41,7 @@ from aiogram.types import (
 from aiogram.types import (
     Chat as TgChat,
 )
+from pydantic import TypeAdapter
 
 ADMIN_ID = 900  # in ADMIN_IDS of the handler-test settings
 BOT_USER = User(id=42, is_bot=True, first_name="Тренажёр", username="trainer_bot")
@@ -139,10 +140,11 @@ class RecordingSession(BaseSession):
             self.sent.append(sent)
             self._texts[(sent.chat_id, sent.message_id)] = sent
             result = self._message(sent)
-        if isinstance(method, EditMessageText | EditMessageReplyMarkup) and isinstance(result, dict):
-            return Message.model_validate(result, context={"bot": bot})  # type: ignore[return-value]
-        return method.__returning__.model_validate(result, context={"bot": bot}) if not \
-            isinstance(result, bool) else result  # type: ignore[no-any-return]
+        if isinstance(result, bool):
+            return result  # type: ignore[return-value]
+        # `Message | bool` for edits: a TypeAdapter validates unions as well as models
+        return TypeAdapter(method.__returning__).validate_python(  # type: ignore[no-any-return]
+            result, context={"bot": bot})
 
     @staticmethod
     def _message(sent: Sent) -> dict[str, Any]:

@@ -19,6 +19,9 @@ SETS = sorted((HERE / "data").glob("holdout*.jsonl"))
 DEV = HERE.parents[2] / "shared" / "eval" / "dev.jsonl"
 if DEV.exists():
     SETS.append(DEV)
+#: Sets committed with their first (unseen) measurement before the fixes that bring them to the
+#: bar: expected to fail until then (strict: a set that passes must leave this list).
+KNOWN_BELOW: set[str] = set()
 
 
 def f1_by_check(grader: Grader, path: Path) -> dict[str, float]:
@@ -43,7 +46,19 @@ def f1_by_check(grader: Grader, path: Path) -> dict[str, float]:
     return scores
 
 
-@pytest.mark.parametrize("path", SETS, ids=[p.name for p in SETS])
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            p,
+            marks=[pytest.mark.xfail(reason="first measurement, not fixed yet", strict=True)]
+            if p.name in KNOWN_BELOW
+            else [],
+        )
+        for p in SETS
+    ],
+    ids=[p.name for p in SETS],
+)
 def test_macro_f1_and_worst_check(grader: Grader, path: Path) -> None:
     scores = f1_by_check(grader, path)
     macro = sum(scores.values()) / len(scores)

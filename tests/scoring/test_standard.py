@@ -260,3 +260,40 @@ def test_a_when_phrase_counts_only_when_the_context_gives_that_value(tmp_path: P
     grader = _told(tmp_path, "[{p: 'получить:past', when: third_party}]")
     assert grader.grade("Да, получил вчера.", ["told"], {"third_party": ["Ерлан"]}).value("told")
     assert not grader.grade("Да, получил вчера.", ["told"]).value("told")
+
+
+def test_a_whole_clause_phrase_tries_a_longer_gap_when_a_shorter_match_ends_too_early(
+    tmp_path: Path,
+) -> None:
+    grader = _told(tmp_path, "[{p: 'это ~1 к ~2 *', whole_clause: true}, {p: 'да ~2 *', whole: true}]")
+    assert grader.grade("Нет, это к участковому инспектору, мы не при чём.", ["told"]).value("told")
+    assert grader.grade("Да, конечно, хорошо.", ["told"]).value("told")
+    assert not grader.grade("Нет, это к участковому инспектору района Алмалы.", ["told"]).value(
+        "told"
+    )
+
+
+def test_a_clause_boundary_and_a_dash_match_no_word(tmp_path: Path) -> None:
+    grader = _told(tmp_path, "['=вы =что ,', '*:ADVB — не *:impr', ', =тоже =мне']")
+    assert grader.grade("Вы что, не видите табличку?", ["told"]).value("told")
+    assert not grader.grade("Вы что хотели бы уточнить?", ["told"]).value("told")
+    assert grader.grade("Дорого — не берите.", ["told"]).value("told")
+    assert not grader.grade("Сейчас, не кладите трубку.", ["told"]).value("told")
+    assert grader.grade("Ну, тоже мне беда.", ["told"]).value("told")
+    assert not grader.grade("Вы тоже мне звонили вчера.", ["told"]).value("told")
+    with pytest.raises(StandardError):
+        _told(tmp_path, "[', —']")
+
+
+def test_a_phrase_that_needs_another_counts_only_beside_it(tmp_path: Path) -> None:
+    grader = _told(tmp_path, "[{p: 'записывать:1per', whole_clause: true, needs: ['жалоба']}]")
+    assert grader.grade("Записываю. Жалобу рассмотрят за месяц.", ["told"]).value("told")
+    assert not grader.grade("Записываю. Ваш телефон?", ["told"]).value("told")
+    with pytest.raises(StandardError):
+        _told(tmp_path, "[{p: 'записывать', needs: ['/(/']}]")
+
+
+def test_an_alone_phrase_counts_only_as_the_whole_reply(tmp_path: Path) -> None:
+    grader = _told(tmp_path, "[{p: '=ваше =право', whole: true, alone: true}]")
+    assert grader.grade("Ваше право.", ["told"]).value("told")
+    assert not grader.grade("Ваше право. Но давайте я попробую помочь.", ["told"]).value("told")

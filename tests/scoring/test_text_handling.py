@@ -261,3 +261,11 @@ def test_tsya_and_tsya_are_one_spelling() -> None:
 )
 def test_a_typo_finds_the_known_word_one_edit_away(typo: str, word: str) -> None:
     assert word in default_lexicon().corrections(typo)
+
+
+def test_ni_written_apart_from_its_pronoun_is_one_word() -> None:
+    doc = default_lexicon().analyse("Ни чем не могу помочь. Ни где нет. Нет ни сил, ни времени.")
+    assert [t.form for t in doc.tokens] == [
+        "ничем", "не", "могу", "помочь", "нигде", "нет", "нет", "ни", "сил", "ни", "времени"
+    ]
+    assert doc.text[doc.tokens[0].start : doc.tokens[0].end] == "Ни чем"

@@ -149,8 +149,9 @@ async def test_a_preview_attempt_counts_in_no_report(
     assert service.progress(trainer.person.id).scenarios == []
     assert service.best_scores(trainer.person.id) == {}
     assert service.attempts(trainer.person.id) == []
-    summary = service.people.team_summary(service.people.who(trainer.person, admin=True))
-    assert [m.attempts for m in summary.members] == [0]
+    admin = service.people.who(trainer.person, admin=True)
+    report = service.reports.report(admin, service.reports.period(7))  # HR's report
+    assert report.previews == 1 and report.overall.figures.attempts == 0
     assert service.trainer.stats(trainer, "mini_call").runs == 0
 
 
