@@ -39,6 +39,7 @@ bench: $(STAMP) tests/e2e/node_modules/.package-lock.json
 	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_load.py --trainees 10 100 300
 	$(PY) bench/bench_load.py --trainees 300 --limits
+	$(PY) bench/bench_crash.py --trainees 50 --kills 6 --every 2
 	$(PY) bench/bench_llm.py
 	$(PY) bench/bench_reports.py
 

@@ -12,8 +12,10 @@ Two modes:
   each reply, as Telegram would see them.
 
 Each trainee is a person already in the bot's database (registration is not measured); it opens
-the menu with /start, picks training → the scenario's kind → the scenario → «Начать», then answers
-every client line with the standard's phrases of that state's hint until the score card. One
+the menu with /start, picks training → the scenario's kind → the scenario → «Начать»; when every
+trainee has its first client line, all start answering at once, every client line with the
+standard's phrases of that state's hint, until the score card. Only that phase is measured
+(turns, latencies, CPU). One
 poller drains every bot message of the run from the emulator (`/_control/drain`) and hands each
 to its chat, so the load generator is not the bottleneck. Reported: graded turns per second,
 reply→feedback latency p50/p99 (the time from sending a reply to receiving the message with the
@@ -105,6 +107,7 @@ class Inbox:
 async def trainee(
     user: TgUser, inbox: Inbox, scenario: Scenario, texts: Texts, think: tuple[float, float],
     cap: float, latencies: list[float], lost: list[int], window: list[float],
+    ready: asyncio.Barrier,
 ) -> None:
     uid = user.user_id
     await user.send_command("start")
@@ -117,6 +120,7 @@ async def trainee(
     briefing = await inbox.wait(uid, scenario.title, cap)
     await user.press(briefing, "Начать")
     line = await inbox.wait(uid, CLIENT, cap)
+    await ready.wait()  # every trainee has its first client line: the turns start together
     rng = random.Random(uid)
     while CARD not in line.text:
         text = line.text.split(CLIENT, 1)[1]
@@ -164,15 +168,18 @@ async def run(
             assert bot.proc is not None
             inbox = Inbox(http, emulator, token)
             drainer = asyncio.create_task(inbox.run())
+            users = [TgUser(http, emulator, token, 700_000 + i) for i in range(trainees)]
+            ready = asyncio.Barrier(trainees + 1)
+            playing = asyncio.gather(*(
+                trainee(u, inbox, library[SCENARIOS[i % len(SCENARIOS)]], texts, think, cap,
+                        latencies, lost, window, ready)
+                for i, u in enumerate(users)
+            ))
+            await asyncio.wait_for(ready.wait(), timeout=cap * 2)  # menus, choice, briefing
             cpu_bot, cpu_emu = cpu_seconds(bot.proc.pid), cpu_seconds(emulator.proc.pid)
             own = resource.getrusage(resource.RUSAGE_SELF)
             started = time.monotonic()
-            users = [TgUser(http, emulator, token, 700_000 + i) for i in range(trainees)]
-            await asyncio.wait_for(asyncio.gather(*(
-                trainee(u, inbox, library[SCENARIOS[i % len(SCENARIOS)]], texts, think, cap,
-                        latencies, lost, window)
-                for i, u in enumerate(users)
-            )), timeout=cap * 4)
+            await asyncio.wait_for(playing, timeout=cap * 4)
             elapsed = time.monotonic() - started
             own_after = resource.getrusage(resource.RUSAGE_SELF)
             result: dict[str, Any] = {
