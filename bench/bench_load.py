@@ -104,22 +104,38 @@ class Inbox:
                 return message
 
 
+NO_FLOOD_CONTROL = {"FLOOD_GLOBAL_RATE": "100000", "FLOOD_CHAT_RATE": "100000",
+                    "FLOOD_CHAT_BURST": "100000"}
+
+
+def seed_people(db: Path, team: str, first_id: int, count: int) -> None:
+    """`count` registered trainees (Telegram ids from `first_id`) in one team."""
+    with Storage(db) as storage:
+        team_id = storage.create_team(team).id
+        for i in range(count):
+            storage.create_person(f"Стажёр {i:04d}", telegram_id=first_id + i, team_id=team_id)
+
+
+async def open_run(
+    user: TgUser, inbox: Inbox, scenario: Scenario, texts: Texts, cap: float
+) -> BotMessage:
+    """/start → training → the scenario's kind → the scenario → «Начать»: the first line."""
+    uid = user.user_id
+    await user.send_command("start")
+    await user.press(await inbox.wait(uid, "Главное меню", cap), "Тренировка")
+    await user.press(await inbox.wait(uid, "тип ситуации", cap), texts.kind(scenario.kind))
+    await user.press(await inbox.wait(uid, "сценарий", cap), scenario.title)
+    await user.press(await inbox.wait(uid, scenario.title, cap), "Начать")
+    return await inbox.wait(uid, CLIENT, cap)
+
+
 async def trainee(
     user: TgUser, inbox: Inbox, scenario: Scenario, texts: Texts, think: tuple[float, float],
     cap: float, latencies: list[float], lost: list[int], window: list[float],
     ready: asyncio.Barrier,
 ) -> None:
     uid = user.user_id
-    await user.send_command("start")
-    menu = await inbox.wait(uid, "Главное меню", cap)
-    await user.press(menu, "Тренировка")
-    kinds = await inbox.wait(uid, "тип ситуации", cap)
-    await user.press(kinds, texts.kind(scenario.kind))
-    chooser = await inbox.wait(uid, "сценарий", cap)
-    await user.press(chooser, scenario.title)
-    briefing = await inbox.wait(uid, scenario.title, cap)
-    await user.press(briefing, "Начать")
-    line = await inbox.wait(uid, CLIENT, cap)
+    line = await open_run(user, inbox, scenario, texts, cap)
     await ready.wait()  # every trainee has its first client line: the turns start together
     rng = random.Random(uid)
     while CARD not in line.text:
@@ -150,12 +166,8 @@ async def run(
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     token = f"{500000 + trainees}:bench-load"
     db = tmp / "bot.db"
-    with Storage(db) as storage:
-        team = storage.create_team("Нагрузка")
-        for i in range(trainees):
-            storage.create_person(f"Стажёр {i:04d}", telegram_id=700_000 + i, team_id=team.id)
-    extra = {} if limits else {"FLOOD_GLOBAL_RATE": "100000", "FLOOD_CHAT_RATE": "100000",
-                               "FLOOD_CHAT_BURST": "100000"}
+    seed_people(db, "Нагрузка", 700_000, trainees)
+    extra = {} if limits else NO_FLOOD_CONTROL
     bot = BotProcess(bot_env(emulator, token, db, **extra), tmp / "bot.log")
     latencies: list[float] = []
     lost: list[int] = []
