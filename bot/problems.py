@@ -1,5 +1,6 @@
-"""A loader's problem in plain Russian for a trainer (Telegram shows these; the terminal keeps
-`FILE:LINE:COL: message` exactly as `roleplay validate` prints it).
+"""A loader's problem in plain Russian for a trainer: Telegram shows these, and the terminal
+prints them as `FILE:LINE:COL: сообщение` (`located`), the position exactly where the loader put
+it.
 
 The loaders (`scenarios.loader`, `scoring.standard`, `scoring.source`) word their problems in
 English for the terminal. Each rule below recognises one wording and names a text key of
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 
 from bot.texts import Texts
+from scoring.source import Problem
 
 _ID = r"'(?P<id>[^']+)'"
 _SUGGEST = r"(?: \(did you mean '(?P<suggest>[^']+)'\?\))?"
@@ -42,7 +44,7 @@ RULES: list[tuple[re.Pattern[str], str]] = [
         (rf"^state {_ID} cannot be reached from '(?P<start>[^']+)'$", "problem.unreachable"),
         (rf"^state {_ID} can never lead to a final state \(a dead end loop\)$",
          "problem.dead_end"),
-        (rf"^duplicate scenario id {_ID}: already used in (?P<where>.+)$",
+        (rf"^duplicate scenario id {_ID}: already used in (?P<other>.+)$",
          "problem.duplicate_id"),
         (r"^a scenario file must be a mapping of fields .*$", "problem.not_a_mapping"),
         (r"^states: give at least one state$", "problem.no_states"),
@@ -133,3 +135,8 @@ def explain(texts: Texts, message: str) -> str | None:
 def in_russian(texts: Texts, message: str) -> str:
     """`explain`, or the message itself when no rule knows it."""
     return explain(texts, message) or message
+
+
+def located(texts: Texts, problem: Problem) -> str:
+    """`FILE:LINE:COL: message`, the message in Russian (what every `roleplay` command prints)."""
+    return f"{problem.file}:{problem.line}:{problem.col}: {in_russian(texts, problem.message)}"

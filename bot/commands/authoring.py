@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from bot.commands.localized import LocalizedCommand, cli_texts
+from bot.problems import located
 from bot.settings import Settings
 from scenarios import Library, Scenario, library_paths, load_library, validate_paths
 from scenarios.diagram import to_dot, to_mermaid
@@ -31,14 +32,15 @@ def _standard() -> Standard | None:
     try:
         return load_standard(path, cache_dir=default_cache_dir())
     except StandardError as exc:
-        raise click.ClickException(cli_texts()("cli.standard_invalid", detail=exc)) from exc
+        detail = "\n".join(located(cli_texts(), p) for p in exc.problems)
+        raise click.ClickException(cli_texts()("cli.standard_invalid", detail=detail)) from exc
 
 
 def _library() -> Library:
     """The library; a broken file is reported on standard error and skipped, the rest loads."""
     library = load_library(library_sources(), _standard())
     for problem in library.problems:
-        click.echo(str(problem), err=True)
+        click.echo(located(cli_texts(), problem), err=True)
     for path in library.skipped:
         click.echo(cli_texts()("cli.skipped", path=path), err=True)
     return library
@@ -67,7 +69,7 @@ async def _published(show_all: bool) -> list[dict[str, object]]:
     async with open_app(Settings()) as app:
         library = app.library
         for problem in library.problems if isinstance(library, Library) else ():
-            click.echo(str(problem), err=True)
+            click.echo(located(cli_texts(), problem), err=True)
         for path in library.skipped if isinstance(library, Library) else ():
             click.echo(cli_texts()("cli.skipped", path=path), err=True)
         if not show_all:
@@ -108,12 +110,12 @@ def validate(paths: tuple[Path, ...], standard_path: Path | None) -> None:
         try:
             standard: Standard | None = load_standard(standard_path)
         except StandardError as exc:
-            problems += [str(p) for p in exc.problems]
+            problems += [located(cli_texts(), p) for p in exc.problems]
             standard = None
     else:
         standard = _standard()
     if not problems:
-        problems += [str(p) for p in validate_paths(targets, standard)]
+        problems += [located(cli_texts(), p) for p in validate_paths(targets, standard)]
     for problem in problems:
         click.echo(problem)
     if problems:

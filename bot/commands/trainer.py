@@ -21,6 +21,7 @@ import click
 from bot.app import App, open_app
 from bot.commands.localized import LocalizedCommand, UserError, cli_texts
 from bot.errors import BotError, UnknownScenario
+from bot.problems import located
 from bot.service import Who
 from bot.settings import Settings
 from bot.storage import DisputeStatus
@@ -90,9 +91,8 @@ def publish(file: Path, by: str | None, strict: bool) -> None:
                 who, str(file), data, source="terminal", accept_warnings=not strict,
                 strict=strict)
             texts, standard = app.texts, app.service.standard
-            for located in outcome.problems:
-                p = located.problem
-                click.echo(f"{p.file}:{p.line}:{p.col}: {p.message}")
+            for problem in outcome.problems:
+                click.echo(located(texts, problem.problem))
             for warning in outcome.warnings:
                 line = finding_line(texts, warning.finding, standard)
                 click.echo(f"{warning.scenario_id}: {line}", err=True)
@@ -132,9 +132,8 @@ def selftest(target: str, as_json: bool) -> None:
         async with operator() as (app, who):
             if data is not None:
                 result, problems = await app.service.trainer.selftest_file(who, target, data)
-                for located in problems:
-                    p = located.problem
-                    click.echo(f"{p.file}:{p.line}:{p.col}: {p.message}")
+                for problem in problems:
+                    click.echo(located(app.texts, problem.problem))
                 if result is None:
                     return 1
             else:

@@ -66,7 +66,7 @@ RU_TRAINER: dict[str, str] = {
     ),
     "problem.unreachable": "до состояния «{id}» нельзя дойти из «{start}»",
     "problem.dead_end": "из состояния «{id}» нельзя дойти до конца разговора (замкнутый круг)",
-    "problem.duplicate_id": "id сценария «{id}» уже занят: {where}",
+    "problem.duplicate_id": "id сценария «{id}» уже занят: {other}",
     "problem.not_a_mapping": "файл сценария должен быть набором полей (id, title, kind, …)",
     "problem.no_states": "states: нужно хотя бы одно состояние",
     "problem.time_format": "{field}: время пишется как ЧЧ:ММ, например 10:30",
