@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import click
@@ -14,7 +12,7 @@ from bot.commands.localized import LocalizedCommand, cli_texts
 from bot.problems import located
 from bot.settings import Settings
 from scenarios import Library, Scenario, library_paths, load_library, validate_paths
-from scenarios.diagram import to_dot, to_mermaid
+from scenarios.diagram import to_mermaid
 from scoring import Standard, StandardError, load_standard
 from scoring.cache import default_cache_dir
 
@@ -136,8 +134,8 @@ def validate(paths: tuple[Path, ...], standard_path: Path | None) -> None:
 def diagram(scenario: str, output: Path | None) -> None:
     """Write a scenario's state machine as Mermaid text.
 
-    With -o FILE, also renders a PNG next to it when Graphviz's `dot` is installed.
-    Help text: `cli.diagram`.
+    With -o FILE, also draws it as FILE.png beside it (matplotlib, the picture trainers get in
+    Telegram; nothing else to install). Help text: `cli.diagram`.
     """
     texts = cli_texts()
     library = _library()
@@ -151,15 +149,8 @@ def diagram(scenario: str, output: Path | None) -> None:
         return
     output.write_text(text, encoding="utf-8")
     click.echo(texts("cli.diagram.written", path=output), err=True)
-    dot = shutil.which("dot")
-    if dot is None:
-        click.echo(texts("cli.diagram.no_dot"), err=True)
-        return
+    from bot.diagram import render_png
+
     png = output.with_suffix(".png")
-    done = subprocess.run(
-        [dot, "-Tpng", "-o", str(png)], input=to_dot(found), text=True, capture_output=True
-    )
-    if done.returncode != 0:
-        click.echo(texts("cli.diagram.dot_failed", detail=done.stderr.strip()), err=True)
-        return
+    png.write_bytes(render_png(found, texts))
     click.echo(texts("cli.diagram.png", path=png), err=True)

@@ -152,7 +152,7 @@ def test_diagram_writes_file(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("stateDiagram-v2")
     png = out.with_suffix(".png")
-    assert png.exists() == ("PNG:" in result.stderr)
+    assert "PNG:" in result.stderr and png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_diagram_unknown_scenario_fails_clearly(runner: CliRunner) -> None:
