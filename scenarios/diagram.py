@@ -1,4 +1,4 @@
-"""A scenario's state machine as a diagram: Mermaid text, Graphviz DOT, and a layered layout
+"""A scenario's state machine as a diagram: Mermaid text, and a layered layout
 (`layout`) that `bot.diagram` draws as a PNG with matplotlib (no Graphviz needed)."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ _OUTCOME_STYLE = {
     "hung_up": "fill:#fbd5d5,stroke:#c62828",
     "escalated": "fill:#fff1c2,stroke:#b7791f",
 }
-_DOT_COLOUR = {"resolved": "#d4f7d4", "hung_up": "#fbd5d5", "escalated": "#fff1c2"}
 
 
 @dataclass(frozen=True)
@@ -99,34 +98,4 @@ def to_mermaid(scenario: Scenario) -> str:
         if members:
             lines.append(f"    classDef {outcome} {style}")
             lines.append(f"    class {', '.join(members)} {outcome}")
-    return "\n".join(lines) + "\n"
-
-
-def _dot_quote(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def to_dot(scenario: Scenario) -> str:
-    """Graphviz DOT text of the scenario (render with `dot -Tpng`)."""
-    lines = [
-        f"digraph {_dot_quote(scenario.id)} {{",
-        "    rankdir=LR;",
-        "    node [shape=box, style=rounded];",
-    ]
-    lines.append('    __start [shape=point, label=""];')
-    lines.append(f"    __start -> {_dot_quote(scenario.initial_state)};")
-    for sid, state in scenario.states.items():
-        if state.outcome is not None:
-            colour = _DOT_COLOUR[state.outcome]
-            label = f"{sid}\\n({state.outcome})"
-            lines.append(
-                f'    {_dot_quote(sid)} [label="{label}", style="rounded,filled", '
-                f'fillcolor="{colour}"];'
-            )
-    for src, dest, label in _edges(scenario):
-        style = ", style=dashed" if label == "patience lost" else ""
-        lines.append(
-            f"    {_dot_quote(src)} -> {_dot_quote(dest)} [label={_dot_quote(label)}{style}];"
-        )
-    lines.append("}")
     return "\n".join(lines) + "\n"
