@@ -35,9 +35,11 @@ lint: $(STAMP)
 bench: $(STAMP) tests/e2e/node_modules/.package-lock.json
 	$(PY) bench/bench_scoring.py
 	$(PY) bench/bench_telegram.py
+	$(PY) bench/bench_trainer.py
 	$(PY) bench/bench_startup.py
 	$(PY) bench/bench_load.py --trainees 10 100 300
 	$(PY) bench/bench_load.py --trainees 300 --limits
+	$(PY) bench/bench_crash.py --trainees 50 --kills 6 --every 2
 	$(PY) bench/bench_llm.py
 	$(PY) bench/bench_reports.py
 

@@ -36,11 +36,18 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "tests" / "helpers"), str(ROOT / "bench")]
 
-from bench_load import CARD, CLIENT, SCENARIOS, Inbox  # noqa: E402
+from bench_load import (  # noqa: E402
+    CARD,
+    CLIENT,
+    NO_FLOOD_CONTROL,
+    SCENARIOS,
+    Inbox,
+    open_run,
+    seed_people,
+)
 from play_helpers import good_reply, state_of_line  # noqa: E402
 from tg_user import BotProcess, Emulator, TgUser, bot_env  # noqa: E402
 
-from bot.storage import Storage  # noqa: E402
 from bot.texts import Texts  # noqa: E402
 from scenarios import Scenario, load_library  # noqa: E402
 
@@ -54,13 +61,7 @@ async def trainee(
 ) -> None:
     uid = user.user_id
     rng = random.Random(uid)
-    await user.send_command("start")
-    menu = await inbox.wait(uid, "Главное меню", cap)
-    await user.press(menu, "Тренировка")
-    await user.press(await inbox.wait(uid, "тип ситуации", cap), texts.kind(scenario.kind))
-    await user.press(await inbox.wait(uid, "сценарий", cap), scenario.title)
-    await user.press(await inbox.wait(uid, scenario.title, cap), "Начать")
-    line = await inbox.wait(uid, CLIENT, cap)
+    line = await open_run(user, inbox, scenario, texts, cap)
     for number in range(len(COUNTERS)):
         if CARD in line.text:
             return
@@ -97,12 +98,8 @@ async def run(trainees: int, kills: int, every: float, cap: float) -> dict[str, 
     tmp = Path(tempfile.mkdtemp(prefix="bench-crash-"))
     token = f"{600000 + trainees}:bench-crash"
     db = tmp / "bot.db"
-    with Storage(db) as storage:
-        team = storage.create_team("Сбой")
-        for i in range(trainees):
-            storage.create_person(f"Стажёр {i:04d}", telegram_id=800_000 + i, team_id=team.id)
-    env = bot_env(emulator, token, db, FLOOD_GLOBAL_RATE="100000", FLOOD_CHAT_RATE="100000",
-                  FLOOD_CHAT_BURST="100000")
+    seed_people(db, "Сбой", 800_000, trainees)
+    env = bot_env(emulator, token, db, **NO_FLOOD_CONTROL)
     bot = BotProcess(env, tmp / "bot.log")
     sent: dict[int, list[str]] = {800_000 + i: [] for i in range(trainees)}
     answered: dict[int, list[str]] = {800_000 + i: [] for i in range(trainees)}

@@ -12,8 +12,10 @@ Two modes:
   each reply, as Telegram would see them.
 
 Each trainee is a person already in the bot's database (registration is not measured); it opens
-the menu with /start, picks training → the scenario's kind → the scenario → «Начать», then answers
-every client line with the standard's phrases of that state's hint until the score card. One
+the menu with /start, picks training → the scenario's kind → the scenario → «Начать»; when every
+trainee has its first client line, all start answering at once, every client line with the
+standard's phrases of that state's hint, until the score card. Only that phase is measured
+(turns, latencies, CPU). One
 poller drains every bot message of the run from the emulator (`/_control/drain`) and hands each
 to its chat, so the load generator is not the bottleneck. Reported: graded turns per second,
 reply→feedback latency p50/p99 (the time from sending a reply to receiving the message with the
@@ -102,21 +104,39 @@ class Inbox:
                 return message
 
 
+NO_FLOOD_CONTROL = {"FLOOD_GLOBAL_RATE": "100000", "FLOOD_CHAT_RATE": "100000",
+                    "FLOOD_CHAT_BURST": "100000"}
+
+
+def seed_people(db: Path, team: str, first_id: int, count: int) -> None:
+    """`count` registered trainees (Telegram ids from `first_id`) in one team."""
+    with Storage(db) as storage:
+        team_id = storage.create_team(team).id
+        for i in range(count):
+            storage.create_person(f"Стажёр {i:04d}", telegram_id=first_id + i, team_id=team_id)
+
+
+async def open_run(
+    user: TgUser, inbox: Inbox, scenario: Scenario, texts: Texts, cap: float
+) -> BotMessage:
+    """/start → training → the scenario's kind → the scenario → «Начать»: the first line."""
+    uid = user.user_id
+    await user.send_command("start")
+    await user.press(await inbox.wait(uid, "Главное меню", cap), "Тренировка")
+    await user.press(await inbox.wait(uid, "тип ситуации", cap), texts.kind(scenario.kind))
+    await user.press(await inbox.wait(uid, "сценарий", cap), scenario.title)
+    await user.press(await inbox.wait(uid, scenario.title, cap), "Начать")
+    return await inbox.wait(uid, CLIENT, cap)
+
+
 async def trainee(
     user: TgUser, inbox: Inbox, scenario: Scenario, texts: Texts, think: tuple[float, float],
     cap: float, latencies: list[float], lost: list[int], window: list[float],
+    ready: asyncio.Barrier,
 ) -> None:
     uid = user.user_id
-    await user.send_command("start")
-    menu = await inbox.wait(uid, "Главное меню", cap)
-    await user.press(menu, "Тренировка")
-    kinds = await inbox.wait(uid, "тип ситуации", cap)
-    await user.press(kinds, texts.kind(scenario.kind))
-    chooser = await inbox.wait(uid, "сценарий", cap)
-    await user.press(chooser, scenario.title)
-    briefing = await inbox.wait(uid, scenario.title, cap)
-    await user.press(briefing, "Начать")
-    line = await inbox.wait(uid, CLIENT, cap)
+    line = await open_run(user, inbox, scenario, texts, cap)
+    await ready.wait()  # every trainee has its first client line: the turns start together
     rng = random.Random(uid)
     while CARD not in line.text:
         text = line.text.split(CLIENT, 1)[1]
@@ -146,12 +166,8 @@ async def run(
     tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
     token = f"{500000 + trainees}:bench-load"
     db = tmp / "bot.db"
-    with Storage(db) as storage:
-        team = storage.create_team("Нагрузка")
-        for i in range(trainees):
-            storage.create_person(f"Стажёр {i:04d}", telegram_id=700_000 + i, team_id=team.id)
-    extra = {} if limits else {"FLOOD_GLOBAL_RATE": "100000", "FLOOD_CHAT_RATE": "100000",
-                               "FLOOD_CHAT_BURST": "100000"}
+    seed_people(db, "Нагрузка", 700_000, trainees)
+    extra = {} if limits else NO_FLOOD_CONTROL
     bot = BotProcess(bot_env(emulator, token, db, **extra), tmp / "bot.log")
     latencies: list[float] = []
     lost: list[int] = []
@@ -164,15 +180,18 @@ async def run(
             assert bot.proc is not None
             inbox = Inbox(http, emulator, token)
             drainer = asyncio.create_task(inbox.run())
+            users = [TgUser(http, emulator, token, 700_000 + i) for i in range(trainees)]
+            ready = asyncio.Barrier(trainees + 1)
+            playing = asyncio.gather(*(
+                trainee(u, inbox, library[SCENARIOS[i % len(SCENARIOS)]], texts, think, cap,
+                        latencies, lost, window, ready)
+                for i, u in enumerate(users)
+            ))
+            await asyncio.wait_for(ready.wait(), timeout=cap * 2)  # menus, choice, briefing
             cpu_bot, cpu_emu = cpu_seconds(bot.proc.pid), cpu_seconds(emulator.proc.pid)
             own = resource.getrusage(resource.RUSAGE_SELF)
             started = time.monotonic()
-            users = [TgUser(http, emulator, token, 700_000 + i) for i in range(trainees)]
-            await asyncio.wait_for(asyncio.gather(*(
-                trainee(u, inbox, library[SCENARIOS[i % len(SCENARIOS)]], texts, think, cap,
-                        latencies, lost, window)
-                for i, u in enumerate(users)
-            )), timeout=cap * 4)
+            await asyncio.wait_for(playing, timeout=cap * 4)
             elapsed = time.monotonic() - started
             own_after = resource.getrusage(resource.RUSAGE_SELF)
             result: dict[str, Any] = {

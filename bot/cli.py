@@ -20,6 +20,10 @@ COMMANDS: dict[str, str] = {
     "play": "bot.commands.play:play",
     "run": "bot.commands.run:run",
     "report": "bot.commands.report:report", "forget": "bot.commands.report:forget",
+    "publish": "bot.commands.trainer:publish",
+    "selftest": "bot.commands.trainer:selftest",
+    "stats": "bot.commands.trainer:stats",
+    "disputes": "bot.commands.trainer:disputes",
 }
 """Command name → `module:attribute` of its click command."""
 

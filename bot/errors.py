@@ -177,3 +177,51 @@ class NothingHeard(ServiceError):
     """The transcription of a voice answer holds no words; nothing is stored."""
 
     key = "llm.voice.empty"
+
+
+# --- the trainer's workbench (published library, disputes) ----------------------------------
+
+
+class AlreadyPublished(StorageError):
+    """The file is the scenario's (or the standard's) current version already: nothing new is
+    published. `number` is that version's number."""
+
+    key = "error.already_published"
+
+    def __init__(self, what: str, number: int) -> None:
+        super().__init__(f"{what} is already the current version ({number})")
+        self.what = what
+        self.number = number
+
+
+class DisputeNotFound(NotFound):
+    key = "error.dispute_not_found"
+
+
+class DisputeExists(StorageError):
+    """This verdict of this turn is disputed already (one dispute per verdict)."""
+
+    key = "error.dispute_exists"
+
+
+class DisputeClosed(StorageError):
+    """The dispute was ruled on already (`status` says how); nothing is changed again."""
+
+    key = "error.dispute_closed"
+
+    def __init__(self, dispute_id: int, status: str) -> None:
+        super().__init__(f"dispute {dispute_id} is {status}")
+        self.dispute_id = dispute_id
+        self.status = status
+
+
+class AttemptStillActive(ServiceError):
+    """A ruling on an attempt still being played: it can be decided once the run is over."""
+
+    key = "error.attempt_still_active"
+
+
+class ConcurrentReview(StorageError):
+    """Another ruling changed the attempt's score meanwhile: nothing was written (recompute)."""
+
+    key = "error.concurrent_turn"

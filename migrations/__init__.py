@@ -16,6 +16,15 @@ Tables:
     turns               one graded reply of an attempt (verdicts with evidence as JSON)
     fsm_states          aiogram FSM state and data per key (bot/fsm_storage.py)
     processed_events    idempotency record of handled Telegram update ids / callback ids
+    published_scenarios every published version of a scenario (m004): number, the original YAML
+                        text, the validated content, who published it and when
+    library_scenarios   the published library (m004): per scenario its current version and
+                        whether trainees see it (`enabled`)
+    published_standards every published version of the standard (m004); the newest is current
+    library_revision    one row (m004): a counter bumped by every change of the published
+                        library, so every process can tell that its copy is stale
+    disputes            a trainee contesting one verdict of one turn, and the trainer's ruling
+                        (m004)
     inbox               received updates not handled yet (replayed after a crash; m008)
     llm_calls           every LLM / speech call made for a turn (m006)
     hr_teams            which teams an HR person reports on (m005; admins assign them)
@@ -190,6 +199,99 @@ def m003_run_formula(db: Database) -> None:
     turn scores) and keep that score and card: they are never recalculated."""
     db.table("attempts").add_column("formula", int)
     db.execute("UPDATE attempts SET formula = 1 WHERE status != 'active'")
+
+
+@migrations()
+def m004_library(db: Database) -> None:
+    """The trainer's workbench: the published library (scenario and standard versions, enabled
+    flags, a revision counter), preview attempts that no report counts, disputed verdicts.
+
+    People are referred to by id without a foreign key: `forget` may anonymise or remove a
+    person, and their published versions and rulings stay (names are read from `people`).
+    """
+    db.table("published_scenarios").create(
+        {
+            "id": int,
+            "scenario_id": str,
+            "number": int,  # 1, 2, 3 ... per scenario
+            "content_hash": str,  # Scenario.version
+            "title": str,
+            "kind": str,
+            "file_name": str,
+            "yaml": str,  # the text as the trainer uploaded it (what «Скачать» gives back)
+            "content": str,  # the validated scenario as JSON
+            "source": str,  # seed | telegram | terminal
+            "published_by": int,  # people.id; NULL for the shipped library
+            "published_at": str,
+            "warnings": str,  # JSON list of the self-test's findings at publishing
+        },
+        pk="id",
+        not_null=["scenario_id", "number", "content_hash", "title", "kind", "file_name", "yaml",
+                  "content", "source", "published_at", "warnings"],
+        defaults={"warnings": "[]"},
+    )
+    db.table("published_scenarios").create_index(["scenario_id", "number"], unique=True)
+    db.table("published_scenarios").create_index(["scenario_id", "content_hash"])
+
+    db.table("library_scenarios").create(
+        {"scenario_id": str, "current_id": int, "enabled": int, "changed_by": int,
+         "changed_at": str},
+        pk="scenario_id",
+        foreign_keys=[("current_id", "published_scenarios", "id")],
+        not_null=["current_id", "enabled", "changed_at"],
+        defaults={"enabled": 1},
+    )
+
+    db.table("published_standards").create(
+        {
+            "id": int,
+            "number": int,
+            "version": str,  # Standard.version (content hash of its checks)
+            "name": str,
+            "file_name": str,
+            "yaml": str,
+            "source": str,
+            "published_by": int,
+            "published_at": str,
+        },
+        pk="id",
+        not_null=["number", "version", "name", "file_name", "yaml", "source", "published_at"],
+    )
+    db.table("published_standards").create_index(["number"], unique=True)
+
+    db.table("library_revision").create({"id": int, "revision": int}, pk="id",
+                                        not_null=["revision"])
+    db.table("library_revision").insert({"id": 1, "revision": 0})
+
+    attempts = db.table("attempts")
+    attempts.add_column("preview", int, not_null_default=0)  # a trainer's preview: no report
+    attempts.add_column("reviewed_at", str)  # when an accepted dispute last changed the score
+    attempts.add_column("original_score", int)  # the score before the first accepted dispute
+
+    db.table("disputes").create(
+        {
+            "id": int,
+            "attempt_id": int,
+            "turn_id": int,
+            "turn_idx": int,
+            "check_id": str,
+            "original": int,  # the verdict as graded (1 = true)
+            "comment": str,  # the trainee's optional comment
+            "status": str,  # open | accepted | rejected
+            "opened_by": int,  # people.id of the trainee
+            "opened_at": str,
+            "ruled_by": int,  # people.id of the trainer
+            "ruled_at": str,
+        },
+        pk="id",
+        foreign_keys=[("attempt_id", "attempts", "id"), ("turn_id", "turns", "id")],
+        not_null=["attempt_id", "turn_id", "turn_idx", "check_id", "original", "status",
+                  "opened_by", "opened_at"],
+        defaults={"status": "open"},
+    )
+    db.table("disputes").create_index(["turn_id", "check_id"], unique=True)  # once per verdict
+    db.table("disputes").create_index(["status"])
+    db.table("disputes").create_index(["attempt_id"])
 
 
 @migrations()

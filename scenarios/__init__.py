@@ -4,7 +4,7 @@ Pure: imports `scoring`, pydantic, ruamel.yaml and transitions only (no aiogram,
 """
 
 from scenarios.credit import Credit, credit, open_steps
-from scenarios.diagram import to_dot, to_mermaid
+from scenarios.diagram import to_mermaid
 from scenarios.engine import Engine, machine_config
 from scenarios.errors import NoHint, Problem, RunError, ScenarioError
 from scenarios.judging import Review, combine, find_quote, judged_checks
@@ -96,7 +96,6 @@ __all__ = [
     "load_scenario",
     "machine_config",
     "open_steps",
-    "to_dot",
     "to_mermaid",
     "validate_paths",
 ]

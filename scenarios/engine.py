@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
 from transitions import EventData, Machine
@@ -579,6 +579,36 @@ class Engine:
             hints=run.hints,
             hint_cost=run.hints * self.standard.hint_penalty,
         )
+
+    def regrade(self, run: RunState, overrides: Mapping[int, Mapping[str, bool]]) -> FinalCard:
+        """The card of a closed run with some verdicts overridden (turn index → check → value;
+        e.g. a trainer accepted a disputed verdict): every turn is scored again, in order, as
+        `reply` scores it (the steps still required there, the violations), and the card
+        follows; the path stays as it was played.
+
+        Updates `run`'s history and score; writes nothing. Raises `RunError` while the run goes
+        on or for a turn index it does not have.
+        """
+        self._check(run)
+        if not run.finished:
+            raise RunError(f"run of '{run.scenario_id}' is not finished yet")
+        for idx in overrides:
+            if not 0 <= idx < len(run.history):
+                raise RunError(f"run of '{run.scenario_id}' has no turn {idx}")
+        for idx, turn in enumerate(run.history):
+            verdicts = dict(turn.grade.verdicts)
+            for check, value in overrides.get(idx, {}).items():
+                if check in verdicts and verdicts[check].value != value:
+                    verdicts[check] = verdicts[check].model_copy(
+                        update={"value": value, "evidence": None})
+            grade = turn.grade.model_copy(update={"verdicts": verdicts})
+            so_far = credit(self.scenario, run.history[:idx])
+            required = [s for s in self.scenario.states[turn.state].expect
+                        if not so_far.done(s)]
+            score = score_reply(grade, required, self.standard)
+            run.history[idx] = turn.model_copy(update={"grade": grade, "score": score})
+        run.score = self.card(run).score
+        return self.final(run)
 
     # -- helpers
 

@@ -40,7 +40,16 @@ Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=64),
 ]
-"""Scenario ids, kinds and state ids: lowercase latin letters, digits and `_`."""
+"""State ids (and the base of scenario ids and kinds): lowercase latin letters, digits, `_`."""
+
+MAX_ID = 40
+"""Longest scenario id or kind: they travel in Telegram button data, which holds 64 bytes
+(`k:training:<kind>`, `go:training:<id>`; a test builds every button with the longest values)."""
+ShortIdentifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", min_length=1, max_length=MAX_ID),
+]
+"""Scenario ids and kinds: like `Identifier`, at most `MAX_ID` characters."""
 
 MAX_TEXT = 4000
 """Longest text a trainer may write in one field (a Telegram message holds 4,096 characters)."""
@@ -362,9 +371,9 @@ class Scenario(Flow):
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
 
-    id: Identifier = Field(description="Unique scenario id, e.g. hold_request.")
+    id: ShortIdentifier = Field(description="Unique scenario id, e.g. hold_request.")
     title: NonEmptyText = Field(description="Title shown in the scenario menu.")
-    kind: Identifier = Field(
+    kind: ShortIdentifier = Field(
         description="difficult_client, system_failure, hold, complaint, opening, transfer, ..."
     )
     difficulty: int = Field(ge=1, le=3, description="1 easy, 2 medium, 3 hard.")

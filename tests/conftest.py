@@ -24,3 +24,11 @@ def _seam_bugs_fail_the_test(
     bugs = [r for r in caplog.get_records("call")
             if r.name in SEAM_LOGGERS and r.levelno >= logging.ERROR]
     assert not bugs, f"a seam raised unexpectedly: {[r.getMessage() for r in bugs]}"
+
+
+@pytest.fixture(autouse=True)
+def _database_in_tmp(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+                     ) -> None:
+    """A command run through click's CliRunner opens `DB_PATH` (the published library lives in
+    the database): never the worktree's own ./data/roleplay.db."""
+    monkeypatch.setenv("DB_PATH", str(tmp_path_factory.mktemp("db") / "roleplay.db"))

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import click
 
 from bot.commands.localized import LocalizedCommand, cli_texts
+from bot.problems import located
 from bot.settings import Settings
-from scenarios import Library, library_paths, load_library, validate_paths
-from scenarios.diagram import to_dot, to_mermaid
+from scenarios import Library, Scenario, library_paths, load_library, validate_paths
+from scenarios.diagram import to_mermaid
 from scoring import Standard, StandardError, load_standard
 from scoring.cache import default_cache_dir
 
@@ -30,14 +30,15 @@ def _standard() -> Standard | None:
     try:
         return load_standard(path, cache_dir=default_cache_dir())
     except StandardError as exc:
-        raise click.ClickException(cli_texts()("cli.standard_invalid", detail=exc)) from exc
+        detail = "\n".join(located(cli_texts(), p) for p in exc.problems)
+        raise click.ClickException(cli_texts()("cli.standard_invalid", detail=detail)) from exc
 
 
 def _library() -> Library:
     """The library; a broken file is reported on standard error and skipped, the rest loads."""
     library = load_library(library_sources(), _standard())
     for problem in library.problems:
-        click.echo(str(problem), err=True)
+        click.echo(located(cli_texts(), problem), err=True)
     for path in library.skipped:
         click.echo(cli_texts()("cli.skipped", path=path), err=True)
     return library
@@ -45,26 +46,42 @@ def _library() -> Library:
 
 @click.command("list", cls=LocalizedCommand, help="cli.list")
 @click.option("--json", "as_json", is_flag=True, help="cli.list.json")
-def list_scenarios(as_json: bool) -> None:
-    """List the scenarios in the library (help text: `cli.list`)."""
-    library = _library()
+@click.option("--all", "show_all", is_flag=True, help="cli.list.all")
+def list_scenarios(as_json: bool, show_all: bool) -> None:
+    """The scenarios of the published library (help text: `cli.list`)."""
+    rows = asyncio.run(_published(show_all))
     if as_json:
-        rows = [
-            {
-                "id": s.id,
-                "title": s.title,
-                "kind": s.kind,
-                "difficulty": s.difficulty,
-                "version": s.version,
-            }
-            for s in library.values()
-        ]
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     texts = cli_texts()
-    for s in library.values():
-        click.echo(texts("cli.list.row", id=s.id, kind=texts.kind(s.kind),
-                         stars="★" * s.difficulty, title=s.title))
+    for row in rows:
+        hidden = "" if row.get("enabled", True) else texts("cli.list.disabled")
+        click.echo(texts("cli.list.row", id=row["id"], kind=texts.kind(str(row["kind"])),
+                         stars="★" * int(str(row["difficulty"])), title=row["title"]) + hidden)
+
+
+async def _published(show_all: bool) -> list[dict[str, object]]:
+    """The library as the bot sees it; a skipped file is reported on standard error."""
+    from bot.app import open_app
+
+    async with open_app(Settings()) as app:
+        library = app.library
+        for problem in library.problems if isinstance(library, Library) else ():
+            click.echo(located(cli_texts(), problem), err=True)
+        for path in library.skipped if isinstance(library, Library) else ():
+            click.echo(cli_texts()("cli.skipped", path=path), err=True)
+        if not show_all:
+            return [_row(s) for s in app.service.scenarios()]
+        from bot.commands.trainer import login
+
+        operator = app.service.trainer.terminal_operator(login())
+        return [{**_row(item.scenario), "enabled": item.entry.enabled}
+                for item in app.service.trainer.library(operator).items]
+
+
+def _row(s: Scenario) -> dict[str, object]:
+    return {"id": s.id, "title": s.title, "kind": s.kind, "difficulty": s.difficulty,
+            "version": s.version}
 
 
 @click.command(cls=LocalizedCommand, help="cli.validate")
@@ -91,12 +108,12 @@ def validate(paths: tuple[Path, ...], standard_path: Path | None) -> None:
         try:
             standard: Standard | None = load_standard(standard_path)
         except StandardError as exc:
-            problems += [str(p) for p in exc.problems]
+            problems += [located(cli_texts(), p) for p in exc.problems]
             standard = None
     else:
         standard = _standard()
     if not problems:
-        problems += [str(p) for p in validate_paths(targets, standard)]
+        problems += [located(cli_texts(), p) for p in validate_paths(targets, standard)]
     for problem in problems:
         click.echo(problem)
     if problems:
@@ -117,8 +134,8 @@ def validate(paths: tuple[Path, ...], standard_path: Path | None) -> None:
 def diagram(scenario: str, output: Path | None) -> None:
     """Write a scenario's state machine as Mermaid text.
 
-    With -o FILE, also renders a PNG next to it when Graphviz's `dot` is installed.
-    Help text: `cli.diagram`.
+    With -o FILE, also draws it as FILE.png beside it (matplotlib, the picture trainers get in
+    Telegram; nothing else to install). Help text: `cli.diagram`.
     """
     texts = cli_texts()
     library = _library()
@@ -132,15 +149,8 @@ def diagram(scenario: str, output: Path | None) -> None:
         return
     output.write_text(text, encoding="utf-8")
     click.echo(texts("cli.diagram.written", path=output), err=True)
-    dot = shutil.which("dot")
-    if dot is None:
-        click.echo(texts("cli.diagram.no_dot"), err=True)
-        return
+    from bot.diagram import render_png
+
     png = output.with_suffix(".png")
-    done = subprocess.run(
-        [dot, "-Tpng", "-o", str(png)], input=to_dot(found), text=True, capture_output=True
-    )
-    if done.returncode != 0:
-        click.echo(texts("cli.diagram.dot_failed", detail=done.stderr.strip()), err=True)
-        return
+    png.write_bytes(render_png(found, texts))
     click.echo(texts("cli.diagram.png", path=png), err=True)

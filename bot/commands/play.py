@@ -34,6 +34,7 @@ from bot.feedback import (
     score_card,
     turn_feedback,
 )
+from bot.problems import located
 from bot.service import (
     AbandonView,
     ActiveRun,
@@ -468,8 +469,10 @@ def user_errors(texts: Texts) -> Iterator[None]:
         raise UserError(texts("term.error.unknown_scenario", scenario=exc.scenario_id)) from exc
     except StorageError as exc:
         raise UserError(texts("term.error.storage", detail=exc)) from exc
-    except (ScenarioError, ScoringError) as exc:  # str() lists every FILE:LINE:COL problem
-        raise UserError(texts("term.error.content", detail=exc)) from exc
+    except (ScenarioError, ScoringError) as exc:  # every FILE:LINE:COL problem, in Russian
+        problems = getattr(exc, "problems", None)
+        detail = "\n".join(located(texts, p) for p in problems) if problems else str(exc)
+        raise UserError(texts("term.error.content", detail=detail)) from exc
 
 
 async def _play(

@@ -96,16 +96,23 @@ def rule_tip(texts: Texts, facts: CoachFacts) -> Tip:
     parts: list[str] = []
     if violation is not None:
         key = "llm.tip.violation" if violation.phrase else "llm.tip.violation_bare"
-        parts.append(texts(key, said=violation.said, title=violation.title,
-                           phrase=violation.phrase or ""))
+        parts.append(texts(key, said=_quoted(violation.said), title=violation.title,
+                           phrase=_quoted(violation.phrase or "")))
     if missed is not None:
         key = "llm.tip.missed" if missed.phrase else "llm.tip.missed_bare"
-        parts.append(texts(key, said=missed.said, title=missed.title, phrase=missed.phrase or ""))
+        parts.append(texts(key, said=_quoted(missed.said), title=missed.title,
+                           phrase=_quoted(missed.phrase or "")))
     if not parts:
         return Tip(texts("llm.tip.clean", said=facts.best), "rules")
     if len(parts) == 1:
         parts.append(texts("llm.tip.again"))
     return Tip(" ".join(parts), "rules")
+
+
+def _quoted(text: str) -> str:
+    """A phrase put inside «…» that a sentence goes on after: its own full stop goes (Russian
+    puts the sentence's point after the quote: «…помочь».), a ? or ! stays."""
+    return text.rstrip().removesuffix(".").rstrip()
 
 
 def tip_words(completion: Completion, facts: CoachFacts) -> str:

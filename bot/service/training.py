@@ -34,6 +34,7 @@ from bot.llm import LLMCoach, SpeechToText, Tip, Transcript, llm_turn, rule_tip
 from bot.llm.coach import coach_facts
 from bot.llm.ledger import Ledger
 from bot.reports.period import DEFAULT_TIMEZONE
+from bot.service.library import PublishedLibrary, Snapshot, standard_key
 from bot.service.people import PeopleService
 from bot.service.reports import ReportService
 from bot.service.views import (
@@ -66,11 +67,16 @@ logger = logging.getLogger(__name__)
 
 
 class TrainingService:
-    """Starts and runs attempts on the scenario library, graded by `grader`, stored in `storage`.
+    """Starts and runs attempts on the published library, stored in `storage`.
 
-    `voice` / `judge` are the optional LLM seams (`bot.llm`); when they fail, the engine uses
-    scripted lines and rule grading and marks the turn degraded. `people` is the part of the
-    door for registration, teams and roles; `reports` HR's reports (dated in `report_tz`).
+    The library and the standard live in the database (`bot.service.library`): `library` (the
+    scenarios given here: the shipped files and `SCENARIOS_PATH`) and `standard` seed it, and
+    what trainers publish later replaces them; every call reads the current revision. `grader`
+    grades with the start standard until another is published. `voice` / `judge` are the
+    optional LLM seams (`bot.llm`); when they fail, the engine uses scripted lines and rule
+    grading and marks the turn degraded. `people` is the part of the door for registration,
+    teams and roles; `trainer` the trainer's workbench; `disputes` contested verdicts;
+    `reports` HR's reports (dated in `report_tz`).
     """
 
     def __init__(
@@ -90,21 +96,28 @@ class TrainingService:
         voice_max_seconds: int = 120,
         report_tz: ZoneInfo | None = None,
     ) -> None:
+        from bot.service.disputes import DisputeService
+        from bot.service.trainer import TrainerService
+
         self.storage = storage
-        self.library = dict(library)
-        self.grader = grader
         self.voice = voice
         self.judge = judge
-        self.standard: Standard = standard or grader.standard
+        start = standard or grader.standard
         self.llm_timeout = llm_timeout
         self.coach = coach
         self.stt = stt
         self.texts = texts or Texts()
         self.voice_max_seconds = voice_max_seconds
         self.people = PeopleService(storage, admin_ids)
+        self.published = PublishedLibrary(
+            storage, start, grader if grader.standard is start else None
+        )
+        self.published.seed(library, start)
         self.reports = ReportService(storage, self.standard, self.texts,
                                      report_tz or ZoneInfo(DEFAULT_TIMEZONE))
-        self._engines: dict[tuple[str, str], Engine] = {}
+        self.trainer = TrainerService(self)
+        self.disputes = DisputeService(self)
+        self._engines: dict[tuple[str, str, str], Engine] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -114,26 +127,52 @@ class TrainingService:
 
     # --- scenarios ----------------------------------------------------------------------------
 
+    @property
+    def library(self) -> Mapping[str, Scenario]:
+        """What trainees see: the enabled scenarios of the published library, by id (read at
+        the database's current revision). Writes: no."""
+        return self.published.snapshot().enabled
+
+    @property
+    def standard(self) -> Standard:
+        """The current published standard (the start one until another is published)."""
+        return self.published.snapshot().standard
+
+    @property
+    def grader(self) -> Grader:
+        """A grader of the current standard."""
+        return self.published.snapshot().grader
+
     def scenario(self, scenario_id: str) -> Scenario:
-        """The library scenario with this id. Writes: no. Raises `UnknownScenario`."""
+        """The library scenario with this id (enabled for trainees). Writes: no.
+        Raises `UnknownScenario` (also for a disabled one)."""
         try:
             return self.library[scenario_id]
         except KeyError:
             raise UnknownScenario(scenario_id) from None
 
     def scenarios(self, kind: str | None = None) -> list[Scenario]:
-        """The library (one kind of it), by id. Writes: no."""
+        """The library (one kind of it) as trainees see it, by id. Writes: no."""
         return [s for s in self.library.values() if kind is None or s.kind == kind]
 
-    def engine(self, scenario: Scenario) -> Engine:
-        """The (cached) engine for this exact scenario version, with the service's LLM seams:
-        any scenario played through it (a library one, or a trainer's draft in a preview)
-        gets the client's voice and the judge."""
-        key = (scenario.id, scenario.version)
+    def engine(
+        self, scenario: Scenario, snapshot: Snapshot | None = None, *,
+        standard: Standard | None = None,
+    ) -> Engine:
+        """The (cached) engine for this exact scenario version and the current standard (or
+        `standard`, e.g. the one an old attempt was graded with), with the service's LLM seams:
+        any scenario played through it (a library one, or a trainer's draft in a preview) gets
+        the client's voice and the judge."""
+        if standard is None:
+            snap = snapshot or self.published.snapshot()
+            standard, grader = snap.standard, snap.grader
+        else:
+            standard, grader = self.published.remember(standard)
+        key = (scenario.id, scenario.version, standard_key(standard))
         engine = self._engines.get(key)
         if engine is None:
             engine = Engine(
-                scenario, self.grader, self.voice, self.judge, standard=self.standard,
+                scenario, grader, self.voice, self.judge, standard=standard,
                 **({} if self.llm_timeout is None else {"timeout": self.llm_timeout}),
             )
             self._engines[key] = engine
@@ -141,15 +180,17 @@ class TrainingService:
 
     def _restore(self, attempt: Attempt) -> tuple[Scenario, Engine, RunState]:
         """The attempt's run, on the scenario exactly as it was started (the stored version if
-        the library file has been edited since) and that scenario's engine. Writes: no."""
+        a new one has been published since, or the scenario was disabled) and that scenario's
+        engine. Writes: no."""
         run = RunState.model_validate_json(attempt.run_state)
         if "mode" not in run.model_fields_set:  # a snapshot from before runs kept their mode
             run.mode = attempt.mode
-        scenario = self.library.get(attempt.scenario_id)
+        snap = self.published.snapshot()
+        scenario = snap.scenarios.get(attempt.scenario_id)
         if scenario is None or scenario.version != run.scenario_version:
             stored = self.storage.get_scenario_version(attempt.scenario_version_id)
             scenario = Scenario.model_validate_json(stored.content)
-        return scenario, self.engine(scenario), run
+        return scenario, self.engine(scenario, snap), run
 
     @asynccontextmanager
     async def _lock(self, attempt_id: int) -> AsyncIterator[None]:
@@ -215,11 +256,12 @@ class TrainingService:
         attempt keeps that exact version (stored like any other), so it continues and replays
         after a restart even though the library does not hold it.
 
-        Writes and raises as `start` (no `UnknownScenario`).
+        The attempt is a preview (`attempts.preview`): a draft played by its author counts in no
+        report or statistic. Writes and raises as `start` (no `UnknownScenario`).
         """
         return await self._begin(
             scenario, person_id, mode, channel, seed, agent_name=agent_name,
-            replace_active=replace_active,
+            replace_active=replace_active, preview=True,
         )
 
     async def _begin(
@@ -232,7 +274,11 @@ class TrainingService:
         *,
         agent_name: str | None,
         replace_active: bool,
+        preview: bool = False,
     ) -> StartView:
+        """Start an attempt on `scenario` as it is given (`start` for a library scenario,
+        `preview` for a file; a trainer's preview of a library scenario comes through
+        `service.trainer`, which checks the role). Writes: yes."""
         if mode is not None and mode not in MODES:
             raise InvalidMode(f"unknown mode {mode!r}")
         self.storage.get_person(person_id)
@@ -245,7 +291,7 @@ class TrainingService:
         version_id = self.storage.ensure_scenario_version(
             scenario.id,
             scenario.version,
-            engine.standard.version,
+            standard_key(engine.standard),
             scenario.model_dump_json(by_alias=True),
             scenario.title,
         )
@@ -259,10 +305,11 @@ class TrainingService:
             run_state=run.model_dump_json(),
             current_line=line.model_dump(mode="json"),
             abandon_active=replace_active,
+            preview=preview,
         )
         if ledger.calls:
             self.storage.record_llm_calls(attempt_id, None, ledger.calls)
-        return StartView(attempt_id, run.mode, line, scenario)
+        return StartView(attempt_id, run.mode, line, scenario, preview=preview)
 
     async def answer(
         self,
@@ -357,6 +404,8 @@ class TrainingService:
             mode=attempt.mode,
             degraded=result.degraded or bool(line is not None and line.degraded),
             spoken=transcript is not None,
+            preview=attempt.preview,
+            standard=engine.standard,
         )
 
     @property
@@ -473,7 +522,7 @@ class TrainingService:
         )
 
     def _title(self, scenario_id: str) -> str:
-        found = self.library.get(scenario_id)
+        found = self.published.snapshot().scenarios.get(scenario_id)
         if found is not None:
             return found.title
         versions = self.storage.scenario_versions(scenario_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.llm.coach import Tip
 from bot.storage import Attempt, Mode, ScenarioStats, Turn
 from scenarios import ClientLine, FinalCard, Scenario, TurnResult
+from scoring import Standard
 
 
 @dataclass(slots=True)
@@ -38,6 +39,8 @@ class StartView:
     scenario: Scenario
     resumed: bool = False
     turns: int = 0
+    preview: bool = False
+    """A trainer's preview: played like any run, counted by no report."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,9 @@ class TurnView:
     mode: Mode
     degraded: bool
     spoken: bool = False
+    preview: bool = False
+    standard: Standard | None = None
+    """The standard that graded this reply (the door renders its titles and phrases)."""
 
     @property
     def card(self) -> FinalCard | None:

@@ -116,13 +116,16 @@ class AttemptStore(Connection):
         run_state: str,
         current_line: dict[str, Any] | None,
         abandon_active: bool = False,
+        preview: bool = False,
     ) -> int:
         """Create an active attempt; return its id. Writes: yes.
 
-        With `abandon_active`, a still-active attempt of the same person is marked abandoned in
-        the same transaction. Raises `InvalidMode` for an unknown mode or channel,
-        `AttemptAlreadyActive` if the person already has an active attempt (and `abandon_active`
-        is false), `StorageError` if a referenced row does not exist.
+        A `preview` attempt (a trainer trying a scenario as a trainee) is stored and played like
+        any other and counted by no report or statistic. With `abandon_active`, a still-active
+        attempt of the same person is marked abandoned in the same transaction. Raises
+        `InvalidMode` for an unknown mode or channel, `AttemptAlreadyActive` if the person
+        already has an active attempt (and `abandon_active` is false), `StorageError` if a
+        referenced row does not exist.
         """
         if mode not in MODES:
             raise InvalidMode(f"unknown mode {mode!r}")
@@ -153,6 +156,7 @@ class AttemptStore(Connection):
                         "hints_used": 0,
                         "started_at": now,
                         "line_shown_at": now,
+                        "preview": int(preview),
                     }
                 )
                 return self._last_id(table)
@@ -340,10 +344,14 @@ class AttemptStore(Connection):
         scenario_id: str | None = None,
         status: Status | None = None,
         limit: int | None = None,
+        include_preview: bool = False,
     ) -> list[Attempt]:
-        """A person's attempts, newest first, optionally filtered. Writes: no."""
+        """A person's attempts, newest first, optionally filtered; a trainer's preview attempts
+        only with `include_preview`. Writes: no."""
         where = ["person_id = ?"]
         args: list[Any] = [person_id]
+        if not include_preview:
+            where.append("preview = 0")
         if scenario_id is not None:
             where.append("scenario_id = ?")
             args.append(scenario_id)
@@ -361,7 +369,8 @@ class AttemptStore(Connection):
         return [turn_from(r) for r in rows]
 
     def scenario_stats(self, person_id: int) -> list[ScenarioStats]:
-        """Per scenario: attempts, finished, best and latest finished score. Writes: no."""
+        """Per scenario: attempts, finished, best and latest finished score (preview attempts
+        are not counted). Writes: no."""
         rows = self.db.query(
             """
             SELECT a.scenario_id,
@@ -370,15 +379,18 @@ class AttemptStore(Connection):
                    max(CASE WHEN a.status = 'finished' THEN a.score END) AS best_score,
                    (SELECT l.score FROM attempts l
                      WHERE l.person_id = a.person_id AND l.scenario_id = a.scenario_id
-                       AND l.status = 'finished' ORDER BY l.id DESC LIMIT 1) AS latest_score,
+                       AND l.status = 'finished' AND l.preview = 0
+                     ORDER BY l.id DESC LIMIT 1) AS latest_score,
                    (SELECT l.passed FROM attempts l
                      WHERE l.person_id = a.person_id AND l.scenario_id = a.scenario_id
-                       AND l.status = 'finished' ORDER BY l.id DESC LIMIT 1) AS latest_passed,
+                       AND l.status = 'finished' AND l.preview = 0
+                     ORDER BY l.id DESC LIMIT 1) AS latest_passed,
                    (SELECT l.finished_at FROM attempts l
                      WHERE l.person_id = a.person_id AND l.scenario_id = a.scenario_id
-                       AND l.status = 'finished' ORDER BY l.id DESC LIMIT 1) AS latest_at
+                       AND l.status = 'finished' AND l.preview = 0
+                     ORDER BY l.id DESC LIMIT 1) AS latest_at
               FROM attempts a
-             WHERE a.person_id = ?
+             WHERE a.person_id = ? AND a.preview = 0
              GROUP BY a.scenario_id
              ORDER BY a.scenario_id
             """,
@@ -399,14 +411,14 @@ class AttemptStore(Connection):
 
     def missed_checks(self, person_id: int, limit: int = 5) -> list[tuple[str, int]]:
         """The step checks this person missed most often over all graded turns, with counts,
-        most missed first (ties by check id). Writes: no."""
+        most missed first (ties by check id); preview attempts are not counted. Writes: no."""
         rows = self.db.query(
             """
             SELECT m.value AS check_id, count(*) AS n
               FROM turns t
               JOIN attempts a ON a.id = t.attempt_id
               JOIN json_each(t.missed_steps) m
-             WHERE a.person_id = ?
+             WHERE a.person_id = ? AND a.preview = 0
              GROUP BY m.value
              ORDER BY n DESC, check_id
              LIMIT ?

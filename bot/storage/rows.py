@@ -86,6 +86,12 @@ class Attempt:
     line_shown_at: str | None = None
     undelivered: bool = False
     formula: int | None = None
+    preview: bool = False
+    """A trainer's preview run: stored like any attempt, counted by no report."""
+    reviewed_at: str | None = None
+    """When an accepted dispute last changed the score (None: never reviewed)."""
+    original_score: int | None = None
+    """The score before the first accepted dispute changed it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +182,110 @@ class ScenarioStats:
     latest_at: str | None
 
 
+Source = Literal["seed", "telegram", "terminal"]
+"""Where a published version came from: the shipped library (or SCENARIOS_PATH), or a door."""
+DisputeStatus = Literal["open", "accepted", "rejected"]
+DISPUTE_STATUSES: tuple[DisputeStatus, ...] = ("open", "accepted", "rejected")
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedScenario:
+    """One published version of a scenario (every version is kept)."""
+
+    id: int
+    scenario_id: str
+    number: int
+    content_hash: str
+    title: str
+    kind: str
+    file_name: str
+    yaml: str
+    content: str
+    source: Source
+    published_by: int | None
+    published_by_name: str | None
+    published_at: str
+    warnings: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryEntry:
+    """One scenario of the published library: its current version and whether trainees see it."""
+
+    scenario_id: str
+    enabled: bool
+    current: PublishedScenario
+    versions: int
+    changed_by: int | None
+    changed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedStandard:
+    id: int
+    number: int
+    version: str
+    name: str
+    file_name: str
+    yaml: str
+    source: Source
+    published_by: int | None
+    published_by_name: str | None
+    published_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Dispute:
+    """A trainee contesting one verdict of one turn, and the trainer's ruling."""
+
+    id: int
+    attempt_id: int
+    turn_id: int
+    turn_idx: int
+    check_id: str
+    original: bool
+    comment: str | None
+    status: DisputeStatus
+    opened_by: int
+    opened_at: str
+    ruled_by: int | None
+    ruled_at: str | None
+    scenario_id: str
+    person_name: str | None
+    ruled_by_name: str | None
+
+    @property
+    def value(self) -> bool:
+        """The verdict that stands: flipped when the dispute was accepted."""
+        return (not self.original) if self.status == "accepted" else self.original
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptPath:
+    """One stored attempt of a scenario as the trainer's statistics read it."""
+
+    attempt_id: int
+    status: Status
+    outcome: str | None
+    passed: bool | None
+    hints_used: int
+    scenario_version_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class TurnStep:
+    """One graded reply of an attempt as the trainer's statistics read it."""
+
+    attempt_id: int
+    idx: int
+    state: str
+    next_state: str | None
+    passed: bool
+    missed_steps: list[str]
+    violations: list[str]
+    elapsed_seconds: float | None
+
+
 def loads(value: str | None, default: Any) -> Any:
     return default if value is None else json.loads(value)
 
@@ -228,6 +338,9 @@ def attempt_from(row: dict[str, Any]) -> Attempt:
         line_shown_at=row.get("line_shown_at"),
         undelivered=bool(row.get("undelivered")),
         formula=row.get("formula"),
+        preview=bool(row.get("preview") or 0),
+        reviewed_at=row.get("reviewed_at"),
+        original_score=row.get("original_score"),
     )
 
 
@@ -273,3 +386,57 @@ def llm_call_from(row: dict[str, Any]) -> LLMCall:
     )
 
 
+
+
+def published_from(row: dict[str, Any]) -> PublishedScenario:
+    return PublishedScenario(
+        id=row["id"],
+        scenario_id=row["scenario_id"],
+        number=row["number"],
+        content_hash=row["content_hash"],
+        title=row["title"],
+        kind=row["kind"],
+        file_name=row["file_name"],
+        yaml=row["yaml"],
+        content=row["content"],
+        source=row["source"],
+        published_by=row["published_by"],
+        published_by_name=row.get("published_by_name"),
+        published_at=row["published_at"],
+        warnings=loads(row["warnings"], []),
+    )
+
+
+def standard_from(row: dict[str, Any]) -> PublishedStandard:
+    return PublishedStandard(
+        id=row["id"],
+        number=row["number"],
+        version=row["version"],
+        name=row["name"],
+        file_name=row["file_name"],
+        yaml=row["yaml"],
+        source=row["source"],
+        published_by=row["published_by"],
+        published_by_name=row.get("published_by_name"),
+        published_at=row["published_at"],
+    )
+
+
+def dispute_from(row: dict[str, Any]) -> Dispute:
+    return Dispute(
+        id=row["id"],
+        attempt_id=row["attempt_id"],
+        turn_id=row["turn_id"],
+        turn_idx=row["turn_idx"],
+        check_id=row["check_id"],
+        original=bool(row["original"]),
+        comment=row["comment"],
+        status=row["status"],
+        opened_by=row["opened_by"],
+        opened_at=row["opened_at"],
+        ruled_by=row["ruled_by"],
+        ruled_at=row["ruled_at"],
+        scenario_id=row["scenario_id"],
+        person_name=row.get("person_name"),
+        ruled_by_name=row.get("ruled_by_name"),
+    )

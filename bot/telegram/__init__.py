@@ -3,8 +3,9 @@
 Order matters: errors first (it only handles errors), then updates delivered again after they
 were handled (nothing else may see them), then registration (`/start` must win over
 everything), the role-guarded routers, the refusal for privileged commands, the menu and help,
-scenario choice, the play loop (it takes any message of a registered person), and the fallback
-for people not registered yet.
+scenario choice, disputes (before the play loop: a dispute's comment is not an answer), the play
+loop (it takes any message of a registered person), and the fallback for people not registered
+yet.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.telegram import (
     admin,
     choose,
     denied,
+    disputes,
     errors,
     fallback,
     hr,
@@ -39,6 +41,7 @@ ROUTER_FACTORIES: list[Callable[[], Router]] = [
     denied.make_router,
     menu.make_router,
     choose.make_router,
+    disputes.make_router,
     play.make_router,
     fallback.make_router,
 ]

@@ -56,3 +56,43 @@ class ForgetCb(CallbackData, prefix="fg"):
 
     person: int
     ok: int
+
+
+class LibCb(CallbackData, prefix="lib"):
+    """A trainer's button on a library scenario: `action` is open, on, off, yaml, png, play,
+    stats, test or list; `v` is a published version id of it (short, unlike a scenario id)."""
+
+    action: str
+    v: int
+
+
+class PublishCb(CallbackData, prefix="pub"):
+    """Publish the file just sent despite the self-test's warnings (`ok` 1), or not (0)."""
+
+    ok: int
+
+
+class DisputeCb(CallbackData, prefix="dsp"):
+    """«Оспорить» under feedback (`t` the turn index) or under the score card (`t` = -1)."""
+
+    a: int
+    t: int
+
+
+class DisputePickCb(CallbackData, prefix="dpk"):
+    """One verdict chosen to dispute: the `i`-th of the list `DisputeCb` showed."""
+
+    a: int
+    t: int
+    i: int
+
+
+class DisputeSkipCb(CallbackData, prefix="dsk"):
+    """Send the dispute without a comment."""
+
+
+class RuleCb(CallbackData, prefix="rule"):
+    """A trainer's ruling on dispute `d`: accept (`ok` 1) or reject (0)."""
+
+    d: int
+    ok: int

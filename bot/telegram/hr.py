@@ -15,7 +15,7 @@ from aiogram.filters import Command
 from aiogram.types import BufferedInputFile, CallbackQuery, Message
 from aiogram.utils.deep_linking import create_start_link
 
-from bot.reports import charts, html, summary, xlsx
+from bot.reports import summary
 from bot.reports.figures import Report
 from bot.reports.period import DEFAULT_DAYS
 from bot.service import TrainingService, Who
@@ -136,6 +136,8 @@ async def attempt(call: CallbackQuery, callback_data: ReportCb, service: Trainin
 async def pictures(call: CallbackQuery, callback_data: ReportCb, service: TrainingService,
                    texts: Texts, who: Who) -> None:
     """The team's three charts as photos."""
+    from bot.reports import charts  # matplotlib loads when HR asks, not at the bot's start
+
     result = _team_report(service, who, callback_data)
     await call.answer()
     if isinstance(call.message, Message):
@@ -147,6 +149,8 @@ async def pictures(call: CallbackQuery, callback_data: ReportCb, service: Traini
 async def files(call: CallbackQuery, callback_data: ReportCb, service: TrainingService,
                 texts: Texts, who: Who) -> None:
     """The team's workbook and web page as documents."""
+    from bot.reports import charts, html, xlsx  # matplotlib, openpyxl: on demand, not at start
+
     result = _team_report(service, who, callback_data)
     book = xlsx.workbook(texts, result, service.reports.turns(who, result))
     page = html.page(texts, result, service.reports.turns(who, result),

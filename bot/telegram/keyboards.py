@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.telegram.callbacks import HintCb, MenuCb, StartCb
+from bot.telegram.callbacks import DisputeCb, HintCb, MenuCb, StartCb
 from bot.texts import Texts
 
 
@@ -39,11 +39,31 @@ def hint(texts: Texts, attempt_id: int, cost: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
-def after_run(texts: Texts, scenario_id: str, mode: str) -> InlineKeyboardMarkup:
+def under_line(
+    texts: Texts, attempt_id: int, hint_cost: int | None, dispute_turn: int | None
+) -> InlineKeyboardMarkup | None:
+    """The buttons under a client line: the hint (when the run gives one) and «Оспорить» for
+    the feedback on the reply before it (when feedback is shown). Built directly, as `hint`."""
+    rows = hint(texts, attempt_id, hint_cost).inline_keyboard if hint_cost is not None else []
+    if dispute_turn is not None:
+        data = DisputeCb(a=attempt_id, t=dispute_turn).pack()
+        rows = [*rows, [InlineKeyboardButton(text=texts("dispute.btn"), callback_data=data)]]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def after_run(
+    texts: Texts, scenario_id: str, mode: str, *, attempt_id: int | None = None,
+    preview: bool = False,
+) -> InlineKeyboardMarkup:
+    """Under the score card: again / another scenario / menu, and «Оспорить» for the card. A
+    trainer's preview offers no «Ещё раз» (that would start a counted attempt)."""
     kb = InlineKeyboardBuilder()
-    kb.button(text=texts("final.again"), callback_data=StartCb(mode=mode, id=scenario_id))
-    kb.button(text=texts("final.other"), callback_data=MenuCb(action=mode == "exam" and "exam"
-                                                               or "train"))
+    if not preview:
+        kb.button(text=texts("final.again"), callback_data=StartCb(mode=mode, id=scenario_id))
+        kb.button(text=texts("final.other"), callback_data=MenuCb(
+            action=mode == "exam" and "exam" or "train"))
     kb.button(text=texts("menu.back"), callback_data=MenuCb(action="menu"))
-    kb.adjust(2, 1)
+    if attempt_id is not None:
+        kb.button(text=texts("dispute.btn"), callback_data=DisputeCb(a=attempt_id, t=-1))
+    kb.adjust(*((2, 1, 1) if not preview else (1, 1)))
     return kb.as_markup()

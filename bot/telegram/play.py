@@ -27,13 +27,25 @@ from scenarios import ClientLine
 
 
 async def send_line(
-    message: Message, texts: Texts, line: ClientLine, attempt_id: int, prefix: str = ""
+    message: Message, texts: Texts, line: ClientLine, attempt_id: int, prefix: str = "",
+    dispute_turn: int | None = None,
 ) -> None:
     """Send the client's line (after the feedback, if any), with the hint button when the run
-    gives hints (the engine decides: `line.hint` is None otherwise)."""
-    markup = keyboards.hint(texts, attempt_id, line.hint_cost) if line.hint else None
+    gives hints (the engine decides: `line.hint` is None otherwise) and «Оспорить» for the
+    feedback of turn `dispute_turn`."""
+    markup = keyboards.under_line(texts, attempt_id, line.hint_cost if line.hint else None,
+                                  dispute_turn)
     text = render.client_line(texts, line)
     await send_long(message, f"{prefix}\n\n{text}" if prefix else text, reply_markup=markup)
+
+
+async def enter_run(
+    message: Message, state: FSMContext, texts: Texts, line: ClientLine, attempt_id: int
+) -> None:
+    """Put the chat into the run and show the client's line (a start, a resume, a preview)."""
+    await state.set_state(Play.answering)
+    await state.set_data({"attempt_id": attempt_id})
+    await send_line(message, texts, line, attempt_id)
 
 
 async def start_run(
@@ -52,9 +64,7 @@ async def start_run(
         await call.answer(texts("play.already_running"), show_alert=True)
         return
     await call.answer()
-    await state.set_state(Play.answering)
-    await state.set_data({"attempt_id": view.attempt_id})
-    await send_line(call.message, texts, view.line, view.attempt_id)
+    await enter_run(call.message, state, texts, view.line, view.attempt_id)
 
 
 async def reply(
@@ -115,17 +125,21 @@ async def _answer(
 async def _render_turn(
     message: Message, state: FSMContext, service: TrainingService, texts: Texts, view: TurnView
 ) -> None:
-    feedback = render.feedback(texts, service.standard, view.result) if view.show_feedback else ""
+    standard = view.standard or service.standard  # the standard that graded it: no extra read
+    feedback = render.feedback(texts, standard, view.result) if view.show_feedback else ""
     if view.final is None:
         assert view.line is not None
-        await send_line(message, texts, view.line, view.attempt_id, prefix=feedback)
+        await send_line(message, texts, view.line, view.attempt_id, prefix=feedback,
+                        dispute_turn=view.turn_index if feedback else None)
     else:
         await state.clear()
         closing = render.client_line(texts, view.line) if view.line and view.line.text else ""
-        card = render.final_card(texts, service.standard, view.final)
-        text = "\n\n".join(part for part in (feedback, closing, card) if part)
+        card = render.final_card(texts, standard, view.final)
+        note = texts("lib.preview_done") if view.preview else ""
+        text = "\n\n".join(part for part in (feedback, closing, card, note) if part)
         await send_long(message, text, reply_markup=keyboards.after_run(
-            texts, view.final.scenario_id, view.mode))
+            texts, view.final.scenario_id, view.mode, attempt_id=view.attempt_id,
+            preview=view.preview))
     service.delivered(view.attempt_id)  # a restart before this line sends it again
 
 
@@ -175,9 +189,7 @@ async def resume(
     if active is None:
         await message.answer(texts("play.no_active"))
         return
-    await state.set_state(Play.answering)
-    await state.set_data({"attempt_id": active.attempt.id})
-    await send_line(message, texts, active.line, active.attempt.id)
+    await enter_run(message, state, texts, active.line, active.attempt.id)
 
 
 def make_router() -> Router:

@@ -14,3 +14,10 @@ class Play(StatesGroup):
     """A scenario is running; the FSM data holds `attempt_id`."""
 
     answering = State()
+
+
+class Disputing(StatesGroup):
+    """A trainee is writing the comment of a dispute; the FSM data holds `dispute` (attempt,
+    turn, check) and, if a run was going on, its `attempt_id` to go back to."""
+
+    comment = State()

@@ -11,6 +11,7 @@ from bot.texts.ru_doors import DOORS
 from bot.texts.ru_hr import RU_HR
 from bot.texts.ru_llm import RU_LLM
 from bot.texts.ru_run import RU_RUN
+from bot.texts.ru_trainer import RU_TRAINER
 
 RU: dict[str, str] = {
     **RU_RUN,
@@ -212,5 +213,6 @@ RU: dict[str, str] = {
     "error.no_team": "Вам не назначена ни одна команда. Попросите администратора: /hr_team",
     "error.duplicate_event": "Это сообщение уже обработано.",
     "error.llm_unavailable": "Языковая модель недоступна; продолжаем по сценарию.",
+    **RU_TRAINER,
 }
 RU.update(DOORS)

@@ -132,19 +132,17 @@ DOORS: dict[str, str] = {
     "cli.validate.ok": "Проблем нет.",
     "cli.validate.found": "Итого: {count:проблема}.",
     "cli.diagram": (
-        "Вывести схему переходов сценария в формате Mermaid. С -o ФАЙЛ — записать в файл и, "
-        "если установлен Graphviz (`dot`), нарисовать PNG рядом."
+        "Вывести схему переходов сценария в формате Mermaid. С -o ФАЙЛ — записать в файл и "
+        "нарисовать схему картинкой рядом (ФАЙЛ.png)."
     ),
     "cli.diagram.output": (
-        "Записать текст Mermaid в этот файл (и ФАЙЛ.png рядом, если есть Graphviz)."
+        "Записать текст Mermaid в этот файл и картинку ФАЙЛ.png рядом."
     ),
     "cli.diagram.metavar": "СЦЕНАРИЙ",
     "cli.diagram.unknown": "нет сценария «{scenario}» в библиотеке (есть: {known}).",
     "cli.diagram.none": "ни одного",
     "cli.diagram.written": "Mermaid: {path}",
     "cli.diagram.png": "PNG: {path}",
-    "cli.diagram.no_dot": "PNG не построен: не установлен Graphviz (`dot`).",
-    "cli.diagram.dot_failed": "PNG не построен: dot завершился с ошибкой: {detail}",
     "cli.file.metavar": "ФАЙЛ",
     "cli.grade": (
         "Оценить ответы по стандарту: один ТЕКСТ — с разбором каждой проверки, или поток "

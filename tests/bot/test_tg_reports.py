@@ -118,7 +118,7 @@ async def test_drill_down_to_a_persons_attempts_and_a_transcript(
     assert f"Попытка №{anna[0].attempt_id}" in transcript
     assert "Клиент:" in transcript and "Ответ:" in transcript and "✅" in transcript
     assert anna[0].replies[0].split(".")[0] in transcript
-    assert "Итог по шагам" in transcript and "Споры" not in transcript  # no disputes table
+    assert "Итог по шагам" in transcript and "Споров нет" in transcript  # none for this attempt
     back = await hr.press(sent[-1], "Назад")
     assert "Анна Смирнова" in back[0].text
     assert not [a for a in hr.session.answers() if a.show_alert]

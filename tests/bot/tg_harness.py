@@ -19,13 +19,18 @@ from aiogram.methods import (
     AnswerCallbackQuery,
     EditMessageReplyMarkup,
     EditMessageText,
+    GetFile,
     GetMe,
+    SendDocument,
     SendMessage,
+    SendPhoto,
     TelegramMethod,
 )
 from aiogram.methods.base import TelegramType
 from aiogram.types import (
+    BufferedInputFile,
     CallbackQuery,
+    Document,
     InlineKeyboardMarkup,
     Message,
     MessageEntity,
@@ -53,6 +58,9 @@ class Sent:
     text: str
     markup: InlineKeyboardMarkup | None
     edited: bool = False
+    file_name: str | None = None
+    """For a document or photo sent: its file name (`text` is the caption) and bytes."""
+    data: bytes | None = None
 
     def buttons(self) -> list[tuple[str, str]]:
         if self.markup is None:
@@ -76,15 +84,22 @@ class RecordingSession(BaseSession):
         self.calls: list[TelegramMethod[Any]] = []
         self.sent: list[Sent] = []
         self._texts: dict[tuple[int, int], Sent] = {}
+        self.files: dict[str, bytes] = {}  # file_id -> content a user uploaded
 
     async def close(self) -> None:
         return None
+
+    def upload(self, data: bytes) -> str:
+        """Keep a file a user sends; return its file_id (getFile and the download find it)."""
+        file_id = f"file{next(_message_ids)}"
+        self.files[file_id] = data
+        return file_id
 
     async def stream_content(
         self, url: str, headers: dict[str, Any] | None = None, timeout: int = 30,
         chunk_size: int = 65536, raise_for_status: bool = True,
     ) -> AsyncGenerator[bytes, None]:
-        yield b""
+        yield self.files.get(url.rsplit("/", 1)[-1], b"")
 
     async def make_request(
         self, bot: Bot, method: TelegramMethod[TelegramType], timeout: int | None = None
@@ -93,6 +108,19 @@ class RecordingSession(BaseSession):
         result: Any = True
         if isinstance(method, GetMe):
             result = BOT_USER
+        elif isinstance(method, GetFile):
+            data = self.files[method.file_id]
+            result = {"file_id": method.file_id, "file_unique_id": method.file_id,
+                      "file_size": len(data), "file_path": f"documents/{method.file_id}"}
+        elif isinstance(method, SendDocument | SendPhoto):
+            upload = method.document if isinstance(method, SendDocument) else method.photo
+            assert isinstance(upload, BufferedInputFile), upload
+            markup = method.reply_markup if isinstance(method.reply_markup,
+                                                       InlineKeyboardMarkup) else None
+            sent = Sent(int(method.chat_id), next(_message_ids), method.caption or "", markup,
+                        file_name=upload.filename, data=upload.data)
+            self.sent.append(sent)
+            result = self._message(sent)
         elif isinstance(method, SendMessage):
             if len(method.text) > 4096:
                 raise AssertionError(f"message over 4096 characters: {len(method.text)}")
@@ -183,6 +211,16 @@ class Chat:
 
     async def command(self, command: str, args: str = "") -> list[Sent]:
         return await self.feed(self.command_update(command, args))
+
+    def document_update(self, file_name: str, data: bytes) -> Update:
+        """A message with a document (the file is kept by the recording session)."""
+        file_id = self.session.upload(data)
+        document = Document(file_id=file_id, file_unique_id=file_id, file_name=file_name,
+                            mime_type="application/x-yaml", file_size=len(data))
+        return self.update(document=document)
+
+    async def document(self, file_name: str, data: bytes) -> list[Sent]:
+        return await self.feed(self.document_update(file_name, data))
 
     async def sticker(self) -> list[Sent]:
         sticker = Sticker(file_id="CAAC", file_unique_id="AgAD", type="regular", width=512,

@@ -328,7 +328,7 @@ def test_a_broken_scenario_file_is_refused_with_its_line(
     proc = _run(["play", str(own), "--jsonl"], env, tmp_path, GOOD[0] + "\n")
     assert proc.returncode == 1 and proc.stdout == ""
     line = next(n for n, row in enumerate(text.splitlines(), 1) if "greting" in row)
-    assert f"{own}:{line}:" in proc.stderr and "unknown check id 'greting'" in proc.stderr
+    assert f"{own}:{line}:" in proc.stderr and "неизвестная проверка «greting»" in proc.stderr
     assert "Error:" not in proc.stderr
     assert not Path(env["DB_PATH"]).exists() or _attempts(env) == []
 

@@ -8,7 +8,8 @@
 //     only dropped once the bot confirms it with a higher offset, so a bot killed with -9 gets it
 //     again after restart, like on Telegram;
 //   - updates formatted as valid Bot API objects (callback queries keep `chat_instance`);
-//   - sendMessage / editMessageText / editMessageReplyMarkup answer with a full Message;
+//   - sendMessage / editMessageText / editMessageReplyMarkup answer with a full Message (an edited
+//     text without `reply_markup` loses its keyboard, as on Telegram);
 //   - answerCallbackQuery, sendChatAction, setMyCommands, getMyCommands, deleteMyCommands,
 //     deleteWebhook, getWebhookInfo, setChatMenuButton, close, logOut answer with real values;
 //   - flood control: POST /_control/flood {method, count, retry_after} makes the next `count`
@@ -18,7 +19,11 @@
 //     `status` (e.g. 502) without doing anything;
 //   - files: POST /_control/file {file_id, data (base64), file_path?} stores a file (e.g. the
 //     audio of a voice message a test user sends); getFile answers with its File object and
-//     GET /file/bot<token>/<file_path> serves its bytes, as the Bot API does.
+//     GET /file/bot<token>/<file_path> serves its bytes, as the Bot API does; a test user's
+//     document: POST /_control/upload {name, content_b64} stores it and answers the Document to
+//     send; sendDocument and sendPhoto (multipart/form-data, `attach://` as aiogram sends files)
+//     store the file and a bot message with `document` / `photo` (the caption as its text);
+//     GET /_control/file/<file_id> gives any stored file back to the test.
 // Control endpoints for the tests: GET /_control/health, GET /_control/stats,
 // POST /_control/flood, POST /_control/fault, POST /_control/file, POST /_control/reset, and for
 // load generators POST /_control/drain {token, timeout_ms}: every bot message of that token (all
@@ -31,6 +36,7 @@
 
 const net = require('net');
 
+const express = require('express');
 const TelegramServer = require('telegram-test-api');
 
 const port = Number(process.argv[2] || process.env.PORT || 0);
@@ -60,8 +66,9 @@ function makeServer(listenPort) {
     calls: {}, // method -> count of bot API calls
     floodAnswers: 0,
     commands: {}, // token -> [{command, description}]
+    nextFile: 1,
     confirmed: {}, // token -> highest confirmed offset
-    files: {}, // file_id -> {file_path, data: Buffer}
+    files: {}, // file_id -> {file_path, data: Buffer, name?}
   };
 
   const seconds = (millis) => Math.floor(millis / 1000);
@@ -130,6 +137,40 @@ function makeServer(listenPort) {
     });
   }
 
+  function storeFile(name, data) {
+    const fileId = `F${state.nextFile}x${Date.now()}`;
+    state.nextFile += 1;
+    state.files[fileId] = { name, data, file_path: `documents/${fileId}` };
+    return { file_id: fileId, file_unique_id: `U${fileId}`, file_size: data.length, file_name: name };
+  }
+
+  function parseMultipart(req) {
+    // A small multipart/form-data reader: fields as strings, files as {filename, data}.
+    const type = req.headers['content-type'] || '';
+    const match = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(type);
+    const out = { fields: {}, files: {} };
+    if (!match || !Buffer.isBuffer(req.body)) return out;
+    const boundary = Buffer.from(`--${match[1] || match[2]}`);
+    const body = req.body;
+    let start = body.indexOf(boundary);
+    while (start !== -1) {
+      const next = body.indexOf(boundary, start + boundary.length);
+      if (next === -1) break;
+      const part = body.subarray(start + boundary.length + 2, next - 2); // skip CRLF around
+      const split = part.indexOf('\r\n\r\n');
+      if (split !== -1) {
+        const head = part.subarray(0, split).toString('utf8');
+        const data = part.subarray(split + 4);
+        const name = /name="([^"]+)"/i.exec(head);
+        const filename = /filename="([^"]*)"/i.exec(head);
+        if (name && filename) out.files[name[1]] = { filename: filename[1], data };
+        else if (name) out.fields[name[1]] = data.toString('utf8');
+      }
+      start = next;
+    }
+    return out;
+  }
+
   const routes = [];
   const bot = (method, handler) => routes.push([`/bot:token/${method}`, method, handler]);
 
@@ -167,6 +208,32 @@ function makeServer(listenPort) {
   }]);
 
   bot('getMe', (_req, res) => res.json({ ok: true, result: BOT_USER }));
+
+  function sendFile(field) {
+    return [express.raw({ type: 'multipart/form-data', limit: '30mb' }), (req, res) => {
+      const { token } = req.params;
+      const { fields, files } = parseMultipart(req);
+      // aiogram sends the file under a name of its own and `document=attach://<name>`
+      const attached = /^attach:\/\/(.+)$/.exec(fields[field] || '');
+      const upload = attached ? files[attached[1]] : files[field];
+      if (!fields.chat_id || !upload) {
+        res.status(400).json({ ok: false, error_code: 400, description: `Bad Request: no ${field}` });
+        return;
+      }
+      const meta = storeFile(upload.filename, upload.data);
+      const message = { chat_id: fields.chat_id, text: fields.caption || '', [field]: meta };
+      if (fields.reply_markup) message.reply_markup = fields.reply_markup;
+      server.addBotMessage(message, token);
+      const stored = server.storage.botMessages[server.storage.botMessages.length - 1];
+      const result = sentMessage(stored);
+      delete result.text;
+      result.caption = fields.caption || '';
+      result[field] = field === 'photo' ? [{ ...meta, width: 1, height: 1 }] : meta;
+      res.json({ ok: true, result });
+    }];
+  }
+  routes.push(['/bot:token/sendDocument', 'sendDocument', sendFile('document')]);
+  routes.push(['/bot:token/sendPhoto', 'sendPhoto', sendFile('photo')]);
 
   bot('getUpdates', (req, res) => {
     const { token } = req.params;
@@ -229,6 +296,8 @@ function makeServer(listenPort) {
         return;
       }
       if (kind === 'text') {
+        // like Telegram: an edited text without `reply_markup` loses its inline keyboard
+        if (body.reply_markup === undefined) stored.message = { ...stored.message, reply_markup: undefined };
         server.editMessageText(body);
       } else {
         // The stock one ignores an empty markup; an edit that removes the keyboard must work too.
@@ -362,6 +431,18 @@ function makeServer(listenPort) {
       res.json({ ok: true, result: take() });
     }, Number(timeoutMs));
     res.on('close', done);
+  }]);
+  routes.push(['/_control/upload', null, (req, res) => {
+    const { name = 'file', content_b64: content = '' } = req.body;
+    res.json({ ok: true, result: storeFile(name, Buffer.from(content, 'base64')) });
+  }]);
+  routes.push(['/_control/file/:fileId', null, (req, res) => {
+    const file = state.files[req.params.fileId];
+    if (!file) {
+      res.status(404).json({ ok: false });
+      return;
+    }
+    res.json({ ok: true, result: { name: file.name || file.file_path, content_b64: file.data.toString('base64') } });
   }]);
   routes.push(['/_control/reset', null, (_req, res) => {
     server.storage.userMessages = [];

@@ -13,7 +13,8 @@ import os
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,8 @@ class BotMessage:
     text: str
     buttons: list[list[dict[str, Any]]] = field(default_factory=list)
     edited: bool = False
+    file: dict[str, Any] | None = None
+    """A document or photo the bot sent: `file_id`, `file_name` (`text` is the caption)."""
 
     @classmethod
     def from_stored(cls, stored: dict[str, Any]) -> BotMessage:
@@ -113,6 +116,7 @@ class BotMessage:
             text=str(msg.get("text", "")),
             buttons=list(markup.get("inline_keyboard", [])),
             edited=bool(stored.get("edited")),
+            file=msg.get("document") or msg.get("photo"),
         )
 
     def button(self, label_part: str) -> dict[str, Any]:
@@ -167,6 +171,26 @@ class TgUser:
         text = f"/{command}" + (f" {args}" if args else "")
         entity = {"offset": 0, "length": len(command) + 1, "type": "bot_command"}
         await self._post("sendCommand", self._message(text=text, entities=[entity]))
+
+    async def send_document(self, name: str, data: bytes) -> None:
+        """Send a file as a document (the emulator keeps it for the bot's getFile)."""
+        import base64
+
+        resp = await self.http.post(f"{self.emu.url}/_control/upload", json={
+            "name": name, "content_b64": base64.b64encode(data).decode()})
+        resp.raise_for_status()
+        meta = resp.json()["result"]
+        document = {**meta, "mime_type": "application/x-yaml"}
+        await self._post("sendMessage", self._message(document=document))
+
+    async def file(self, message: BotMessage) -> bytes:
+        """The bytes of a document or photo the bot sent."""
+        import base64
+
+        assert message.file is not None, message
+        resp = await self.http.get(f"{self.emu.url}/_control/file/{message.file['file_id']}")
+        resp.raise_for_status()
+        return base64.b64decode(resp.json()["result"]["content_b64"])
 
     async def send_sticker(self) -> None:
         sticker = {"file_id": "CAACAgIAAxkBAAE", "file_unique_id": "AgADBAADwDZPEw",
@@ -248,6 +272,20 @@ def bot_env(emulator: Emulator, token: str, db_path: Path, **extra: str) -> dict
     env.update({"TELEGRAM_API_URL": emulator.url, "BOT_TOKEN": token, "DB_PATH": str(db_path),
                 "BOT_MODE": "polling", "LLM_BASE_URL": "", "PYTHONUNBUFFERED": "1", **extra})
     return env
+
+
+@asynccontextmanager
+async def running_bot(
+    emulator: Emulator, token: str, folder: Path, http: httpx.AsyncClient, **extra: str
+) -> AsyncIterator[BotProcess]:
+    """`python -m bot` on `folder/bot.db` against the emulator, ready to poll; stopped after."""
+    proc = BotProcess(bot_env(emulator, token, folder / "bot.db", **extra), folder / "bot.log")
+    proc.start()
+    await proc.wait_ready(emulator, http)
+    try:
+        yield proc
+    finally:
+        proc.stop()
 
 
 class BotProcess:

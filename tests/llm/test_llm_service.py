@@ -195,5 +195,5 @@ async def test_the_coach_tip_comes_from_the_llm_or_from_the_rules(
     last = await service.answer(view.attempt_id, "Пока.", person_id=person.id)
     assert last.final is not None and last.final.tip is not None
     tip = last.final.tip
-    assert tip.source == "rules" and "«Пока.»" in tip.text
+    assert tip.source == "rules" and "«Пока»" in tip.text
     assert "Поблагодарить клиента" in tip.text or "Грубость" in tip.text

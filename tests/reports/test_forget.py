@@ -34,16 +34,15 @@ def xlsx_text(path: Path) -> bytes:
 
 
 def with_disputes_and_conversation(app: App, world: World) -> int:
-    """A `disputes` table as the trainer's workbench may add, with a comment by the person,
-    and their aiogram conversation state; returns one of their attempts."""
+    """A dispute of the person's (the trainer's workbench, m004) with their comment, and their
+    aiogram conversation state; returns one of their attempts."""
     storage = app.storage
     attempt = next(p.attempt_id for p in world.played
                    if p.person_id == world.people[FORGET_NAME])
-    storage.db.execute("CREATE TABLE disputes (id INTEGER PRIMARY KEY, attempt_id INTEGER, "
-                       "check_id TEXT, status TEXT NOT NULL, comment TEXT NOT NULL)")
-    storage.db.execute("INSERT INTO disputes (attempt_id, check_id, status, comment) "
-                       "VALUES (?, 'greeting', 'open', ?)", [attempt, COMMENT])
-    storage.db.conn.commit()
+    turn = storage.turns(attempt)[0]
+    storage.open_dispute(attempt_id=attempt, turn_id=turn.id, turn_idx=turn.idx,
+                         check_id="greeting", original=False,
+                         opened_by=world.people[FORGET_NAME], comment=COMMENT)
     storage.fsm_set_data("fsm:42:1003:1003:default", {"name": FORGET_NAME})
     # an update of theirs still waiting in the inbox (received, not handled yet)
     storage.inbox_keep([(5_000_001, json.dumps({

@@ -83,7 +83,7 @@ def test_an_id_clash_with_the_library_names_both_files(
     mine = write("lib/mine.yaml", TINY.replace("id: tiny", "id: hold_request"))
     env = {"SCENARIOS_PATH": str(tmp_path / "lib")}
     expected = (
-        f"{mine}:1:5: duplicate scenario id 'hold_request': already used in "
+        f"{mine}:1:5: id сценария «hold_request» уже занят: "
         f"{LIBRARY_PATH / 'hold_request.yaml'}:"
     )
     result = runner.invoke(cli, ["validate"], env=env)
@@ -104,7 +104,7 @@ def test_an_id_clash_between_two_files_of_the_folder(
     result = runner.invoke(cli, ["validate"], env={"SCENARIOS_PATH": str(tmp_path / "lib")})
     assert result.exit_code == 1
     assert result.stdout == (
-        f"{second}:1:5: duplicate scenario id 'tiny': already used in {first}:1\n"
+        f"{second}:1:5: id сценария «tiny» уже занят: {first}:1\n"
     )
 
 
@@ -124,11 +124,11 @@ def test_validate_prints_every_problem_and_exits_1(
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     line, col = line_of(text, "greting")
-    assert f"{bad}:{line}:{col}: states.start.expect: unknown check id 'greting'" in lines[0]
+    assert f"{bad}:{line}:{col}: states.start.expect: неизвестная проверка «greting»" in lines[0]
     line, col = line_of(text, "dnoe")
-    assert f"{bad}:{line}:{col}: to: state 'dnoe' does not exist" in result.stdout
+    assert f"{bad}:{line}:{col}: to: состояния «dnoe» нет" in result.stdout
     line, col = line_of(text, "done:")
-    assert f"{bad}:{line}:{col}: state 'done' cannot be reached from 'start'" in result.stdout
+    assert f"{bad}:{line}:{col}: до состояния «done» нельзя дойти из «start»" in result.stdout
     assert len(lines) == 3
 
 
@@ -152,7 +152,7 @@ def test_diagram_writes_file(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8").startswith("stateDiagram-v2")
     png = out.with_suffix(".png")
-    assert png.exists() == ("PNG:" in result.stderr)
+    assert "PNG:" in result.stderr and png.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
 
 
 def test_diagram_unknown_scenario_fails_clearly(runner: CliRunner) -> None:
