@@ -21,7 +21,7 @@ if DEV.exists():
     SETS.append(DEV)
 #: Sets committed with their first (unseen) measurement before the fixes that bring them to the
 #: bar: expected to fail until then (strict: a set that passes must leave this list).
-KNOWN_BELOW: set[str] = set()
+KNOWN_BELOW: set[str] = {"holdout18.jsonl"}
 
 
 def f1_by_check(grader: Grader, path: Path) -> dict[str, float]:
