@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from transitions import EventData, Machine
@@ -386,16 +386,15 @@ class Engine:
         context = self.context(run)
         so_far = credit(self.scenario, run.history)
         graded_steps = open_steps(self.scenario, self.standard, run.history, sid)
-        grade = self.grader.grade(
-            text,
-            checks=[*graded_steps, *self._violation_ids],
-            context=context,
-            extra_forbidden=state.forbidden,
-        )
+        checks = [*graded_steps, *self._violation_ids]
+        side = [c for c in CALMING if c not in checks and c in self.standard.checks]
+        grade, calming = _split(self.grader.grade(  # one pass: the mood's calming steps too
+            text, checks=[*checks, *side], context=context, extra_forbidden=state.forbidden,
+        ), side)
         review, flags, failed = await self._review(run, text, grade)
         degraded = run.line_degraded or failed
         grade = review.grade
-        run.mood = react(run.mood or self.start_mood(), self._felt(grade, context),
+        run.mood = react(run.mood or self.start_mood(), _felt(grade, calming),
                          state.expect, self.scenario.difficulty)
         required = [step for step in state.expect if not so_far.done(step)]
         already = [step for step in state.expect if so_far.done(step)]
@@ -466,28 +465,19 @@ class Engine:
             examples=shown,
         )
 
-    def _felt(self, grade: GradeResult, context: Context) -> dict[str, bool]:
-        """The verdicts the client's mood reacts to: the grade's, plus the calming steps
-        (empathy, apology) graded on the side when the state does not expect them."""
-        felt = {check: verdict.value for check, verdict in grade.verdicts.items()}
-        extra = [c for c in CALMING if c not in felt and c in self.standard.checks]
-        if extra:
-            side = self.grader.grade(grade.text, checks=extra, context=context)
-            felt |= {check: verdict.value for check, verdict in side.verdicts.items()}
-        return felt
-
     async def _review(
         self, run: RunState, text: str, grade: GradeResult
     ) -> tuple[Review, list[str], bool]:
         """The judge's second opinion on the rule grade: (review, flags, degraded).
 
-        A reply that addresses the grader is graded by the rules alone and flagged; only the
-        checks the standard marks `judge: true` are sent, with the client's line and the
-        reply (never the rule verdicts, the trainee's name or the history).
+        A reply that addresses the grader is graded by the rules alone and flagged (for the
+        trainer, judge or not); only the checks the standard marks `judge: true` are sent, with
+        the client's line and the reply (never the rule verdicts, the trainee's name or the
+        history).
         """
         if addresses_grader(text) is not None:
             return Review.rules_only(grade), [MANIPULATION], False
-        checks = judged_checks(self.standard, grade.verdicts)
+        checks = judged_checks(self.standard, grade.verdicts) if self.judge else []
         if self.judge is None or not checks:
             return Review.rules_only(grade), [], False
         answer, failed = await self._seam(
@@ -638,3 +628,17 @@ class Engine:
             logger.exception("%s failed unexpectedly in %s/%s", name, self.scenario.id, run.state)
         return None, True
 
+
+def _split(grade: GradeResult, side: Sequence[str]) -> tuple[GradeResult, dict[str, bool]]:
+    """A grade made with `side` checks added: the grade without them, and their values."""
+    if not side:
+        return grade, {}
+    values = {c: grade.verdicts[c].value for c in side}
+    kept = {c: v for c, v in grade.verdicts.items() if c not in values}
+    return grade.model_copy(update={"verdicts": kept}), values
+
+
+def _felt(grade: GradeResult, calming: dict[str, bool]) -> dict[str, bool]:
+    """The verdicts the client's mood reacts to: the grade's, plus the calming steps (empathy,
+    apology) graded on the side when the state does not expect them."""
+    return {check: verdict.value for check, verdict in grade.verdicts.items()} | calming
