@@ -8,6 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.telegram.callbacks import LibCb, PublishCb, RuleCb
+from bot.telegram.filters import OnLoop
 from bot.texts import Texts
 
 TRAINERS = ("trainer", "admin")
@@ -51,7 +52,7 @@ def make_router() -> Router:
     router = Router(name=__name__)
     router.message.register(denied, Command(*PRIVILEGED))
     router.message.register(denied_upload,
-                            F.document.file_name.lower().endswith((".yaml", ".yml")))
+                            OnLoop(F.document.file_name.lower().endswith((".yaml", ".yml"))))
     router.callback_query.register(denied_button, LibCb.filter())
     router.callback_query.register(denied_button, PublishCb.filter())
     router.callback_query.register(denied_button, RuleCb.filter())

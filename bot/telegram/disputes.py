@@ -19,7 +19,7 @@ from bot.service.disputes import VerdictChoice
 from bot.storage import Person
 from bot.telegram import render
 from bot.telegram.callbacks import DisputeCb, DisputePickCb, DisputeSkipCb
-from bot.telegram.filters import Registered
+from bot.telegram.filters import OnLoop, Registered
 from bot.telegram.states import Disputing, Play
 from bot.telegram.trainer import dispute_text, ruling_keyboard
 from bot.texts import Texts
@@ -132,6 +132,6 @@ def make_router() -> Router:
     router.callback_query.register(pick, DisputeCb.filter())
     router.callback_query.register(chosen, DisputePickCb.filter())
     router.callback_query.register(skip, DisputeSkipCb.filter(), StateFilter(Disputing.comment))
-    router.message.register(comment, StateFilter(Disputing.comment), F.text)
+    router.message.register(comment, StateFilter(Disputing.comment), OnLoop(F.text))
     return router
 

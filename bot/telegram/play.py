@@ -19,7 +19,7 @@ from bot.service import Receipt, TrainingService, TurnView
 from bot.storage import Person
 from bot.telegram import keyboards, render
 from bot.telegram.callbacks import HintCb, StartCb
-from bot.telegram.filters import Registered
+from bot.telegram.filters import OnLoop, Registered
 from bot.telegram.split import send_long
 from bot.telegram.states import Play
 from bot.texts import Texts
@@ -201,9 +201,10 @@ def make_router() -> Router:
     # a line beginning with «/» is a command, never a reply (commands of the routers before
     # this one — /cancel, /help, /progress, /start, the role commands — are handled there)
     router.message.register(hint_command, Command("hint", "подсказка"))
-    router.message.register(unknown_command, StateFilter(Play.answering), F.text.startswith("/"))
-    router.message.register(reply, StateFilter(Play.answering), F.text)
-    router.message.register(voice_reply, StateFilter(Play.answering), F.voice)
+    router.message.register(unknown_command, StateFilter(Play.answering),
+                            OnLoop(F.text.startswith("/")))
+    router.message.register(reply, StateFilter(Play.answering), OnLoop(F.text))
+    router.message.register(voice_reply, StateFilter(Play.answering), OnLoop(F.voice))
     router.message.register(not_text, StateFilter(Play.answering))
     router.message.register(resume, StateFilter(None))
     return router

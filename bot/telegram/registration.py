@@ -11,6 +11,7 @@ from bot.service import TrainingService
 from bot.storage import Person
 from bot.telegram import keyboards
 from bot.telegram.callbacks import MenuCb
+from bot.telegram.filters import OnLoop
 from bot.telegram.render import esc
 from bot.telegram.states import Registration
 from bot.texts import Texts
@@ -99,8 +100,8 @@ async def _finish(
 def make_router() -> Router:
     router = Router(name=__name__)
     router.message.register(start, CommandStart())
-    router.message.register(got_name, StateFilter(Registration.name), F.text)
-    router.message.register(got_team, StateFilter(Registration.team), F.text)
+    router.message.register(got_name, StateFilter(Registration.name), OnLoop(F.text))
+    router.message.register(got_team, StateFilter(Registration.team), OnLoop(F.text))
     router.message.register(not_text, StateFilter(Registration.name, Registration.team))
     router.callback_query.register(skip_team, StateFilter(Registration.team),
                                    MenuCb.filter(F.action == "skip_team"))

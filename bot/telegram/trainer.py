@@ -31,7 +31,7 @@ from bot.service.trainer import LibraryItem, LibraryView, PublishOutcome
 from bot.storage import PublishedScenario
 from bot.telegram import render
 from bot.telegram.callbacks import LibCb, PublishCb, RuleCb
-from bot.telegram.filters import RoleFilter
+from bot.telegram.filters import OnLoop, RoleFilter
 from bot.telegram.play import enter_run
 from bot.telegram.split import send_long
 from bot.texts import Texts
@@ -370,7 +370,7 @@ def make_router() -> Router:
     router.callback_query.filter(RoleFilter("trainer", "admin"))
     router.message.register(list_scenarios, Command("scenarios"))
     router.message.register(open_disputes, Command("disputes"))
-    router.message.register(upload, F.document)
+    router.message.register(upload, OnLoop(F.document))
     router.callback_query.register(open_card, LibCb.filter(F.action == "open"))
     router.callback_query.register(back_to_list, LibCb.filter(F.action == "list"))
     router.callback_query.register(toggle, LibCb.filter(F.action.in_({"on", "off"})))

@@ -6,6 +6,7 @@ import asyncio
 import re
 from collections.abc import Callable
 
+from aiogram import Dispatcher
 from play_helpers import BAD_REPLY, good_reply, state_of_line
 from tg_harness import ADMIN_ID, Chat, Sent
 
@@ -437,3 +438,19 @@ async def test_an_answer_stored_but_never_sent_goes_out_at_start_up(
     assert client_text(sent) == view.line.text.split("\n")[0]
     assert not app.storage.get_attempt(attempt.id).undelivered
     assert await deliver_pending(bot, app.service, app.texts) == 0
+
+
+async def test_every_handler_and_filter_runs_on_the_event_loop(dp: Dispatcher) -> None:
+    """aiogram runs a sync handler or filter (a bare `F.text`, say) in a worker thread per
+    update; every one the dispatcher holds is a coroutine or an async `Filter` (`OnLoop`)."""
+    on_thread = []
+    for router in dp.chain_tail:
+        for name, observer in router.observers.items():
+            for handler in observer.handlers:
+                where = f"{router.name}.{name}.{handler.callback}"
+                on_thread += [where] if not handler.awaitable else []
+                on_thread += [f"{where} filter {f.callback}" for f in handler.filters or []
+                              if not f.awaitable]
+            on_thread += [f"{router.name}.{name} filter {f.callback}"
+                          for f in observer._handler.filters or [] if not f.awaitable]
+    assert on_thread == []
