@@ -9,6 +9,11 @@ class's parent namespace — the namespace pydantic itself uses when it complete
 on its first use — and returns; aiogram's methods and responses completed on first use get the
 same namespace. The schemas built later are the same (a test compares them).
 
+The generic responses aiogram validates every answer with (`Response[Message]`,
+`Response[list[Update]]`, …) are kept alive once built. pydantic caches a parametrised generic
+only weakly, so after a full garbage collection the next `sendMessage` built `Response[Message]`
+again — 0.2 s of CPU each time (docs/RELIABILITY.md «Load and crash figures»).
+
 Installed by `bot/__init__.py`, so it is in place before anything imports aiogram. Every other
 call of `model_rebuild` (any other class, `force=True`, no namespace given) is untouched.
 """
@@ -29,6 +34,7 @@ def defer_aiogram_schemas() -> None:
         return
     original = current.__func__
     types_namespace: dict[str, Any] = {}
+    built_generics: set[type[BaseModel]] = set()  # strong references: pydantic's are weak
 
     def model_rebuild(
         cls: type[BaseModel],
@@ -59,6 +65,8 @@ def defer_aiogram_schemas() -> None:
             _parent_namespace_depth=depth,
             _types_namespace=_types_namespace,
         )
+        if aiogram and cls.__pydantic_generic_metadata__["origin"] is not None:
+            built_generics.add(cls)
         return result
 
     setattr(model_rebuild, _MARK, True)

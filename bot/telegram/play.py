@@ -25,6 +25,11 @@ from bot.telegram.states import Play
 from bot.texts import Texts
 from scenarios import ClientLine
 
+TYPING_AFTER = 0.5
+"""Seconds a reply is worked on before the client is shown «печатает…»: a turn graded by the
+rules alone is answered sooner, so it costs no `sendChatAction` call (one Bot API call a turn
+fewer against Telegram's 30 a second); a turn waiting on the LLM shows it."""
+
 
 async def send_line(
     message: Message, texts: Texts, line: ClientLine, attempt_id: int, prefix: str = "",
@@ -57,7 +62,8 @@ async def start_run(
         await call.answer()
         return
     try:
-        async with ChatActionSender.typing(bot=bot, chat_id=call.message.chat.id):
+        async with ChatActionSender.typing(bot=bot, chat_id=call.message.chat.id,
+                                           initial_sleep=TYPING_AFTER):
             view = await service.start(person.id, callback_data.id, callback_data.mode,
                                        "telegram", agent_name=person.display_name)
     except AttemptAlreadyActive:
@@ -88,7 +94,8 @@ async def voice_reply(
     if voice.duration > service.voice_max_seconds:
         await message.answer(texts("llm.voice.too_long", seconds=service.voice_max_seconds))
         return
-    async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
+    async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id,
+                                       initial_sleep=TYPING_AFTER):
         audio = await bot.download(voice)
         assert audio is not None  # without a destination, aiogram returns the bytes
         heard = await service.transcribe(audio.read(), content_type=voice.mime_type or "audio/ogg")
@@ -109,7 +116,8 @@ async def _answer(
             return
         attempt_id = active.attempt.id
     try:
-        async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id):
+        async with ChatActionSender.typing(bot=bot, chat_id=message.chat.id,
+                                           initial_sleep=TYPING_AFTER):
             view = await service.answer(int(attempt_id), text, person_id=person.id,
                                         sent_at=message.date, receipt=receipt,
                                         transcript=transcript)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
+from typing import Any
 
-from aiogram import Dispatcher
+import pytest
+from aiogram import Bot, Dispatcher
+from aiogram.methods import SendChatAction, SendMessage
 from play_helpers import BAD_REPLY, good_reply, state_of_line
-from tg_harness import ADMIN_ID, Chat, Sent
+from tg_harness import ADMIN_ID, Chat, RecordingSession, Sent
 
 from bot.__main__ import App
+from bot.telegram.play import TYPING_AFTER
 from bot.telegram.split import TELEGRAM_LIMIT
 
 SCENARIO = "hold_request"
@@ -454,3 +458,29 @@ async def test_every_handler_and_filter_runs_on_the_event_loop(dp: Dispatcher) -
             on_thread += [f"{router.name}.{name} filter {f.callback}"
                           for f in observer._handler.filters or [] if not f.awaitable]
     assert on_thread == []
+
+
+@pytest.mark.parametrize(("delay", "typing"), [(0.05, False), (TYPING_AFTER + 0.3, True)])
+async def test_typing_is_shown_only_for_a_slow_turn(
+    chat: ChatFactory, app: App, bot: Bot, monkeypatch: pytest.MonkeyPatch, delay: float,
+    typing: bool,
+) -> None:
+    """«печатает…» only for a turn that takes longer than `TYPING_AFTER` (one waiting on the LLM):
+    a turn graded by the rules alone costs no `sendChatAction`, one Bot API call fewer."""
+    answer = app.service.answer
+
+    async def slow_answer(*args: Any, **kwargs: Any) -> Any:
+        await asyncio.sleep(delay)  # the time a turn takes (the LLM's answer, say)
+        return await answer(*args, **kwargs)
+
+    trainee = chat(203)
+    await register(trainee)
+    await trainee.press(await open_briefing(trainee, app), "Начать")
+    session = bot.session
+    assert isinstance(session, RecordingSession)
+    session.calls.clear()
+    monkeypatch.setattr(app.service, "answer", slow_answer)
+    sent = await trainee.send(BAD_REPLY)
+    assert any("Клиент:" in s.text or "Результат:" in s.text for s in sent)
+    assert any(isinstance(c, SendChatAction) for c in session.calls) is typing
+    assert any(isinstance(c, SendMessage) for c in session.calls)
