@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -12,7 +13,7 @@ from scoring.errors import PatternError, UnknownCheckError
 from scoring.model import Context, Evidence, GradeResult, Verdict
 from scoring.patterns import REGEX_KEY, Match, PatternCompiler, Phrase, class_keys, find
 from scoring.standard import CompiledCheck, Standard, default_standard
-from scoring.text import Analysed, Lexicon, WordInfo, default_lexicon
+from scoring.text import Analysed, Lexicon, Token, WordInfo, default_lexicon
 
 FORBIDDEN_CHECK = "forbidden_phrase"
 _MIN_FUZZY_LEN = 5
@@ -137,6 +138,11 @@ class Grader:
         )
         self._fixes: dict[str, tuple[WordInfo | None, frozenset[str]]] = {}
         self._company_cache: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        # (form, capitalised, sentence start, phone) -> what `_token_keys` says of such a token
+        self._token_cache: dict[
+            tuple[str, bool, bool, bool],
+            tuple[tuple[str, ...], frozenset[int], bool, WordInfo | None, frozenset[str]],
+        ] = {}
         # a check that does not match has the same verdict every time: build it once
         self._missed = {
             check_id: Verdict(check=check_id, kind=spec.kind, value=False)
@@ -183,13 +189,15 @@ class Grader:
                 raise UnknownCheckError(check)
         doc = self._lexicon.analyse(text)
         ctx = Context.coerce(context)
-        positions = self._index(doc)
+        numbers = set(self._always)
+        positions = self._index(doc, numbers)
+        indexed = len(positions)
         self._context_typos(doc, positions, ctx)
         self._mark_context(doc, positions, ctx)
         reply = _Reply(doc, positions, ctx)
-        numbers = set(self._always)
-        for key in reply.bag:
-            numbers.update(self._trigger.get(key, ()))
+        trigger = self._trigger
+        for key in islice(positions, indexed, None):  # keys the context added (dicts keep order)
+            numbers.update(trigger.get(key, ()))
         bag = reply.bag
         rest = self._rest
         for number in sorted(numbers):
@@ -210,32 +218,64 @@ class Grader:
 
     # --- internals ----------------------------------------------------------------------
 
-    def _index(self, doc: Analysed) -> dict[str, list[int]]:
-        """Every key of the reply (forms, lemmas, typo corrections) → the tokens that carry it."""
+    def _index(self, doc: Analysed, numbers: set[int]) -> dict[str, list[int]]:
+        """Every key of the reply (forms, lemmas, typo corrections) → the tokens that carry it;
+        adds to `numbers` the entries filed under those keys."""
         positions: dict[str, list[int]] = {}
+        cache = self._token_cache
         for i, token in enumerate(doc.tokens):
-            keys: set[str] = {token.form, *class_keys(token), *self._regex_keys(token.form)}
-            info = token.info
-            if info is not None:
-                keys.update(info.lemmas)
-                keys.update(info.gram_keys)
-                # a typo: a word pymorphy3 does not know, or a lower-case one it knows only as a
-                # proper name («всего доброва»)
-                typo = not info.known or (info.proper and not token.capitalised)
-                if typo and len(token.form) >= _MIN_FIX_LEN:
-                    token.fixed, fixed_forms = self._fix(token.form)
-                    if token.fixed is not None:
-                        keys.update(token.fixed.lemmas)
-                        keys.update(token.fixed.gram_keys)
-                    if token.fixed is None and len(token.form) >= _MIN_FUZZY_LEN:
-                        # no known word one typo away: the nearest standard words, looser
-                        token.fuzzy = self._near(token.form, info.lemmas)
-                    else:  # «перзвоню» is «перезвоню», never the forbidden «перезвони»
-                        token.fuzzy = fixed_forms
-                    keys.update(token.fuzzy)
+            signature = (token.form, token.capitalised, token.sentence_start, token.phone)
+            found = cache.get(signature)
+            if found is None:
+                found = self._token_keys(token)
+                if len(cache) < 200_000:
+                    cache[signature] = found
+            keys, triggered, typo, fixed, fuzzy = found
+            if typo:
+                token.fixed, token.fuzzy = fixed, fuzzy
+            numbers |= triggered
             for key in keys:
-                positions.setdefault(key, []).append(i)
+                at = positions.get(key)
+                if at is None:
+                    positions[key] = [i]
+                else:
+                    at.append(i)
         return positions
+
+    def _token_keys(
+        self, token: Token
+    ) -> tuple[tuple[str, ...], frozenset[int], bool, WordInfo | None, frozenset[str]]:
+        """The index keys of one token, the entries filed under them, and its typo readings
+        (whether it is read as a typo, `fixed`, `fuzzy`): the same for every token with the same
+        form, capitalisation, place at a sentence's start and phone shape."""
+        keys: set[str] = {token.form, *class_keys(token), *self._regex_keys(token.form)}
+        info = token.info
+        typo = False
+        fixed: WordInfo | None = None
+        fuzzy: frozenset[str] = frozenset()
+        if info is not None:
+            keys.update(info.lemmas)
+            keys.update(info.gram_keys)
+            # a typo: a word pymorphy3 does not know, or a lower-case one it knows only as a
+            # proper name («всего доброва»)
+            typo = not info.known or (info.proper and not token.capitalised)
+            if typo and len(token.form) >= _MIN_FIX_LEN:
+                fixed, fixed_forms = self._fix(token.form)
+                if fixed is not None:
+                    keys.update(fixed.lemmas)
+                    keys.update(fixed.gram_keys)
+                if fixed is None and len(token.form) >= _MIN_FUZZY_LEN:
+                    # no known word one typo away: the nearest standard words, looser
+                    fuzzy = self._near(token.form, info.lemmas)
+                else:  # «перзвоню» is «перезвоню», never the forbidden «перезвони»
+                    fuzzy = fixed_forms
+                keys.update(fuzzy)
+            else:
+                typo = False
+        triggered: set[int] = set()
+        for key in keys:
+            triggered.update(self._trigger.get(key, ()))
+        return tuple(keys), frozenset(triggered), typo, fixed, fuzzy
 
     def _regex_keys(self, form: str) -> frozenset[str]:
         """The `/re/` elements of the standard that match this word form (cached per form)."""
