@@ -168,6 +168,18 @@ class Grader:
             self._rest.append(tuple(k for k in phrase.required_keys if k is not filing))
             for key in filing:
                 self._trigger.setdefault(key, []).append(number)
+        # per entry: (check, phrase, scope, an `unless` phrase?, the other required words)
+        self._filed = [
+            (check_id, phrase, scope or "span", scope is not None, self._rest[number])
+            for number, (check_id, phrase, scope) in enumerate(self._entries)
+        ]
+        # the checks that read no context: when none of their phrases is filed for a reply, the
+        # verdict is the prebuilt false one
+        self._plain = frozenset(
+            check_id
+            for check_id, check in self.standard.compiled.items()
+            if check.spec.context is None
+        )
 
     # --- public -------------------------------------------------------------------------
 
@@ -199,21 +211,35 @@ class Grader:
         for key in islice(positions, indexed, None):  # keys the context added (dicts keep order)
             numbers.update(trigger.get(key, ()))
         bag = reply.bag
-        rest = self._rest
+        filed, unless = reply.phrases, reply.unless
+        entries = self._filed
         for number in sorted(numbers):
-            for keys in rest[number]:  # every other required word must be in the reply too
+            check_id, phrase, scope, is_unless, rest = entries[number]
+            for keys in rest:  # every other required word must be in the reply too
                 if keys.isdisjoint(bag):
                     break
             else:
-                check_id, phrase, scope = self._entries[number]
-                bucket = reply.unless if scope is not None else reply.phrases
-                bucket.setdefault(check_id, []).append((phrase, scope or "span"))
+                bucket = unless if is_unless else filed
+                found = bucket.get(check_id)
+                if found is None:
+                    bucket[check_id] = [(phrase, scope)]
+                else:
+                    found.append((phrase, scope))
         self._reserve_names(reply)
         extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
-        verdicts = {
-            check: self._verdict(check, reply, extra if check == FORBIDDEN_CHECK else ())
-            for check in wanted
-        }
+        verdicts: dict[str, Verdict] = {}
+        memo, missed, plain = reply.verdicts, self._missed, self._plain
+        for check in wanted:
+            if extra and check == FORBIDDEN_CHECK:
+                verdicts[check] = self._verdict(check, reply, extra)
+                continue
+            verdict = memo.get(check)
+            if verdict is None:
+                if check in plain and check not in filed:
+                    verdict = memo[check] = missed[check]  # no phrase of it can match the reply
+                else:
+                    verdict = self._verdict(check, reply, ())
+            verdicts[check] = verdict
         return GradeResult.model_construct(text=doc.text, verdicts=verdicts, too_long=doc.too_long)
 
     # --- internals ----------------------------------------------------------------------

@@ -471,13 +471,18 @@ def _negated(tokens: list[Token], start: int, sentence_start: int) -> bool:
     return False
 
 
-def _starts(phrase: Phrase, doc: Analysed, positions: Mapping[str, list[int]] | None) -> list[int]:
+def _starts(
+    phrase: Phrase,
+    doc: Analysed,
+    positions: Mapping[str, list[int]] | None,
+    bag: frozenset[str],
+) -> list[int]:
     """Token indices where a match may start: where the first word can stand, or everywhere."""
     keys = phrase.start_keys
     if positions is None or keys is None:
         return list(range(len(doc.tokens)))
     found: set[int] = set()
-    for key in keys:
+    for key in keys.intersection(bag):  # `bag` holds every key of `positions`
         at = positions.get(key)
         if at:
             found.update(at)
@@ -510,7 +515,7 @@ def find(
         return []
     out: list[Match] = []
     taken = -1
-    for i in _starts(phrase, doc, positions):
+    for i in _starts(phrase, doc, positions, bag):
         if i < taken:
             continue
         index = tokens[i].sentence
