@@ -79,6 +79,10 @@ class Element:
     gap: int = 0  # > 0: a gap element
     negation: bool = False  # explicitly matches a negation word
     boundary: str = ""  # "," a clause starts here, "—" a dash stands here (match no word)
+    # the words of the alternatives that match on a lemma alone (no grammemes, no exact form),
+    # and whether every alternative is one of them: a quick answer for most tokens
+    lemma_keys: frozenset[str] = frozenset()
+    lemmas_only: bool = False
 
     @property
     def keys(self) -> frozenset[str] | None:
@@ -219,7 +223,27 @@ def class_keys(token: Token) -> list[str]:
     return keys
 
 
+def _plain(alt: Alt) -> bool:
+    """An alternative that matches a known word by its lemma alone (the common case)."""
+    return (
+        alt.special is None
+        and alt.regex is None
+        and not alt.exact
+        and not alt.grams_any
+        and not alt.grams_none
+    )
+
+
 def _element_matches(element: Element, token: Token, fuzzy_ok: bool) -> bool:
+    info = token.info
+    if info is not None:
+        # what `_alt_matches` says of the plain alternatives, without calling it
+        if not element.lemma_keys.isdisjoint(info.lemmas):
+            return True
+        if element.lemmas_only and (
+            not fuzzy_ok or (token.fixed is None and not token.fuzzy)
+        ):
+            return False
     for alt in element.alts:  # noqa: SIM110 - hot path: a loop beats any() with a generator
         if _alt_matches(alt, token, fuzzy_ok):
             return True
@@ -344,7 +368,14 @@ class PatternCompiler:
             suffix = f":{grams}" if colon else ""
             alts = _merge(tuple(self._alt(part + suffix) for part in self.expand(words)))
         negation = any(alt.keys & NEGATIONS for alt in alts)
-        return Element(alts=alts, optional=optional, negation=negation)
+        plain = [a for a in alts if _plain(a)]
+        return Element(
+            alts=alts,
+            optional=optional,
+            negation=negation,
+            lemma_keys=frozenset().union(*(a.keys for a in plain)),
+            lemmas_only=len(plain) == len(alts),
+        )
 
     def compile(
         self,
@@ -419,34 +450,44 @@ def _match_from(
     """The end of a match of `elements[k:]` from token `i` (the first one found, trying shorter
     gaps first), or None; `ends` (if given) says where a match may end, so a phrase that must
     fill its clause or sentence tries the longer gaps when a shorter match ends too early."""
-    if k == len(elements):
-        return i if ends is None or ends(i) else None
-    element = elements[k]
-    if element.gap:
-        for g in range(element.gap + 1):
-            if g and (i + g > limit):
-                break
-            if g and not negation_allowed and tokens[i + g - 1].form in NEGATIONS:
-                break
-            end = _match_from(
-                elements, k + 1, tokens, i + g, limit, fuzzy_ok, negation_allowed, ends
-            )
-            if end is not None:
-                return end
-        return None
-    if element.boundary:
-        if i >= limit or not (
-            tokens[i].after_dash if element.boundary == "—" else tokens[i].clause_start
-        ):
+    count = len(elements)
+    while True:  # required words and boundaries in a row need no backtracking: a loop
+        if k == count:
+            return i if ends is None or ends(i) else None
+        element = elements[k]
+        if element.gap:
+            for g in range(element.gap + 1):
+                if g and (i + g > limit):
+                    break
+                if g and not negation_allowed and tokens[i + g - 1].form in NEGATIONS:
+                    break
+                end = _match_from(
+                    elements, k + 1, tokens, i + g, limit, fuzzy_ok, negation_allowed, ends
+                )
+                if end is not None:
+                    return end
             return None
-        return _match_from(elements, k + 1, tokens, i, limit, fuzzy_ok, negation_allowed, ends)
-    if i < limit and _element_matches(element, tokens[i], fuzzy_ok):
-        end = _match_from(elements, k + 1, tokens, i + 1, limit, fuzzy_ok, negation_allowed, ends)
-        if end is not None:
-            return end
-    if element.optional:
-        return _match_from(elements, k + 1, tokens, i, limit, fuzzy_ok, negation_allowed, ends)
-    return None
+        if element.boundary:
+            if i >= limit or not (
+                tokens[i].after_dash if element.boundary == "—" else tokens[i].clause_start
+            ):
+                return None
+            k += 1
+            continue
+        if element.optional:
+            if i < limit and _element_matches(element, tokens[i], fuzzy_ok):
+                end = _match_from(
+                    elements, k + 1, tokens, i + 1, limit, fuzzy_ok, negation_allowed, ends
+                )
+                if end is not None:
+                    return end
+            k += 1
+            continue
+        if i < limit and _element_matches(element, tokens[i], fuzzy_ok):
+            k += 1
+            i += 1
+            continue
+        return None
 
 
 def _filler_tail(tokens: list[Token], limit: int) -> Callable[[int], bool]:
