@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -85,6 +87,22 @@ def _minutes(value: str | None) -> int | None:
     return total if 0 <= total <= 24 * 60 else None
 
 
+_Model = TypeVar("_Model", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def _construct(cls: type[_Model], values: dict[str, Any]) -> _Model:
+    """`cls.model_construct(**values)`, quicker, for the result models here: every field given,
+    in declaration order, none with an alias, no extras, no post-init (tests/scoring/
+    test_construct.py checks that the two build the same object)."""
+    model = cls.__new__(cls)
+    _setattr(model, "__dict__", values)
+    _setattr(model, "__pydantic_fields_set__", set(values))
+    _setattr(model, "__pydantic_extra__", None)
+    _setattr(model, "__pydantic_private__", None)
+    return model
+
+
 class _Reply:
     """One reply being graded: the analysed text, its bag of keys, memoised verdicts."""
 
@@ -138,6 +156,7 @@ class Grader:
         )
         self._fixes: dict[str, tuple[WordInfo | None, frozenset[str]]] = {}
         self._company_cache: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._bounds: dict[str, dict[str | None, tuple[int | None, int | None]]] = {}
         # (form, capitalised, sentence start, phone) -> what `_token_keys` says of such a token
         self._token_cache: dict[
             tuple[str, bool, bool, bool],
@@ -240,7 +259,9 @@ class Grader:
                 else:
                     verdict = self._verdict(check, reply, ())
             verdicts[check] = verdict
-        return GradeResult.model_construct(text=doc.text, verdicts=verdicts, too_long=doc.too_long)
+        return _construct(
+            GradeResult, {"text": doc.text, "verdicts": verdicts, "too_long": doc.too_long}
+        )
 
     # --- internals ----------------------------------------------------------------------
 
@@ -546,12 +567,15 @@ class Grader:
                 reply.verdicts[check_id] = verdict
             return verdict
         spans = self._evidence(reply, matches, every=spec.kind == "violation")
-        verdict = Verdict.model_construct(
-            check=check_id,
-            kind=spec.kind,
-            value=value,
-            evidence=spans[0] if spans else None,
-            also=tuple(spans[1:]),
+        verdict = _construct(
+            Verdict,
+            {
+                "check": check_id,
+                "kind": spec.kind,
+                "value": value,
+                "evidence": spans[0] if spans else None,
+                "also": tuple(spans[1:]),
+            },
         )
         if not extra:
             reply.verdicts[check_id] = verdict
@@ -604,8 +628,14 @@ class Grader:
         for match in chosen:
             start, end = tokens[match.start].start, tokens[match.end - 1].end
             out.append(
-                Evidence.model_construct(
-                    quote=text[start:end], start=start, end=end, rule=match.phrase.source
+                _construct(
+                    Evidence,
+                    {
+                        "quote": text[start:end],
+                        "start": start,
+                        "end": end,
+                        "rule": match.phrase.source,
+                    },
                 )
             )
         return out
@@ -691,7 +721,10 @@ class Grader:
         now = _minutes(reply.context.time)
         if now is None:
             return bool(matches), matches
-        bounds = {p.label: (_minutes(p.start), _minutes(p.end)) for p in check.spec.periods}
+        bounds = self._bounds.get(check.spec.id)
+        if bounds is None:
+            bounds = {p.label: (_minutes(p.start), _minutes(p.end)) for p in check.spec.periods}
+            self._bounds[check.spec.id] = bounds
         fitting, wrong = [], []
         for match in matches:
             label = match.phrase.label

@@ -31,7 +31,7 @@ in the same clause, so «Вы не должны» is not «Вы должны», 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from scoring.errors import PatternError
@@ -554,9 +554,37 @@ def find(
         return []
     if phrase.alone and len(sentences) != 1:
         return []
+    start_keys = phrase.start_keys
+    starts: Sequence[int]
+    if positions is None or start_keys is None:
+        starts = range(len(tokens))
+    else:  # `_starts`, quicker for the usual one start word
+        hits = start_keys.intersection(bag)  # `bag` holds every key of `positions`
+        if len(hits) == 1:
+            at = positions.get(next(iter(hits)))
+            if not at:
+                return []
+            starts = at if len(at) == 1 else sorted(set(at))
+        else:
+            starts = _starts(phrase, doc, positions, bag)
     out: list[Match] = []
     taken = -1
-    for i in _starts(phrase, doc, positions, bag):
+    elements, negation_allowed = phrase.elements, phrase.negation_allowed
+    if not (phrase.question or phrase.statement or phrase.whole or phrase.whole_clause):
+        for i in starts:  # the loop below without the tests that cannot apply
+            if i < taken:
+                continue
+            index = tokens[i].sentence
+            sentence = sentences[index]
+            end = _match_from(elements, 0, tokens, i, sentence.end, fuzzy_ok, negation_allowed)
+            if end is None or end == i:
+                continue
+            if not negation_allowed and _negated(tokens, i, sentence.start):
+                continue
+            out.append(Match(phrase, i, end, index))
+            taken = end
+        return out
+    for i in starts:
         if i < taken:
             continue
         index = tokens[i].sentence
