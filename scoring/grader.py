@@ -111,7 +111,7 @@ class _Reply:
         self.positions = positions
         self.bag = frozenset(positions)
         # the phrases (and `unless` phrases with their scope) that may match, by check
-        self.phrases: dict[str, list[tuple[Phrase, str]]] = {}
+        self.phrases: dict[str, list[Phrase]] = {}
         self.unless: dict[str, list[tuple[Phrase, str]]] = {}
         self.context = context
         self.verdicts: dict[str, Verdict] = {}
@@ -238,12 +238,18 @@ class Grader:
                 if keys.isdisjoint(bag):
                     break
             else:
-                bucket = unless if is_unless else filed
-                found = bucket.get(check_id)
-                if found is None:
-                    bucket[check_id] = [(phrase, scope)]
+                if is_unless:
+                    blocking = unless.get(check_id)
+                    if blocking is None:
+                        unless[check_id] = [(phrase, scope)]
+                    else:
+                        blocking.append((phrase, scope))
                 else:
-                    found.append((phrase, scope))
+                    own = filed.get(check_id)
+                    if own is None:
+                        filed[check_id] = [phrase]
+                    else:
+                        own.append(phrase)
         self._reserve_names(reply)
         extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
         verdicts: dict[str, Verdict] = {}
@@ -644,32 +650,44 @@ class Grader:
         self, check: CompiledCheck, reply: _Reply, extra: tuple[Phrase, ...]
     ) -> list[Match]:
         spec = check.spec
-        value = self._context_value(check, reply.context)
+        value = self._context_value(check, reply.context) if spec.context is not None else None
         if spec.context_required and not value:
             return []
-        doc, bag = reply.doc, reply.bag
+        doc, bag, positions, fuzzy, context = (
+            reply.doc,
+            reply.bag,
+            reply.positions,
+            spec.fuzzy,
+            reply.context,
+        )
         # the reply's own phrases were filed by their words (every required word is in the reply)
         filed = reply.phrases.get(spec.id, ())
-        phrases = [p for p, _ in filed]
-        phrases += extra
+        checked = len(filed)
+        phrases: Sequence[Phrase] = filed
         context_phrases: tuple[Phrase, ...] = ()
         if value and spec.context != "time":
             context_phrases = self._phrases_for_context(check, value)
-            phrases += context_phrases
+        if extra or context_phrases:
+            phrases = [*filed, *extra, *context_phrases]
+        any_word = spec.context_match == "any_word"
         matches: list[Match] = []
         for n, phrase in enumerate(phrases):
-            if phrase.when and not getattr(reply.context, phrase.when, None):
+            if phrase.when and not getattr(context, phrase.when, None):
                 continue
-            if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
-                continue
-            found = find(phrase, doc, bag, spec.fuzzy, reply.positions, checked=n < len(filed))
+            if phrase.requires:
+                for required in phrase.requires:
+                    if self._value(required, reply):
+                        break
+                else:
+                    continue
+            found = find(phrase, doc, bag, fuzzy, positions, n < checked)
             if len(found) < phrase.at_least:
                 continue
             if found and phrase.needs and not any(
-                find(p, doc, bag, spec.fuzzy, reply.positions) for p in phrase.needs
+                find(p, doc, bag, fuzzy, positions) for p in phrase.needs
             ):
                 continue
-            if spec.context_match == "any_word" and any(phrase is p for p in context_phrases):
+            if any_word and any(phrase is p for p in context_phrases):
                 found = [m for m in found if not self._other_person(m, doc, context_phrases)]
             matches += found
         unless = reply.unless.get(spec.id)
