@@ -87,6 +87,10 @@ def _minutes(value: str | None) -> int | None:
     return total if 0 <= total <= 24 * 60 else None
 
 
+#: What the index keeps of one token (`Grader._token_keys`).
+_TokenKeys = tuple[
+    tuple[str, ...], tuple[str, ...], frozenset[int], bool, WordInfo | None, frozenset[str]
+]
 _Model = TypeVar("_Model", bound=BaseModel)
 _setattr = object.__setattr__
 
@@ -145,6 +149,16 @@ class Grader:
                         elif alt.special is None:
                             vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
         self._vocab = sorted(vocab)
+        # the grammeme keys («@VERB») some phrase of the standard is filed or matched under
+        self._named_grams = frozenset(
+            k
+            for check in self.standard.compiled.values()
+            for phrase in _every_phrase(check)
+            for element in phrase.elements
+            for alt in element.alts
+            for k in alt.keys
+            if k.startswith("@")
+        )
         self._keys = frozenset(  # every word a phrase names, for typo corrections
             k
             for check in self.standard.compiled.values()
@@ -157,11 +171,9 @@ class Grader:
         self._fixes: dict[str, tuple[WordInfo | None, frozenset[str]]] = {}
         self._company_cache: dict[str, list[tuple[str, frozenset[str]]]] = {}
         self._bounds: dict[str, dict[str | None, tuple[int | None, int | None]]] = {}
+        self._contexts: dict[tuple[tuple[object, str], ...], Context] = {}
         # (form, capitalised, sentence start, phone) -> what `_token_keys` says of such a token
-        self._token_cache: dict[
-            tuple[str, bool, bool, bool],
-            tuple[tuple[str, ...], frozenset[int], bool, WordInfo | None, frozenset[str]],
-        ] = {}
+        self._token_cache: dict[tuple[str, bool, bool, bool], _TokenKeys] = {}
         # a check that does not match has the same verdict every time: build it once
         self._missed = {
             check_id: Verdict(check=check_id, kind=spec.kind, value=False)
@@ -219,9 +231,10 @@ class Grader:
             if check not in self.standard.compiled:
                 raise UnknownCheckError(check)
         doc = self._lexicon.analyse(text)
-        ctx = Context.coerce(context)
+        ctx = self._context(context)
+        extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
         numbers = set(self._always)
-        positions = self._index(doc, numbers)
+        positions = self._index(doc, numbers, every=bool(extra))
         indexed = len(positions)
         self._context_typos(doc, positions, ctx)
         self._mark_context(doc, positions, ctx)
@@ -251,7 +264,6 @@ class Grader:
                     else:
                         own.append(phrase)
         self._reserve_names(reply)
-        extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
         verdicts: dict[str, Verdict] = {}
         memo, missed, plain = reply.verdicts, self._missed, self._plain
         for check in wanted:
@@ -271,9 +283,23 @@ class Grader:
 
     # --- internals ----------------------------------------------------------------------
 
-    def _index(self, doc: Analysed, numbers: set[int]) -> dict[str, list[int]]:
+    def _context(self, value: Context | Mapping[str, object] | None) -> Context:
+        """`Context.coerce`, remembered for a plain mapping of strings (the same few contexts
+        come with every reply of a run); a Context is frozen, so one can serve every reply."""
+        if isinstance(value, dict) and all(type(v) is str for v in value.values()):
+            key = tuple(value.items())
+            found = self._contexts.get(key)
+            if found is None:
+                found = Context.coerce(value)
+                if len(self._contexts) < 1_000:
+                    self._contexts[key] = found
+            return found
+        return Context.coerce(value)
+
+    def _index(self, doc: Analysed, numbers: set[int], every: bool) -> dict[str, list[int]]:
         """Every key of the reply (forms, lemmas, typo corrections) → the tokens that carry it;
-        adds to `numbers` the entries filed under those keys."""
+        adds to `numbers` the entries filed under those keys. Grammeme keys no phrase of the
+        standard names are left out unless `every` (a phrase from outside may name them)."""
         positions: dict[str, list[int]] = {}
         cache = self._token_cache
         for i, token in enumerate(doc.tokens):
@@ -283,7 +309,7 @@ class Grader:
                 found = self._token_keys(token)
                 if len(cache) < 200_000:
                     cache[signature] = found
-            keys, triggered, typo, fixed, fuzzy = found
+            keys, unnamed, triggered, typo, fixed, fuzzy = found
             if typo:
                 token.fixed, token.fuzzy = fixed, fuzzy
             numbers |= triggered
@@ -293,14 +319,16 @@ class Grader:
                     positions[key] = [i]
                 else:
                     at.append(i)
+            if every:
+                for key in unnamed:
+                    positions.setdefault(key, []).append(i)
         return positions
 
-    def _token_keys(
-        self, token: Token
-    ) -> tuple[tuple[str, ...], frozenset[int], bool, WordInfo | None, frozenset[str]]:
-        """The index keys of one token, the entries filed under them, and its typo readings
-        (whether it is read as a typo, `fixed`, `fuzzy`): the same for every token with the same
-        form, capitalisation, place at a sentence's start and phone shape."""
+    def _token_keys(self, token: Token) -> _TokenKeys:
+        """The index keys of one token (the grammeme keys no phrase of the standard names apart),
+        the entries filed under them, and its typo readings (whether it is read as a typo,
+        `fixed`, `fuzzy`): the same for every token with the same form, capitalisation, place at
+        a sentence's start and phone shape."""
         keys: set[str] = {token.form, *class_keys(token), *self._regex_keys(token.form)}
         info = token.info
         typo = False
@@ -328,7 +356,11 @@ class Grader:
         triggered: set[int] = set()
         for key in keys:
             triggered.update(self._trigger.get(key, ()))
-        return tuple(keys), frozenset(triggered), typo, fixed, fuzzy
+        grams = info.gram_keys if info is not None else frozenset()
+        if fixed is not None:
+            grams = grams | fixed.gram_keys
+        unnamed = grams - self._named_grams
+        return tuple(keys - unnamed), tuple(unnamed), frozenset(triggered), typo, fixed, fuzzy
 
     def _regex_keys(self, form: str) -> frozenset[str]:
         """The `/re/` elements of the standard that match this word form (cached per form)."""

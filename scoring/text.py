@@ -291,7 +291,11 @@ class Lexicon:
                 last.phone = _phone_shape(norm[last.start : end])
                 at_start = clause = dash = False
                 continue
-            if self._joins_ni(tokens, norm, form, start, sentence_first, clause):
+            if (
+                not clause
+                and form in _NI_JOINS
+                and self._joins_ni(tokens, norm, form, start, sentence_first, clause)
+            ):
                 last = tokens[-1]  # «ни чем не могу помочь» is «ничем не могу помочь»
                 last.form, last.end, last.info = "ни" + form, end, self.info("ни" + form)
                 at_start = clause = dash = False

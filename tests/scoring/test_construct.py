@@ -59,3 +59,23 @@ def test_construct_covers_every_field() -> None:
         if verdict.evidence is not None:
             assert set(verdict.evidence.__dict__) == set(Evidence.model_fields)
     assert set(result.__dict__) == set(GradeResult.model_fields)
+
+
+@pytest.mark.parametrize(
+    ("text", "extra", "quotes"),
+    [
+        ("Посылки пришли вчера.", ["*:plur"], ["Посылки"]),  # a grammeme no standard phrase names
+        ("Посылки пришли вчера.", ["*:plur *:VERB"], ["Посылки пришли"]),
+        ("Посылка пришла.", ["*:plur"], []),
+        ("Вы ошиблись адресом", ["вы *:past"], ["Вы ошиблись"]),
+    ],
+)
+def test_extra_phrases_see_every_grammeme(text: str, extra: list[str], quotes: list[str]) -> None:
+    """The index leaves out grammeme keys the standard never names, except for a reply graded
+    with extra forbidden phrases, which may name any."""
+    grader = Grader()
+    verdict = grader.grade(text, ["forbidden_phrase"], extra_forbidden=extra).verdicts[
+        "forbidden_phrase"
+    ]
+    assert verdict.quotes == quotes
+    assert not grader.grade(text, ["forbidden_phrase"]).value("forbidden_phrase")
