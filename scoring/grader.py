@@ -89,7 +89,13 @@ def _minutes(value: str | None) -> int | None:
 
 #: What the index keeps of one token (`Grader._token_keys`).
 _TokenKeys = tuple[
-    tuple[str, ...], tuple[str, ...], frozenset[int], bool, WordInfo | None, frozenset[str]
+    tuple[str, ...],
+    tuple[str, ...],
+    frozenset[int],
+    frozenset[int],
+    bool,
+    WordInfo | None,
+    frozenset[str],
 ]
 _Model = TypeVar("_Model", bound=BaseModel)
 _setattr = object.__setattr__
@@ -199,9 +205,26 @@ class Grader:
             self._rest.append(tuple(k for k in phrase.required_keys if k is not filing))
             for key in filing:
                 self._trigger.setdefault(key, []).append(number)
-        # per entry: (check, phrase, scope, an `unless` phrase?, the other required words)
+        # The other required words of the entries as numbered sets: the words of a reply say
+        # which sets it meets, and an entry is tried when the reply meets every one of its own.
+        word_sets: dict[frozenset[str], int] = {}
+        for rest in self._rest:
+            for keys in rest:
+                word_sets.setdefault(keys, len(word_sets))
+        sets_of: dict[str, list[int]] = {}
+        for keys, set_number in word_sets.items():
+            for key in keys:
+                sets_of.setdefault(key, []).append(set_number)
+        self._sets_of = {key: tuple(numbers) for key, numbers in sets_of.items()}
+        # per entry: (check, phrase, scope, an `unless` phrase?, the sets of words it needs)
         self._filed = [
-            (check_id, phrase, scope or "span", scope is not None, self._rest[number])
+            (
+                check_id,
+                phrase,
+                scope or "span",
+                scope is not None,
+                frozenset(word_sets[keys] for keys in self._rest[number]),
+            )
             for number, (check_id, phrase, scope) in enumerate(self._entries)
         ]
         # the checks that read no context: when none of their phrases is filed for a reply, the
@@ -234,23 +257,21 @@ class Grader:
         ctx = self._context(context)
         extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
         numbers = set(self._always)
-        positions = self._index(doc, numbers, every=bool(extra))
+        met: set[int] = set()
+        positions = self._index(doc, numbers, met, every=bool(extra))
         indexed = len(positions)
         self._context_typos(doc, positions, ctx)
         self._mark_context(doc, positions, ctx)
         reply = _Reply(doc, positions, ctx)
-        trigger = self._trigger
+        trigger, sets_of = self._trigger, self._sets_of
         for key in islice(positions, indexed, None):  # keys the context added (dicts keep order)
             numbers.update(trigger.get(key, ()))
-        bag = reply.bag
+            met.update(sets_of.get(key, ()))
         filed, unless = reply.phrases, reply.unless
         entries = self._filed
         for number in sorted(numbers):
-            check_id, phrase, scope, is_unless, rest = entries[number]
-            for keys in rest:  # every other required word must be in the reply too
-                if keys.isdisjoint(bag):
-                    break
-            else:
+            check_id, phrase, scope, is_unless, needed = entries[number]
+            if needed <= met:  # every other required word is in the reply too
                 if is_unless:
                     blocking = unless.get(check_id)
                     if blocking is None:
@@ -296,10 +317,13 @@ class Grader:
             return found
         return Context.coerce(value)
 
-    def _index(self, doc: Analysed, numbers: set[int], every: bool) -> dict[str, list[int]]:
+    def _index(
+        self, doc: Analysed, numbers: set[int], met: set[int], every: bool
+    ) -> dict[str, list[int]]:
         """Every key of the reply (forms, lemmas, typo corrections) → the tokens that carry it;
-        adds to `numbers` the entries filed under those keys. Grammeme keys no phrase of the
-        standard names are left out unless `every` (a phrase from outside may name them)."""
+        adds to `numbers` the entries filed under those keys, to `met` the numbered word sets
+        they meet. Grammeme keys no phrase of the standard names are left out unless `every` (a
+        phrase from outside may name them)."""
         positions: dict[str, list[int]] = {}
         cache = self._token_cache
         for i, token in enumerate(doc.tokens):
@@ -309,10 +333,11 @@ class Grader:
                 found = self._token_keys(token)
                 if len(cache) < 200_000:
                     cache[signature] = found
-            keys, unnamed, triggered, typo, fixed, fuzzy = found
+            keys, unnamed, triggered, sets, typo, fixed, fuzzy = found
             if typo:
                 token.fixed, token.fuzzy = fixed, fuzzy
             numbers |= triggered
+            met |= sets
             for key in keys:
                 at = positions.get(key)
                 if at is None:
@@ -354,13 +379,23 @@ class Grader:
             else:
                 typo = False
         triggered: set[int] = set()
+        sets: set[int] = set()
         for key in keys:
             triggered.update(self._trigger.get(key, ()))
+            sets.update(self._sets_of.get(key, ()))
         grams = info.gram_keys if info is not None else frozenset()
         if fixed is not None:
             grams = grams | fixed.gram_keys
         unnamed = grams - self._named_grams
-        return tuple(keys - unnamed), tuple(unnamed), frozenset(triggered), typo, fixed, fuzzy
+        return (
+            tuple(keys - unnamed),
+            tuple(unnamed),
+            frozenset(triggered),
+            frozenset(sets),
+            typo,
+            fixed,
+            fuzzy,
+        )
 
     def _regex_keys(self, form: str) -> frozenset[str]:
         """The `/re/` elements of the standard that match this word form (cached per form)."""
