@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
+from typing import Any, TypeVar
 
+from pydantic import BaseModel
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -12,7 +15,7 @@ from scoring.errors import PatternError, UnknownCheckError
 from scoring.model import Context, Evidence, GradeResult, Verdict
 from scoring.patterns import REGEX_KEY, Match, PatternCompiler, Phrase, class_keys, find
 from scoring.standard import CompiledCheck, Standard, default_standard
-from scoring.text import Analysed, Lexicon, WordInfo, default_lexicon
+from scoring.text import Analysed, Lexicon, Token, WordInfo, default_lexicon
 
 FORBIDDEN_CHECK = "forbidden_phrase"
 _MIN_FUZZY_LEN = 5
@@ -84,6 +87,32 @@ def _minutes(value: str | None) -> int | None:
     return total if 0 <= total <= 24 * 60 else None
 
 
+#: What the index keeps of one token (`Grader._token_keys`).
+_TokenKeys = tuple[
+    tuple[str, ...],
+    tuple[str, ...],
+    frozenset[int],
+    frozenset[int],
+    bool,
+    WordInfo | None,
+    frozenset[str],
+]
+_Model = TypeVar("_Model", bound=BaseModel)
+_setattr = object.__setattr__
+
+
+def _construct(cls: type[_Model], values: dict[str, Any]) -> _Model:
+    """`cls.model_construct(**values)`, quicker, for the result models here: every field given,
+    in declaration order, none with an alias, no extras, no post-init (tests/scoring/
+    test_construct.py checks that the two build the same object)."""
+    model = cls.__new__(cls)
+    _setattr(model, "__dict__", values)
+    _setattr(model, "__pydantic_fields_set__", set(values))
+    _setattr(model, "__pydantic_extra__", None)
+    _setattr(model, "__pydantic_private__", None)
+    return model
+
+
 class _Reply:
     """One reply being graded: the analysed text, its bag of keys, memoised verdicts."""
 
@@ -92,7 +121,7 @@ class _Reply:
         self.positions = positions
         self.bag = frozenset(positions)
         # the phrases (and `unless` phrases with their scope) that may match, by check
-        self.phrases: dict[str, list[tuple[Phrase, str]]] = {}
+        self.phrases: dict[str, list[Phrase]] = {}
         self.unless: dict[str, list[tuple[Phrase, str]]] = {}
         self.context = context
         self.verdicts: dict[str, Verdict] = {}
@@ -126,6 +155,16 @@ class Grader:
                         elif alt.special is None:
                             vocab.update(k for k in alt.keys if len(k) >= _MIN_FUZZY_LEN)
         self._vocab = sorted(vocab)
+        # the grammeme keys («@VERB») some phrase of the standard is filed or matched under
+        self._named_grams = frozenset(
+            k
+            for check in self.standard.compiled.values()
+            for phrase in _every_phrase(check)
+            for element in phrase.elements
+            for alt in element.alts
+            for k in alt.keys
+            if k.startswith("@")
+        )
         self._keys = frozenset(  # every word a phrase names, for typo corrections
             k
             for check in self.standard.compiled.values()
@@ -137,6 +176,10 @@ class Grader:
         )
         self._fixes: dict[str, tuple[WordInfo | None, frozenset[str]]] = {}
         self._company_cache: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._bounds: dict[str, dict[str | None, tuple[int | None, int | None]]] = {}
+        self._contexts: dict[tuple[tuple[object, str], ...], Context] = {}
+        # (form, capitalised, sentence start, phone) -> what `_token_keys` says of such a token
+        self._token_cache: dict[tuple[str, bool, bool, bool], _TokenKeys] = {}
         # a check that does not match has the same verdict every time: build it once
         self._missed = {
             check_id: Verdict(check=check_id, kind=spec.kind, value=False)
@@ -162,6 +205,35 @@ class Grader:
             self._rest.append(tuple(k for k in phrase.required_keys if k is not filing))
             for key in filing:
                 self._trigger.setdefault(key, []).append(number)
+        # The other required words of the entries as numbered sets: the words of a reply say
+        # which sets it meets, and an entry is tried when the reply meets every one of its own.
+        word_sets: dict[frozenset[str], int] = {}
+        for rest in self._rest:
+            for keys in rest:
+                word_sets.setdefault(keys, len(word_sets))
+        sets_of: dict[str, list[int]] = {}
+        for keys, set_number in word_sets.items():
+            for key in keys:
+                sets_of.setdefault(key, []).append(set_number)
+        self._sets_of = {key: tuple(numbers) for key, numbers in sets_of.items()}
+        # per entry: (check, phrase, scope, an `unless` phrase?, the sets of words it needs)
+        self._filed = [
+            (
+                check_id,
+                phrase,
+                scope or "span",
+                scope is not None,
+                frozenset(word_sets[keys] for keys in self._rest[number]),
+            )
+            for number, (check_id, phrase, scope) in enumerate(self._entries)
+        ]
+        # the checks that read no context: when none of their phrases is filed for a reply, the
+        # verdict is the prebuilt false one
+        self._plain = frozenset(
+            check_id
+            for check_id, check in self.standard.compiled.items()
+            if check.spec.context is None
+        )
 
     # --- public -------------------------------------------------------------------------
 
@@ -182,60 +254,148 @@ class Grader:
             if check not in self.standard.compiled:
                 raise UnknownCheckError(check)
         doc = self._lexicon.analyse(text)
-        ctx = Context.coerce(context)
-        positions = self._index(doc)
+        ctx = self._context(context)
+        extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
+        numbers = set(self._always)
+        met: set[int] = set()
+        positions = self._index(doc, numbers, met, every=bool(extra))
+        indexed = len(positions)
         self._context_typos(doc, positions, ctx)
         self._mark_context(doc, positions, ctx)
         reply = _Reply(doc, positions, ctx)
-        numbers = set(self._always)
-        for key in reply.bag:
-            numbers.update(self._trigger.get(key, ()))
-        bag = reply.bag
-        rest = self._rest
+        trigger, sets_of = self._trigger, self._sets_of
+        for key in islice(positions, indexed, None):  # keys the context added (dicts keep order)
+            numbers.update(trigger.get(key, ()))
+            met.update(sets_of.get(key, ()))
+        filed, unless = reply.phrases, reply.unless
+        entries = self._filed
         for number in sorted(numbers):
-            for keys in rest[number]:  # every other required word must be in the reply too
-                if keys.isdisjoint(bag):
-                    break
-            else:
-                check_id, phrase, scope = self._entries[number]
-                bucket = reply.unless if scope is not None else reply.phrases
-                bucket.setdefault(check_id, []).append((phrase, scope or "span"))
+            check_id, phrase, scope, is_unless, needed = entries[number]
+            if needed <= met:  # every other required word is in the reply too
+                if is_unless:
+                    blocking = unless.get(check_id)
+                    if blocking is None:
+                        unless[check_id] = [(phrase, scope)]
+                    else:
+                        blocking.append((phrase, scope))
+                else:
+                    own = filed.get(check_id)
+                    if own is None:
+                        filed[check_id] = [phrase]
+                    else:
+                        own.append(phrase)
         self._reserve_names(reply)
-        extra = tuple(p for p in (self._extra_phrase(s) for s in extra_forbidden) if p)
-        verdicts = {
-            check: self._verdict(check, reply, extra if check == FORBIDDEN_CHECK else ())
-            for check in wanted
-        }
-        return GradeResult.model_construct(text=doc.text, verdicts=verdicts, too_long=doc.too_long)
+        verdicts: dict[str, Verdict] = {}
+        memo, missed, plain = reply.verdicts, self._missed, self._plain
+        for check in wanted:
+            if extra and check == FORBIDDEN_CHECK:
+                verdicts[check] = self._verdict(check, reply, extra)
+                continue
+            verdict = memo.get(check)
+            if verdict is None:
+                if check in plain and check not in filed:
+                    verdict = memo[check] = missed[check]  # no phrase of it can match the reply
+                else:
+                    verdict = self._verdict(check, reply, ())
+            verdicts[check] = verdict
+        return _construct(
+            GradeResult, {"text": doc.text, "verdicts": verdicts, "too_long": doc.too_long}
+        )
 
     # --- internals ----------------------------------------------------------------------
 
-    def _index(self, doc: Analysed) -> dict[str, list[int]]:
-        """Every key of the reply (forms, lemmas, typo corrections) → the tokens that carry it."""
+    def _context(self, value: Context | Mapping[str, object] | None) -> Context:
+        """`Context.coerce`, remembered for a plain mapping of strings (the same few contexts
+        come with every reply of a run); a Context is frozen, so one can serve every reply."""
+        if isinstance(value, dict) and all(type(v) is str for v in value.values()):
+            key = tuple(value.items())
+            found = self._contexts.get(key)
+            if found is None:
+                found = Context.coerce(value)
+                if len(self._contexts) < 1_000:
+                    self._contexts[key] = found
+            return found
+        return Context.coerce(value)
+
+    def _index(
+        self, doc: Analysed, numbers: set[int], met: set[int], every: bool
+    ) -> dict[str, list[int]]:
+        """Every key of the reply (forms, lemmas, typo corrections) → the tokens that carry it;
+        adds to `numbers` the entries filed under those keys, to `met` the numbered word sets
+        they meet. Grammeme keys no phrase of the standard names are left out unless `every` (a
+        phrase from outside may name them)."""
         positions: dict[str, list[int]] = {}
+        cache = self._token_cache
         for i, token in enumerate(doc.tokens):
-            keys: set[str] = {token.form, *class_keys(token), *self._regex_keys(token.form)}
-            info = token.info
-            if info is not None:
-                keys.update(info.lemmas)
-                keys.update(info.gram_keys)
-                # a typo: a word pymorphy3 does not know, or a lower-case one it knows only as a
-                # proper name («всего доброва»)
-                typo = not info.known or (info.proper and not token.capitalised)
-                if typo and len(token.form) >= _MIN_FIX_LEN:
-                    token.fixed, fixed_forms = self._fix(token.form)
-                    if token.fixed is not None:
-                        keys.update(token.fixed.lemmas)
-                        keys.update(token.fixed.gram_keys)
-                    if token.fixed is None and len(token.form) >= _MIN_FUZZY_LEN:
-                        # no known word one typo away: the nearest standard words, looser
-                        token.fuzzy = self._near(token.form, info.lemmas)
-                    else:  # «перзвоню» is «перезвоню», never the forbidden «перезвони»
-                        token.fuzzy = fixed_forms
-                    keys.update(token.fuzzy)
+            signature = (token.form, token.capitalised, token.sentence_start, token.phone)
+            found = cache.get(signature)
+            if found is None:
+                found = self._token_keys(token)
+                if len(cache) < 200_000:
+                    cache[signature] = found
+            keys, unnamed, triggered, sets, typo, fixed, fuzzy = found
+            if typo:
+                token.fixed, token.fuzzy = fixed, fuzzy
+            numbers |= triggered
+            met |= sets
             for key in keys:
-                positions.setdefault(key, []).append(i)
+                at = positions.get(key)
+                if at is None:
+                    positions[key] = [i]
+                else:
+                    at.append(i)
+            if every:
+                for key in unnamed:
+                    positions.setdefault(key, []).append(i)
         return positions
+
+    def _token_keys(self, token: Token) -> _TokenKeys:
+        """The index keys of one token (the grammeme keys no phrase of the standard names apart),
+        the entries filed under them, and its typo readings (whether it is read as a typo,
+        `fixed`, `fuzzy`): the same for every token with the same form, capitalisation, place at
+        a sentence's start and phone shape."""
+        keys: set[str] = {token.form, *class_keys(token), *self._regex_keys(token.form)}
+        info = token.info
+        typo = False
+        fixed: WordInfo | None = None
+        fuzzy: frozenset[str] = frozenset()
+        if info is not None:
+            keys.update(info.lemmas)
+            keys.update(info.gram_keys)
+            # a typo: a word pymorphy3 does not know, or a lower-case one it knows only as a
+            # proper name («всего доброва»)
+            typo = not info.known or (info.proper and not token.capitalised)
+            if typo and len(token.form) >= _MIN_FIX_LEN:
+                fixed, fixed_forms = self._fix(token.form)
+                if fixed is not None:
+                    keys.update(fixed.lemmas)
+                    keys.update(fixed.gram_keys)
+                if fixed is None and len(token.form) >= _MIN_FUZZY_LEN:
+                    # no known word one typo away: the nearest standard words, looser
+                    fuzzy = self._near(token.form, info.lemmas)
+                else:  # «перзвоню» is «перезвоню», never the forbidden «перезвони»
+                    fuzzy = fixed_forms
+                keys.update(fuzzy)
+            else:
+                typo = False
+        triggered: set[int] = set()
+        sets: set[int] = set()
+        for key in keys:
+            triggered.update(self._trigger.get(key, ()))
+            sets.update(self._sets_of.get(key, ()))
+        grams = info.gram_keys if info is not None else frozenset()
+        if fixed is not None:
+            grams = grams | fixed.gram_keys
+        unnamed = grams - self._named_grams
+        return (
+            tuple(keys - unnamed),
+            tuple(unnamed),
+            frozenset(triggered),
+            frozenset(sets),
+            typo,
+            fixed,
+            fuzzy,
+        )
 
     def _regex_keys(self, form: str) -> frozenset[str]:
         """The `/re/` elements of the standard that match this word form (cached per form)."""
@@ -480,12 +640,15 @@ class Grader:
                 reply.verdicts[check_id] = verdict
             return verdict
         spans = self._evidence(reply, matches, every=spec.kind == "violation")
-        verdict = Verdict.model_construct(
-            check=check_id,
-            kind=spec.kind,
-            value=value,
-            evidence=spans[0] if spans else None,
-            also=tuple(spans[1:]),
+        verdict = _construct(
+            Verdict,
+            {
+                "check": check_id,
+                "kind": spec.kind,
+                "value": value,
+                "evidence": spans[0] if spans else None,
+                "also": tuple(spans[1:]),
+            },
         )
         if not extra:
             reply.verdicts[check_id] = verdict
@@ -538,8 +701,14 @@ class Grader:
         for match in chosen:
             start, end = tokens[match.start].start, tokens[match.end - 1].end
             out.append(
-                Evidence.model_construct(
-                    quote=text[start:end], start=start, end=end, rule=match.phrase.source
+                _construct(
+                    Evidence,
+                    {
+                        "quote": text[start:end],
+                        "start": start,
+                        "end": end,
+                        "rule": match.phrase.source,
+                    },
                 )
             )
         return out
@@ -548,32 +717,44 @@ class Grader:
         self, check: CompiledCheck, reply: _Reply, extra: tuple[Phrase, ...]
     ) -> list[Match]:
         spec = check.spec
-        value = self._context_value(check, reply.context)
+        value = self._context_value(check, reply.context) if spec.context is not None else None
         if spec.context_required and not value:
             return []
-        doc, bag = reply.doc, reply.bag
+        doc, bag, positions, fuzzy, context = (
+            reply.doc,
+            reply.bag,
+            reply.positions,
+            spec.fuzzy,
+            reply.context,
+        )
         # the reply's own phrases were filed by their words (every required word is in the reply)
         filed = reply.phrases.get(spec.id, ())
-        phrases = [p for p, _ in filed]
-        phrases += extra
+        checked = len(filed)
+        phrases: Sequence[Phrase] = filed
         context_phrases: tuple[Phrase, ...] = ()
         if value and spec.context != "time":
             context_phrases = self._phrases_for_context(check, value)
-            phrases += context_phrases
+        if extra or context_phrases:
+            phrases = [*filed, *extra, *context_phrases]
+        any_word = spec.context_match == "any_word"
         matches: list[Match] = []
         for n, phrase in enumerate(phrases):
-            if phrase.when and not getattr(reply.context, phrase.when, None):
+            if phrase.when and not getattr(context, phrase.when, None):
                 continue
-            if phrase.requires and not any(self._value(r, reply) for r in phrase.requires):
-                continue
-            found = find(phrase, doc, bag, spec.fuzzy, reply.positions, checked=n < len(filed))
+            if phrase.requires:
+                for required in phrase.requires:
+                    if self._value(required, reply):
+                        break
+                else:
+                    continue
+            found = find(phrase, doc, bag, fuzzy, positions, n < checked)
             if len(found) < phrase.at_least:
                 continue
             if found and phrase.needs and not any(
-                find(p, doc, bag, spec.fuzzy, reply.positions) for p in phrase.needs
+                find(p, doc, bag, fuzzy, positions) for p in phrase.needs
             ):
                 continue
-            if spec.context_match == "any_word" and any(phrase is p for p in context_phrases):
+            if any_word and any(phrase is p for p in context_phrases):
                 found = [m for m in found if not self._other_person(m, doc, context_phrases)]
             matches += found
         unless = reply.unless.get(spec.id)
@@ -625,7 +806,10 @@ class Grader:
         now = _minutes(reply.context.time)
         if now is None:
             return bool(matches), matches
-        bounds = {p.label: (_minutes(p.start), _minutes(p.end)) for p in check.spec.periods}
+        bounds = self._bounds.get(check.spec.id)
+        if bounds is None:
+            bounds = {p.label: (_minutes(p.start), _minutes(p.end)) for p in check.spec.periods}
+            self._bounds[check.spec.id] = bounds
         fitting, wrong = [], []
         for match in matches:
             label = match.phrase.label

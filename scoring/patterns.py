@@ -31,7 +31,7 @@ in the same clause, so «Вы не должны» is not «Вы должны», 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from scoring.errors import PatternError
@@ -79,6 +79,10 @@ class Element:
     gap: int = 0  # > 0: a gap element
     negation: bool = False  # explicitly matches a negation word
     boundary: str = ""  # "," a clause starts here, "—" a dash stands here (match no word)
+    # the words of the alternatives that match on a lemma alone (no grammemes, no exact form),
+    # and whether every alternative is one of them: a quick answer for most tokens
+    lemma_keys: frozenset[str] = frozenset()
+    lemmas_only: bool = False
 
     @property
     def keys(self) -> frozenset[str] | None:
@@ -219,7 +223,27 @@ def class_keys(token: Token) -> list[str]:
     return keys
 
 
+def _plain(alt: Alt) -> bool:
+    """An alternative that matches a known word by its lemma alone (the common case)."""
+    return (
+        alt.special is None
+        and alt.regex is None
+        and not alt.exact
+        and not alt.grams_any
+        and not alt.grams_none
+    )
+
+
 def _element_matches(element: Element, token: Token, fuzzy_ok: bool) -> bool:
+    info = token.info
+    if info is not None:
+        # what `_alt_matches` says of the plain alternatives, without calling it
+        if not element.lemma_keys.isdisjoint(info.lemmas):
+            return True
+        if element.lemmas_only and (
+            not fuzzy_ok or (token.fixed is None and not token.fuzzy)
+        ):
+            return False
     for alt in element.alts:  # noqa: SIM110 - hot path: a loop beats any() with a generator
         if _alt_matches(alt, token, fuzzy_ok):
             return True
@@ -344,7 +368,14 @@ class PatternCompiler:
             suffix = f":{grams}" if colon else ""
             alts = _merge(tuple(self._alt(part + suffix) for part in self.expand(words)))
         negation = any(alt.keys & NEGATIONS for alt in alts)
-        return Element(alts=alts, optional=optional, negation=negation)
+        plain = [a for a in alts if _plain(a)]
+        return Element(
+            alts=alts,
+            optional=optional,
+            negation=negation,
+            lemma_keys=frozenset().union(*(a.keys for a in plain)),
+            lemmas_only=len(plain) == len(alts),
+        )
 
     def compile(
         self,
@@ -419,34 +450,44 @@ def _match_from(
     """The end of a match of `elements[k:]` from token `i` (the first one found, trying shorter
     gaps first), or None; `ends` (if given) says where a match may end, so a phrase that must
     fill its clause or sentence tries the longer gaps when a shorter match ends too early."""
-    if k == len(elements):
-        return i if ends is None or ends(i) else None
-    element = elements[k]
-    if element.gap:
-        for g in range(element.gap + 1):
-            if g and (i + g > limit):
-                break
-            if g and not negation_allowed and tokens[i + g - 1].form in NEGATIONS:
-                break
-            end = _match_from(
-                elements, k + 1, tokens, i + g, limit, fuzzy_ok, negation_allowed, ends
-            )
-            if end is not None:
-                return end
-        return None
-    if element.boundary:
-        if i >= limit or not (
-            tokens[i].after_dash if element.boundary == "—" else tokens[i].clause_start
-        ):
+    count = len(elements)
+    while True:  # required words and boundaries in a row need no backtracking: a loop
+        if k == count:
+            return i if ends is None or ends(i) else None
+        element = elements[k]
+        if element.gap:
+            for g in range(element.gap + 1):
+                if g and (i + g > limit):
+                    break
+                if g and not negation_allowed and tokens[i + g - 1].form in NEGATIONS:
+                    break
+                end = _match_from(
+                    elements, k + 1, tokens, i + g, limit, fuzzy_ok, negation_allowed, ends
+                )
+                if end is not None:
+                    return end
             return None
-        return _match_from(elements, k + 1, tokens, i, limit, fuzzy_ok, negation_allowed, ends)
-    if i < limit and _element_matches(element, tokens[i], fuzzy_ok):
-        end = _match_from(elements, k + 1, tokens, i + 1, limit, fuzzy_ok, negation_allowed, ends)
-        if end is not None:
-            return end
-    if element.optional:
-        return _match_from(elements, k + 1, tokens, i, limit, fuzzy_ok, negation_allowed, ends)
-    return None
+        if element.boundary:
+            if i >= limit or not (
+                tokens[i].after_dash if element.boundary == "—" else tokens[i].clause_start
+            ):
+                return None
+            k += 1
+            continue
+        if element.optional:
+            if i < limit and _element_matches(element, tokens[i], fuzzy_ok):
+                end = _match_from(
+                    elements, k + 1, tokens, i + 1, limit, fuzzy_ok, negation_allowed, ends
+                )
+                if end is not None:
+                    return end
+            k += 1
+            continue
+        if i < limit and _element_matches(element, tokens[i], fuzzy_ok):
+            k += 1
+            i += 1
+            continue
+        return None
 
 
 def _filler_tail(tokens: list[Token], limit: int) -> Callable[[int], bool]:
@@ -471,13 +512,18 @@ def _negated(tokens: list[Token], start: int, sentence_start: int) -> bool:
     return False
 
 
-def _starts(phrase: Phrase, doc: Analysed, positions: Mapping[str, list[int]] | None) -> list[int]:
+def _starts(
+    phrase: Phrase,
+    doc: Analysed,
+    positions: Mapping[str, list[int]] | None,
+    bag: frozenset[str],
+) -> list[int]:
     """Token indices where a match may start: where the first word can stand, or everywhere."""
     keys = phrase.start_keys
     if positions is None or keys is None:
         return list(range(len(doc.tokens)))
     found: set[int] = set()
-    for key in keys:
+    for key in keys.intersection(bag):  # `bag` holds every key of `positions`
         at = positions.get(key)
         if at:
             found.update(at)
@@ -508,9 +554,37 @@ def find(
         return []
     if phrase.alone and len(sentences) != 1:
         return []
+    start_keys = phrase.start_keys
+    starts: Sequence[int]
+    if positions is None or start_keys is None:
+        starts = range(len(tokens))
+    else:  # `_starts`, quicker for the usual one start word
+        hits = start_keys.intersection(bag)  # `bag` holds every key of `positions`
+        if len(hits) == 1:
+            at = positions.get(next(iter(hits)))
+            if not at:
+                return []
+            starts = at if len(at) == 1 else sorted(set(at))
+        else:
+            starts = _starts(phrase, doc, positions, bag)
     out: list[Match] = []
     taken = -1
-    for i in _starts(phrase, doc, positions):
+    elements, negation_allowed = phrase.elements, phrase.negation_allowed
+    if not (phrase.question or phrase.statement or phrase.whole or phrase.whole_clause):
+        for i in starts:  # the loop below without the tests that cannot apply
+            if i < taken:
+                continue
+            index = tokens[i].sentence
+            sentence = sentences[index]
+            end = _match_from(elements, 0, tokens, i, sentence.end, fuzzy_ok, negation_allowed)
+            if end is None or end == i:
+                continue
+            if not negation_allowed and _negated(tokens, i, sentence.start):
+                continue
+            out.append(Match(phrase, i, end, index))
+            taken = end
+        return out
+    for i in starts:
         if i < taken:
             continue
         index = tokens[i].sentence

@@ -162,6 +162,8 @@ class Lexicon:
         self._morph = pymorphy3.MorphAnalyzer()
         self._cache: dict[str, WordInfo] = {}
         self._corrections: dict[str, tuple[str, ...]] = {}
+        # raw token -> (normalised form, starts with a digit, analysis, «не» glued to a word)
+        self._words: dict[str, tuple[str, bool, WordInfo | None, bool]] = {}
 
     def info(self, word: str) -> WordInfo:
         cached = self._cache.get(word)
@@ -278,54 +280,71 @@ class Lexicon:
                 at_start = clause = True
                 dash = False
                 continue
-            form = normalise_word(raw)
+            word = self._words.get(raw)
+            if word is None:
+                word = self._word(raw)
+            form, digit, info, glued = word
             start, end = match.span()
-            if form[0].isdigit() and self._joins_number(tokens, norm, start, sentence_first):
+            if digit and self._joins_number(tokens, norm, start, sentence_first):
                 last = tokens[-1]  # one number: «8 701 555 12 34» → «8-701-555-12-34»
                 last.form, last.end = f"{last.form}-{form}", end
                 last.phone = _phone_shape(norm[last.start : end])
                 at_start = clause = dash = False
                 continue
-            if self._joins_ni(tokens, norm, form, start, sentence_first, clause):
+            if (
+                not clause
+                and form in _NI_JOINS
+                and self._joins_ni(tokens, norm, form, start, sentence_first, clause)
+            ):
                 last = tokens[-1]  # «ни чем не могу помочь» is «ничем не могу помочь»
                 last.form, last.end, last.info = "ни" + form, end, self.info("ни" + form)
                 at_start = clause = dash = False
                 continue
-            info = None if form[0].isdigit() else self.info(form)
-            if info is not None and self.glued_negation(form):  # «немогу» → «не» «могу»
+            if glued:  # «немогу» → «не» «могу»
                 tokens.append(
                     Token(
-                        form="не",
-                        start=start,
-                        end=start + 2,
-                        sentence=sentence_index,
-                        info=self.info("не"),
-                        capitalised=graded[start].isupper(),
-                        sentence_start=at_start,
-                        clause_start=clause,
-                        after_dash=dash,
+                        "не",
+                        start,
+                        start + 2,
+                        sentence_index,
+                        self.info("не"),
+                        graded[start].isupper(),
+                        at_start,
+                        clause,
+                        dash,
                     )
                 )
                 form, start, info = form[2:], start + 2, self.info(form[2:])
                 at_start = clause = dash = False
             tokens.append(
                 Token(
-                    form=form,
-                    start=start,
-                    end=end,
-                    sentence=sentence_index,
-                    info=info,
-                    capitalised=graded[start].isupper(),
-                    sentence_start=at_start,
-                    clause_start=clause,
-                    after_dash=dash,
-                    phone=info is None and _phone_shape(raw),
+                    form,
+                    start,
+                    end,
+                    sentence_index,
+                    info,
+                    graded[start].isupper(),
+                    at_start,
+                    clause,
+                    dash,
+                    False,
+                    info is None and _phone_shape(raw),
                 )
             )
             at_start = clause = dash = False
         if len(tokens) > sentence_first:
             sentences.append(Sentence(sentence_first, len(tokens), False))
         return Analysed(original, tokens, sentences, too_long)
+
+    def _word(self, raw: str) -> tuple[str, bool, WordInfo | None, bool]:
+        """What `analyse` needs of one raw token, whatever its place (cached for short words)."""
+        form = normalise_word(raw)
+        digit = form[0].isdigit()
+        info = None if digit else self.info(form)
+        word = (form, digit, info, info is not None and self.glued_negation(form))
+        if len(raw) <= 40 and len(self._words) < 200_000:
+            self._words[raw] = word
+        return word
 
     @staticmethod
     def _abbreviation(tokens: list[Token], norm: str, end: int) -> bool:
