@@ -21,7 +21,7 @@ from bot.settings import Settings
 from bot.storage import Storage
 from bot.texts import Texts
 from scenarios import Scenario, library_paths, load_library
-from scoring import Grader, Standard, default_standard, load_standard
+from scoring import Standard, default_grader, load_grader
 from scoring.cache import default_cache_dir
 
 logger = logging.getLogger(__name__)
@@ -51,11 +51,12 @@ def build_app(settings: Settings) -> App:
     Raises `bot.errors.StorageError` if the database cannot be opened, `scoring.StandardError`
     if the standard is broken. A broken scenario file is logged and skipped.
     """
-    standard = (
-        load_standard(settings.standard_path, cache_dir=default_cache_dir())
+    grader = (
+        load_grader(settings.standard_path, cache_dir=default_cache_dir())
         if settings.standard_path
-        else default_standard()
+        else default_grader()
     )
+    standard = grader.standard
     library = load_library(library_paths(settings.scenarios_path), standard)
     for problem in library.problems:  # a broken file is skipped; the rest of the library loads
         logger.warning("scenario file skipped: %s", problem)
@@ -63,7 +64,7 @@ def build_app(settings: Settings) -> App:
     texts = Texts(settings.language)
     http, llm = llm_parts(settings)
     service = TrainingService(
-        storage, library, Grader(standard), voice=llm.voice, judge=llm.judge, standard=standard,
+        storage, library, grader, voice=llm.voice, judge=llm.judge, standard=standard,
         llm_timeout=settings.llm_timeout, admin_ids=settings.admin_ids, coach=llm.coach,
         stt=llm.stt, texts=texts, voice_max_seconds=settings.stt_max_seconds,
         report_tz=ZoneInfo(settings.report_timezone),

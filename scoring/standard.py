@@ -14,16 +14,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from scoring.cache import cached_standard, default_cache_dir
+from scoring.cache import cached_grader, default_cache_dir
 from scoring.errors import PatternError, StandardError
 from scoring.model import Channel, CheckKind
 from scoring.patterns import WORD_LIST_NAME, PatternCompiler, Phrase
 from scoring.source import Document, Limits, Problem, read_yaml
 from scoring.text import Lexicon, default_lexicon
+
+if TYPE_CHECKING:
+    from scoring.grader import Grader
 
 DEFAULT_PATH = Path(__file__).parent / "standards" / "default.yaml"
 DEFAULT_HINT_PENALTY = 5
@@ -399,7 +402,20 @@ def load_standard(
 
     if lexicon is not None or cache_dir is None:
         return compile_standard()[0]
-    return cached_standard(source, compile_standard, cache_dir)
+    return cached_grader(source, compile_standard, cache_dir).standard
+
+
+def load_grader(path: str | Path | None = None, *, cache_dir: Path | None = None) -> Grader:
+    """A grader (default lexicon) of the standard file `path` (None: the shipped default), as
+    `Grader(load_standard(path, cache_dir=cache_dir))` — but with `cache_dir` the whole grader,
+    its indexes built, comes from the cache (`scoring.cache`). Raises `StandardError`."""
+    source = Path(path) if path is not None else DEFAULT_PATH
+
+    def compile_standard() -> tuple[Standard, list[Path]]:
+        read: list[Path] = []
+        return _load(source, None, (), read), read
+
+    return cached_grader(source, compile_standard, cache_dir)
 
 
 def _load(
@@ -556,5 +572,13 @@ def _base(
 @lru_cache(maxsize=1)
 def default_standard() -> Standard:
     """The shipped default standard, loaded once per process (compiled once per code version,
-    through the cache in `default_cache_dir()`)."""
-    return load_standard(DEFAULT_PATH, cache_dir=default_cache_dir())
+    through the cache in `default_cache_dir()`): the standard of `default_grader()`."""
+    return default_grader().standard
+
+
+@lru_cache(maxsize=1)
+def default_grader() -> Grader:
+    """A grader of the shipped default standard, loaded once per process, ready built, from the
+    cache in `default_cache_dir()`. Graders keep only memos of pure functions, so one is shared
+    by everything in the process that grades with the default standard."""
+    return load_grader(DEFAULT_PATH, cache_dir=default_cache_dir())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pymorphy3
 
@@ -159,9 +159,13 @@ class Lexicon:
     """pymorphy3 with a per-instance cache of word analyses (one analyser per Lexicon)."""
 
     def __init__(self) -> None:
-        self._morph = pymorphy3.MorphAnalyzer()
         self._cache: dict[str, WordInfo] = {}
         self._corrections: dict[str, tuple[str, ...]] = {}
+
+    @cached_property
+    def _morph(self) -> pymorphy3.MorphAnalyzer:
+        """The analyser, made on first use (its dictionaries take ~0.05 s to load)."""
+        return pymorphy3.MorphAnalyzer()
 
     def info(self, word: str) -> WordInfo:
         cached = self._cache.get(word)
