@@ -57,7 +57,8 @@ def build_app(settings: Settings) -> App:
         else default_grader()
     )
     standard = grader.standard
-    library = load_library(library_paths(settings.scenarios_path), standard)
+    library = load_library(library_paths(settings.scenarios_path), standard,
+                           cache_dir=default_cache_dir())
     for problem in library.problems:  # a broken file is skipped; the rest of the library loads
         logger.warning("scenario file skipped: %s", problem)
     storage = Storage(settings.db_path, synchronous=settings.db_synchronous)

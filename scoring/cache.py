@@ -91,10 +91,10 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def entry_path(cache_dir: Path, source: Path) -> Path:
-    """The one cache file of a standard file."""
+def entry_path(cache_dir: Path, source: Path, kind: str = "standard") -> Path:
+    """The one cache file of a standard file (or of another `kind` of thing made from `source`)."""
     name = _sha(str(source.resolve()).encode())[:24]
-    return cache_dir / f"standard-{name}.pickle"
+    return cache_dir / f"{kind}-{name}.pickle"
 
 
 def cached_standard(
@@ -118,24 +118,50 @@ def cached_grader(
     Raises what `compile_standard` raises. Writes the cache file (never fails because of it).
     """
     from scoring.grader import Grader
+    from scoring.standard import Standard
     from scoring.text import default_lexicon
 
     lexicon = default_lexicon()
+
+    def build() -> tuple[Grader, Sequence[Path]]:
+        standard, files = compile_standard()
+        return Grader(standard, lexicon), [f for f in files if f.resolve() != source.resolve()]
+
     if cache_dir is None:
-        return Grader(compile_standard()[0], lexicon)
+        return build()[0]
     try:
         content = source.read_bytes()
     except OSError:
-        return Grader(compile_standard()[0], lexicon)  # the compiler reports the unreadable file
+        return build()[0]  # the compiler reports the unreadable file
     key = _sha(code_version().encode() + b"\0" + str(source.resolve()).encode() + b"\0" + content)
-    entry = entry_path(cache_dir, source)
-    found = _read(entry, key, lexicon)
-    if found is not None:
-        return found
-    standard, files = compile_standard()
-    grader = Grader(standard, lexicon)
-    _write(entry, key, grader, lexicon, [f for f in files if f.resolve() != source.resolve()])
+
+    def usable(value: object) -> bool:
+        return isinstance(value, Grader) and isinstance(value.standard, Standard)
+
+    grader: Grader = cached_value(entry_path(cache_dir, source), key, build, usable, lexicon)
     return grader
+
+
+def cached_value(
+    entry: Path,
+    key: str,
+    build: Callable[[], tuple[Any, Sequence[Path]]],
+    usable: Callable[[object], bool],
+    lexicon: Lexicon | None = None,
+) -> Any:
+    """The value kept in the cache file `entry` under `key` (and made from files whose bytes have
+    not changed since), when `usable(value)`; else `build() -> (value, the files besides those
+    `key` covers that it was made from)`, stored in `entry` and returned. `lexicon`, when the
+    value refers to it, is left out of the file and given back on loading.
+
+    Raises what `build` raises. Writes the cache file (never fails because of it).
+    """
+    found = _read(entry, key, lexicon)
+    if found is not None and usable(found):
+        return found
+    value, files = build()
+    _write(entry, key, value, lexicon, files)
+    return value
 
 
 def _constructor_fields(cls: type) -> tuple[str, ...] | None:
@@ -156,12 +182,12 @@ def _constructor_fields(cls: type) -> tuple[str, ...] | None:
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, file: io.BytesIO, lexicon: Lexicon) -> None:
+    def __init__(self, file: io.BytesIO, lexicon: Lexicon | None) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._lexicon = lexicon
 
     def persistent_id(self, obj: Any) -> str | None:
-        return _LEXICON if obj is self._lexicon else None
+        return _LEXICON if obj is self._lexicon and obj is not None else None
 
     def reducer_override(self, obj: Any) -> Any:
         fields = _constructor_fields(type(obj))
@@ -171,12 +197,12 @@ class _Pickler(pickle.Pickler):
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, data: bytes, lexicon: Lexicon) -> None:
+    def __init__(self, data: bytes, lexicon: Lexicon | None) -> None:
         super().__init__(io.BytesIO(data))
         self._lexicon = lexicon
 
     def persistent_load(self, pid: Any) -> Any:
-        if pid != _LEXICON:
+        if pid != _LEXICON or self._lexicon is None:
             raise pickle.UnpicklingError(f"unknown persistent id {pid!r}")
         return self._lexicon
 
@@ -189,10 +215,7 @@ def _trusted(st: os.stat_result) -> bool:
     return st.st_uid == getuid() and not st.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _read(entry: Path, key: str, lexicon: Lexicon) -> Grader | None:
-    from scoring.grader import Grader
-    from scoring.standard import Standard
-
+def _read(entry: Path, key: str, lexicon: Lexicon | None) -> Any:
     try:
         if not (_trusted(entry.parent.stat()) and _trusted(entry.stat())):
             return None
@@ -222,20 +245,17 @@ def _read(entry: Path, key: str, lexicon: Lexicon) -> Grader | None:
                 return None
         except OSError:
             return None
-    grader = stored.get("grader")
-    if not isinstance(grader, Grader) or not isinstance(grader.standard, Standard):
-        return None
-    return grader
+    return stored.get("value")
 
 
 def _write(
-    entry: Path, key: str, grader: Grader, lexicon: Lexicon, files: Sequence[Path]
+    entry: Path, key: str, value: object, lexicon: Lexicon | None, files: Sequence[Path]
 ) -> None:
     try:
         stored = {
             "key": key,
             "files": [(str(f.resolve()), _sha(f.read_bytes())) for f in files],
-            "grader": grader,
+            "value": value,
         }
         out = io.BytesIO()
         _Pickler(out, lexicon).dump(stored)
@@ -245,7 +265,7 @@ def _write(
     data = MAGIC + _sha(payload).encode("ascii") + b"\n" + payload
     try:
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".standard-", suffix=".tmp")
+        handle, temp = tempfile.mkstemp(dir=entry.parent, prefix=".entry-", suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as out_file:
                 out_file.write(data)
