@@ -11,9 +11,8 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import httpx
 
 from bot.llm import LLMParts, build_llm
 from bot.service import TrainingService
@@ -23,6 +22,9 @@ from bot.texts import Texts
 from scenarios import Scenario, library_paths, load_library
 from scoring import Standard, default_grader, load_grader
 from scoring.cache import default_cache_dir
+
+if TYPE_CHECKING:  # imported only when an LLM or speech endpoint is configured
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +80,8 @@ def llm_parts(settings: Settings) -> tuple[httpx.AsyncClient | None, LLMParts]:
     LLM_BASE_URL nor STT_BASE_URL is set. The caller closes the client."""
     if not settings.llm_base_url and not settings.stt_base_url:
         return None, LLMParts()
+    import httpx
+
     http = httpx.AsyncClient()
     secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     stt_secret = settings.stt_api_key.get_secret_value() if settings.stt_api_key else None
