@@ -4,7 +4,8 @@ Reading and compiling the default standard takes ~1 s (YAML, validation, pymorph
 ~1,560 phrases), and building a grader's indexes for it ~0.02 s more. An entry holds the
 grader, ready built (its standard, indexes and all, with its lexicon left out and given back on
 loading), so a start loads it in ~0.03 s. The cache is an optimisation only: whenever it cannot be
-used the standard is compiled and the grader built as if there were none.
+used the standard is compiled and the grader built as if there were none. `cached_value` keeps
+other things made from files the same way (the scenario library: `scenarios.loader`).
 
 - **Key.** An entry is used only when it was made from the same bytes of the same file (and of
   every file it `extends`) by the same scorer: a hash of `scoring/*.py`, the Python, pydantic and
