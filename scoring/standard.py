@@ -63,10 +63,14 @@ def template_fields(text: str) -> list[str]:
     return [m.group(1) for m in _BRACES.finditer(text) if m.group(1) is not None]
 
 
+# The models of a standard file validate only when one is compiled (a start with the cache never
+# does): `defer_build` builds their validators then, not at import.
+
+
 class PhraseSpec(BaseModel):
     """One phrase; a plain string in YAML is the same as `{p: "..."}`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     p: str = Field(min_length=1, description="The phrase pattern (see scoring/patterns.py).")
     question: bool = Field(False, description="Counts only in a sentence ending with «?».")
@@ -124,7 +128,7 @@ class Example(BaseModel):
     scenario's channel, kind and time of day and whose placeholders the run can fill).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: str = Field(min_length=1, description="The wording, with optional {placeholders}.")
     channels: list[Channel] = Field(
@@ -145,7 +149,7 @@ class Example(BaseModel):
 
 
 class PeriodSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     label: str
     start: str = Field(alias="from", pattern=r"^\d{2}:\d{2}$")
@@ -154,7 +158,7 @@ class PeriodSpec(BaseModel):
 
 
 class CheckSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = ""
     kind: CheckKind
@@ -214,7 +218,7 @@ class CheckSpec(BaseModel):
 
 
 class StandardFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = "default"
     language: str = "ru"
