@@ -7,6 +7,7 @@ control characters, emoji), and per token (repeated letters), so spans stay exac
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -164,8 +165,15 @@ class Lexicon:
 
     @cached_property
     def _morph(self) -> pymorphy3.MorphAnalyzer:
-        """The analyser, made on first use (its dictionaries take ~0.05 s to load)."""
-        return pymorphy3.MorphAnalyzer()
+        """The analyser, made on first use (its dictionaries take ~0.05 s to load): the Russian
+        dictionaries pymorphy3 would find itself (`PYMORPHY2_DICT_PATH` when set, else the
+        `pymorphy3-dicts-ru` package), named directly — pymorphy3 would look them up among every
+        installed package's entry points first."""
+        import pymorphy3_dicts_ru
+
+        variable = pymorphy3.MorphAnalyzer.DICT_PATH_ENV_VARIABLE
+        path = os.environ[variable] if variable in os.environ else pymorphy3_dicts_ru.get_path()
+        return pymorphy3.MorphAnalyzer(path)
 
     def info(self, word: str) -> WordInfo:
         cached = self._cache.get(word)
