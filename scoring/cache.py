@@ -9,8 +9,9 @@ other things made from files the same way (the scenario library: `scenarios.load
 
 - **Key.** An entry is used only when it was made from the same bytes of the same file (and of
   every file it `extends`) by the same scorer: a hash of `scoring/*.py`, the Python, pydantic and
-  pymorphy3 versions and the dictionaries' version. Anything else is a miss, and the entry is
-  replaced; there is one entry per standard file, so the cache does not grow.
+  pymorphy3 versions, the dictionaries' version and the YAML parser's files. Anything else is a
+  miss, and the entry is replaced; there is one entry per standard file, so the cache does not
+  grow.
 - **Where.** `$XDG_CACHE_HOME/roleplay`, else `~/.cache/roleplay` (`default_cache_dir`).
 - **Fast to load.** The frozen, slotted dataclasses of a compiled standard (`Phrase`, `Element`,
   `Alt`, ...) are stored as calls of their constructors with their fields (pickle's default for
@@ -83,9 +84,24 @@ def code_version() -> str:
         pydantic.VERSION,
         getattr(pymorphy3, "__version__", ""),
         getattr(pymorphy3_dicts_ru, "__version__", ""),
+        _parser_stamp(),
     ):
         digest.update(str(version).encode() + b"\0")
     return digest.hexdigest()
+
+
+def _parser_stamp() -> str:
+    """Which ruamel.yaml reads the files (the size and time of its `__init__.py`, which names its
+    version), found without importing it: a start from the cache never needs the parser."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("ruamel.yaml")
+        origin = spec.origin if spec is not None else None
+        st = os.stat(origin) if origin else None
+    except (ImportError, ValueError, OSError):
+        return ""
+    return "" if st is None else f"ruamel.yaml {st.st_size} {st.st_mtime_ns}"
 
 
 def _sha(data: bytes) -> str:
