@@ -93,15 +93,16 @@ def code_version() -> str:
 def _parser_stamp() -> str:
     """Which ruamel.yaml reads the files (the size and time of its `__init__.py`, which names its
     version), found without importing it: a start from the cache never needs the parser."""
-    import importlib.util
+    from importlib.machinery import PathFinder
 
-    try:
-        spec = importlib.util.find_spec("ruamel.yaml")
-        origin = spec.origin if spec is not None else None
-        st = os.stat(origin) if origin else None
-    except (ImportError, ValueError, OSError):
-        return ""
-    return "" if st is None else f"ruamel.yaml {st.st_size} {st.st_mtime_ns}"
+    spec = PathFinder.find_spec("ruamel")  # finds the folder, imports nothing
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        try:
+            st = os.stat(Path(folder) / "yaml" / "__init__.py")
+        except OSError:
+            continue
+        return f"ruamel.yaml {st.st_size} {st.st_mtime_ns}"
+    return ""
 
 
 def _sha(data: bytes) -> str:
