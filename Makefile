@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean chromium
+.PHONY: setup run test lint bench clean chromium bytecode
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,9 +21,15 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -q && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium)
 
-setup: $(STAMP)
+# The project's own modules compiled to bytecode, as pip does for every installed package (an
+# editable install does not): with PYTHONDONTWRITEBYTECODE set, every start would otherwise compile
+# them again (~0.03 s of `roleplay grade`, ~0.15 s of the bot's start). Only changed files are redone.
+bytecode: $(STAMP)
+	$(PY) -m compileall -q bot scenarios scoring migrations
 
-run: $(STAMP)
+setup: $(STAMP) bytecode
+
+run: $(STAMP) bytecode
 	$(VENV)/bin/roleplay run
 
 test: $(STAMP) tests/e2e/node_modules/.package-lock.json chromium
@@ -32,7 +38,7 @@ test: $(STAMP) tests/e2e/node_modules/.package-lock.json chromium
 lint: $(STAMP)
 	$(VENV)/bin/ruff check . && $(VENV)/bin/mypy
 
-bench: $(STAMP) tests/e2e/node_modules/.package-lock.json
+bench: $(STAMP) bytecode tests/e2e/node_modules/.package-lock.json
 	$(PY) bench/bench_scoring.py
 	$(PY) bench/bench_telegram.py
 	$(PY) bench/bench_trainer.py

@@ -48,17 +48,18 @@ def mark(name):
     marks[name] = time.perf_counter() - t0
 import scoring; mark("import scoring (pydantic, pymorphy3)")
 import bot; mark("import bot (installs the aiogram deferral)")
-from scoring import default_standard
-default_standard(); mark("the default standard (cached)")
+from scoring import default_grader
+default_grader(); mark("the default standard's grader (cached)")
 from scoring.text import default_lexicon
-default_lexicon(); mark("pymorphy3 dictionaries")
+default_lexicon().lemma("день"); mark("pymorphy3 dictionaries (loaded on first use)")
 import aiogram; mark("import aiogram (types deferred)")
 import bot.__main__ as main; mark("import the rest of the bot")
 from bot.settings import Settings
 folder = Path(tempfile.mkdtemp())
 settings = Settings(_env_file=None, db_path=folder / "bot.db")
 from scenarios import load_library
-load_library(); mark("the scenario library (8 files)")
+from scoring.cache import default_cache_dir
+load_library(cache_dir=default_cache_dir()); mark("the scenario library (8 files, cached)")
 app = main.build_app(settings); mark("build_app (storage, migrations, service)")
 import asyncio
 dp = asyncio.run(main.build_dispatcher(app)); mark("the dispatcher")

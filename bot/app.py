@@ -11,9 +11,8 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import httpx
 
 from bot.llm import LLMParts, build_llm
 from bot.service import TrainingService
@@ -21,8 +20,11 @@ from bot.settings import Settings
 from bot.storage import Storage
 from bot.texts import Texts
 from scenarios import Scenario, library_paths, load_library
-from scoring import Grader, Standard, default_standard, load_standard
+from scoring import Standard, default_grader, load_grader
 from scoring.cache import default_cache_dir
+
+if TYPE_CHECKING:  # imported only when an LLM or speech endpoint is configured
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -51,19 +53,21 @@ def build_app(settings: Settings) -> App:
     Raises `bot.errors.StorageError` if the database cannot be opened, `scoring.StandardError`
     if the standard is broken. A broken scenario file is logged and skipped.
     """
-    standard = (
-        load_standard(settings.standard_path, cache_dir=default_cache_dir())
+    grader = (
+        load_grader(settings.standard_path, cache_dir=default_cache_dir())
         if settings.standard_path
-        else default_standard()
+        else default_grader()
     )
-    library = load_library(library_paths(settings.scenarios_path), standard)
+    standard = grader.standard
+    library = load_library(library_paths(settings.scenarios_path), standard,
+                           cache_dir=default_cache_dir())
     for problem in library.problems:  # a broken file is skipped; the rest of the library loads
         logger.warning("scenario file skipped: %s", problem)
     storage = Storage(settings.db_path, synchronous=settings.db_synchronous)
     texts = Texts(settings.language)
     http, llm = llm_parts(settings)
     service = TrainingService(
-        storage, library, Grader(standard), voice=llm.voice, judge=llm.judge, standard=standard,
+        storage, library, grader, voice=llm.voice, judge=llm.judge, standard=standard,
         llm_timeout=settings.llm_timeout, admin_ids=settings.admin_ids, coach=llm.coach,
         stt=llm.stt, texts=texts, voice_max_seconds=settings.stt_max_seconds,
         report_tz=ZoneInfo(settings.report_timezone),
@@ -76,6 +80,8 @@ def llm_parts(settings: Settings) -> tuple[httpx.AsyncClient | None, LLMParts]:
     LLM_BASE_URL nor STT_BASE_URL is set. The caller closes the client."""
     if not settings.llm_base_url and not settings.stt_base_url:
         return None, LLMParts()
+    import httpx
+
     http = httpx.AsyncClient()
     secret = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
     stt_secret = settings.stt_api_key.get_secret_value() if settings.stt_api_key else None

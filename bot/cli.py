@@ -6,6 +6,7 @@ Each command's module is imported only when that command runs (or when help list
 
 from __future__ import annotations
 
+import gc
 import importlib
 
 import click
@@ -41,6 +42,7 @@ class LazyGroup(LocalizedGroup):
             return super().get_command(ctx, cmd_name)
         module, _, attribute = target.partition(":")
         command = getattr(importlib.import_module(module), attribute)
+        resume_gc()
         if not isinstance(command, click.Command):
             raise TypeError(f"{target} is not a click command")
         return command
@@ -55,5 +57,18 @@ def cli() -> None:
     Help text: `cli.roleplay`."""
 
 
+def resume_gc() -> None:
+    """After `main` started without the garbage collector: what start-up built (the imports, the
+    command's module) is set aside for good (`gc.freeze`) and collection resumes. No-op while
+    the collector runs (e.g. `cli` called from tests)."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def main() -> None:
+    """The console script. Start-up makes ~200,000 objects that live as long as the process and
+    almost no garbage: collecting while it runs is ~10% of `roleplay grade`'s time, so it runs
+    without the collector until the command is loaded (`resume_gc`)."""
+    gc.disable()
     cli()

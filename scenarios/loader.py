@@ -20,6 +20,7 @@ in `Library.skipped`, and the rest of the library loads.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from scenarios.model import (
     State,
 )
 from scoring import Standard, default_standard
+from scoring.cache import cached_value, code_version
 from scoring.source import Document, Limits, read_yaml
 from scoring.standard import template_errors
 
@@ -120,13 +122,18 @@ def load_scenario(path: str | Path, standard: Standard | None = None) -> Scenari
 
 
 def load_library(
-    path: str | Path | Sequence[str | Path] | None = None, standard: Standard | None = None
+    path: str | Path | Sequence[str | Path] | None = None,
+    standard: Standard | None = None,
+    *,
+    cache_dir: Path | None = None,
 ) -> Library:
     """Load every scenario of one or more folders or files (default: the shipped library).
 
     Never raises for content: a file with problems is skipped and reported in
     `Library.problems` (so is the second file of two with the same id); the rest loads.
-    Reads files only.
+    Reads files only — and with `cache_dir` keeps the result there, reused while the files, the
+    standard's checks and the code stay the same (`scoring.cache`; a cache that cannot be used is
+    ignored).
     """
     if path is None:
         paths: list[Path] = [LIBRARY_PATH]
@@ -134,7 +141,48 @@ def load_library(
         paths = [Path(path)]
     else:
         paths = [Path(p) for p in path]
-    results = _validate(paths, standard or default_standard())
+    standard = standard or default_standard()
+    key = None if cache_dir is None else _library_key(paths, standard)
+    if cache_dir is None or key is None:
+        return _load_library(paths, standard)
+    names = "\0".join(str(p.resolve()) for p in paths).encode()
+    entry = cache_dir / f"library-{hashlib.sha256(names).hexdigest()[:24]}.pickle"
+    library: Library = cached_value(
+        entry, key, lambda: (_load_library(paths, standard), ()),
+        lambda value: isinstance(value, Library),
+    )
+    return library
+
+
+def _library_key(paths: Sequence[Path], standard: Standard) -> str | None:
+    """What a loaded library depends on: every file read (name and bytes), the standard's checks
+    (`version`) and the code of the scorer and of this package; None when a file cannot be read
+    or there are too many to cache (loaded as if there were no cache)."""
+    digest = hashlib.sha256()
+    digest.update(f"{code_version()}\0{_code_version()}\0{standard.name}\0".encode())
+    digest.update(f"{standard.version}\0".encode())
+    for count, (file, explicit) in enumerate(scenario_files(paths)):
+        if count >= MAX_FILES:
+            return None
+        try:
+            content = file.read_bytes()
+        except OSError:
+            return None
+        digest.update(f"{file}\0{file.resolve()}\0{explicit}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def _code_version() -> str:
+    """A hash of this package's code (what turns scenario files into a `Library`)."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _load_library(paths: Sequence[Path], standard: Standard) -> Library:
+    results = _validate(paths, standard)
     scenarios = {r.scenario.id: r.scenario for r in results if r.scenario is not None}
     files = {r.scenario.id: r.path for r in results if r.scenario is not None}
     return Library(

@@ -10,7 +10,15 @@ from scoring.errors import PatternError, ScoringError, StandardError, UnknownChe
 from scoring.grader import Grader
 from scoring.model import CheckKind, Context, Evidence, GradeResult, ScoreResult, Verdict
 from scoring.score import RUN_FORMULA, RunScore, score_reply, score_run
-from scoring.standard import CheckSpec, Standard, Window, default_standard, load_standard
+from scoring.standard import (
+    CheckSpec,
+    Standard,
+    Window,
+    default_grader,
+    default_standard,
+    load_grader,
+    load_standard,
+)
 
 __all__ = [
     "CheckKind",
@@ -29,7 +37,9 @@ __all__ = [
     "UnknownCheckError",
     "Verdict",
     "Window",
+    "default_grader",
     "default_standard",
+    "load_grader",
     "load_standard",
     "score_reply",
     "score_run",

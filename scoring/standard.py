@@ -14,16 +14,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from scoring.cache import cached_standard, default_cache_dir
+from scoring.cache import cached_grader, default_cache_dir
 from scoring.errors import PatternError, StandardError
 from scoring.model import Channel, CheckKind
 from scoring.patterns import WORD_LIST_NAME, PatternCompiler, Phrase
 from scoring.source import Document, Limits, Problem, read_yaml
 from scoring.text import Lexicon, default_lexicon
+
+if TYPE_CHECKING:
+    from scoring.grader import Grader
 
 DEFAULT_PATH = Path(__file__).parent / "standards" / "default.yaml"
 DEFAULT_HINT_PENALTY = 5
@@ -60,10 +63,14 @@ def template_fields(text: str) -> list[str]:
     return [m.group(1) for m in _BRACES.finditer(text) if m.group(1) is not None]
 
 
+# The models of a standard file validate only when one is compiled (a start with the cache never
+# does): `defer_build` builds their validators then, not at import.
+
+
 class PhraseSpec(BaseModel):
     """One phrase; a plain string in YAML is the same as `{p: "..."}`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     p: str = Field(min_length=1, description="The phrase pattern (see scoring/patterns.py).")
     question: bool = Field(False, description="Counts only in a sentence ending with «?».")
@@ -121,7 +128,7 @@ class Example(BaseModel):
     scenario's channel, kind and time of day and whose placeholders the run can fill).
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     text: str = Field(min_length=1, description="The wording, with optional {placeholders}.")
     channels: list[Channel] = Field(
@@ -142,7 +149,7 @@ class Example(BaseModel):
 
 
 class PeriodSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     label: str
     start: str = Field(alias="from", pattern=r"^\d{2}:\d{2}$")
@@ -151,7 +158,7 @@ class PeriodSpec(BaseModel):
 
 
 class CheckSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str = ""
     kind: CheckKind
@@ -211,7 +218,7 @@ class CheckSpec(BaseModel):
 
 
 class StandardFile(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     name: str = "default"
     language: str = "ru"
@@ -399,7 +406,20 @@ def load_standard(
 
     if lexicon is not None or cache_dir is None:
         return compile_standard()[0]
-    return cached_standard(source, compile_standard, cache_dir)
+    return cached_grader(source, compile_standard, cache_dir).standard
+
+
+def load_grader(path: str | Path | None = None, *, cache_dir: Path | None = None) -> Grader:
+    """A grader (default lexicon) of the standard file `path` (None: the shipped default), as
+    `Grader(load_standard(path, cache_dir=cache_dir))` — but with `cache_dir` the whole grader,
+    its indexes built, comes from the cache (`scoring.cache`). Raises `StandardError`."""
+    source = Path(path) if path is not None else DEFAULT_PATH
+
+    def compile_standard() -> tuple[Standard, list[Path]]:
+        read: list[Path] = []
+        return _load(source, None, (), read), read
+
+    return cached_grader(source, compile_standard, cache_dir)
 
 
 def _load(
@@ -556,5 +576,13 @@ def _base(
 @lru_cache(maxsize=1)
 def default_standard() -> Standard:
     """The shipped default standard, loaded once per process (compiled once per code version,
-    through the cache in `default_cache_dir()`)."""
-    return load_standard(DEFAULT_PATH, cache_dir=default_cache_dir())
+    through the cache in `default_cache_dir()`): the standard of `default_grader()`."""
+    return default_grader().standard
+
+
+@lru_cache(maxsize=1)
+def default_grader() -> Grader:
+    """A grader of the shipped default standard, loaded once per process, ready built, from the
+    cache in `default_cache_dir()`. Graders keep only memos of pure functions, so one is shared
+    by everything in the process that grades with the default standard."""
+    return load_grader(DEFAULT_PATH, cache_dir=default_cache_dir())

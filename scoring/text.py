@@ -7,10 +7,11 @@ control characters, emoji), and per token (repeated letters), so spans stay exac
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import pymorphy3
 
@@ -159,11 +160,22 @@ class Lexicon:
     """pymorphy3 with a per-instance cache of word analyses (one analyser per Lexicon)."""
 
     def __init__(self) -> None:
-        self._morph = pymorphy3.MorphAnalyzer()
         self._cache: dict[str, WordInfo] = {}
         self._corrections: dict[str, tuple[str, ...]] = {}
         # raw token -> (normalised form, starts with a digit, analysis, «не» glued to a word)
         self._words: dict[str, tuple[str, bool, WordInfo | None, bool]] = {}
+
+    @cached_property
+    def _morph(self) -> pymorphy3.MorphAnalyzer:
+        """The analyser, made on first use (its dictionaries take ~0.05 s to load): the Russian
+        dictionaries pymorphy3 would find itself (`PYMORPHY2_DICT_PATH` when set, else the
+        `pymorphy3-dicts-ru` package), named directly — pymorphy3 would look them up among every
+        installed package's entry points first."""
+        import pymorphy3_dicts_ru
+
+        variable = pymorphy3.MorphAnalyzer.DICT_PATH_ENV_VARIABLE
+        path = os.environ[variable] if variable in os.environ else pymorphy3_dicts_ru.get_path()
+        return pymorphy3.MorphAnalyzer(path)
 
     def info(self, word: str) -> WordInfo:
         cached = self._cache.get(word)

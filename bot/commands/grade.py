@@ -30,7 +30,15 @@ from pydantic import (
 )
 
 from bot.commands.localized import LocalizedCommand, cli_texts
-from scoring import Context, Grader, GradeResult, ScoringError, StandardError, load_standard
+from scoring import (
+    Context,
+    Grader,
+    GradeResult,
+    ScoringError,
+    StandardError,
+    default_grader,
+    load_grader,
+)
 from scoring.cache import default_cache_dir
 
 MAX_LINE_BYTES = 1_000_000
@@ -41,7 +49,9 @@ _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 def _grader(standard: Path | None) -> Grader:
     try:
-        return Grader(load_standard(standard, cache_dir=default_cache_dir()) if standard else None)
+        if standard is None:
+            return default_grader()
+        return load_grader(standard, cache_dir=default_cache_dir())
     except StandardError as exc:
         raise click.ClickException(str(exc)) from exc
 

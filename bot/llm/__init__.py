@@ -11,8 +11,7 @@ nothing here calls out: runs use scripted lines, rule grading and rule-built tip
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from bot.llm.client import Breaker, LLMClient
 from bot.llm.coach import LLMCoach, Tip, rule_tip
@@ -20,6 +19,9 @@ from bot.llm.judge import LLMJudge
 from bot.llm.ledger import CallRecord, llm_turn
 from bot.llm.stt import SpeechToText, Transcript
 from bot.llm.voice import LLMVoice
+
+if TYPE_CHECKING:  # httpx is imported where a client is made (`bot.app.llm_parts`)
+    import httpx
 
 
 @dataclass(frozen=True, slots=True)

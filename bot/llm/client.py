@@ -22,20 +22,14 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
-
-import httpx
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception_type,
-    stop_after_attempt,
-    stop_before_delay,
-    wait_random_exponential,
-)
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.errors import LLMUnavailable
 from bot.llm.ledger import CallRecord, Outcome, current
+
+if TYPE_CHECKING:  # imported where calls are made: a bot without an LLM never loads them
+    import httpx
+    from tenacity import RetryCallState
 
 Message = dict[str, str]
 T = TypeVar("T")
@@ -244,6 +238,8 @@ class LLMClient:
         return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
 
     def _wait(self) -> Callable[[RetryCallState], float]:
+        from tenacity import wait_random_exponential
+
         jitter = wait_random_exponential(multiplier=self.backoff, max=self.max_backoff)
 
         def wait(state: RetryCallState) -> float:
@@ -260,6 +256,13 @@ class LLMClient:
         send: Callable[[float], Awaitable[httpx.Response]],
         parse: Callable[[httpx.Response], T],
     ) -> T:
+        from tenacity import (
+            AsyncRetrying,
+            retry_if_exception_type,
+            stop_after_attempt,
+            stop_before_delay,
+        )
+
         ledger = current()
         if ledger is not None:
             ledger.calls.append(record)
@@ -317,6 +320,8 @@ class LLMClient:
         deadline: float,
     ) -> T:
         """One HTTP attempt: the answer parsed, or `_Retryable` / `_Final`."""
+        import httpx
+
         left = max(MIN_CALL_SECONDS, deadline - time.monotonic())
         try:
             response = await send(left)

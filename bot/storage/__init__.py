@@ -10,6 +10,7 @@ aiogram FSM adapter) use it: handlers and commands go through `TrainingService`.
 
 from __future__ import annotations
 
+import bot.storage._sqlite_utils  # noqa: F401  (first: sqlite-utils without numpy)
 from bot.storage.attempts import AttemptStore
 from bot.storage.disputes import DisputeStore
 from bot.storage.events import EventStore

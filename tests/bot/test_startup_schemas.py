@@ -1,4 +1,5 @@
-"""`bot.startup.defer_aiogram_schemas`: aiogram's types built on first use validate as before."""
+"""`bot.startup.defer_aiogram_schemas`: aiogram's types and methods built on first use validate
+as before."""
 
 from __future__ import annotations
 
@@ -28,19 +29,28 @@ callback = types.Update.model_validate({
                                        {"text": "Ещё раз", "callback_data": "again"}]]}}},
 })
 from aiogram import methods
+methods_complete = sum(
+    1 for n in methods.__all__ if getattr(getattr(methods, n), "__pydantic_complete__", True)
+)
 calls = [
     methods.SetMyCommands(commands=[types.BotCommand(command="start", description="Начать")],
                           scope=types.BotCommandScopeChat(chat_id=5)).model_dump(),
     methods.SendMessage(chat_id=5, text="Привет", reply_markup=types.InlineKeyboardMarkup(
         inline_keyboard=[[types.InlineKeyboardButton(text="Да", callback_data="y")]]
     )).model_dump(),
+    methods.SendDocument(chat_id=5, document="file-id", caption="Отчёт").model_dump(),
+    methods.EditMessageText(chat_id=5, message_id=3, text="Готово").model_dump(),
 ]
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     schemas = {n: types.__dict__[n].model_json_schema() for n in
                ("Update", "Message", "CallbackQuery", "InlineKeyboardMarkup", "ReplyKeyboardMarkup")}
+    schemas |= {n: methods.__dict__[n].model_json_schema() for n in
+                ("GetUpdates", "DeleteWebhook", "SetMyCommands", "SendMessage",
+                 "AnswerCallbackQuery", "SendChatAction", "GetFile", "DeleteMessage")}
 print(json.dumps({
     "complete_at_import": complete,
+    "methods_complete_at_import": methods_complete,
     "update": update.model_dump(mode="json", exclude_none=True),
     "callback": callback.model_dump(mode="json", exclude_none=True),
     "calls": repr(calls),
@@ -59,6 +69,7 @@ def _run(mode: str) -> dict[str, object]:
 def test_deferred_types_are_the_same_types() -> None:
     eager, deferred = _run("eager"), _run("deferred")
     assert deferred["complete_at_import"] < eager["complete_at_import"] / 4  # really deferred
+    assert deferred["methods_complete_at_import"] < eager["methods_complete_at_import"] / 4
     for key in ("update", "callback", "calls", "schemas"):
         assert deferred[key] == eager[key], key
 

@@ -181,3 +181,45 @@ def test_the_default_standard_is_cached_and_equal_to_a_fresh_compile(tmp_path: P
     reply = "Добрый день! Почта России, меня зовут Мария. Чем могу помочь? Вы должны подождать."
     context = {"time": "13:00", "company": "Почта России"}
     assert Grader(again).grade(reply, context=context) == Grader(fresh).grade(reply, context=context)
+
+
+def test_a_cached_grader_is_the_grader_built_afresh(tmp_path: Path) -> None:
+    """The grader comes from the cache ready built: every index equal to a fresh build's, its
+    lexicon the process's own, and the same verdicts."""
+    from scoring import load_grader
+    from scoring.patterns import PatternCompiler
+    from scoring.text import Lexicon, default_lexicon
+
+    where = tmp_path / "cache"
+    fresh = Grader(load_standard())
+    load_grader(cache_dir=where)
+    cached = load_grader(cache_dir=where)
+    assert cached is not fresh and cached._lexicon is default_lexicon()
+    assert vars(cached.standard) == vars(fresh.standard)
+    skip = (Lexicon, PatternCompiler, type(fresh.standard))
+    state = {k: v for k, v in vars(fresh).items() if not isinstance(v, skip)}
+    assert {k: v for k, v in vars(cached).items() if k in state} == state
+    assert set(vars(cached)) == set(vars(fresh))
+    assert vars(cached._compiler) == vars(fresh._compiler)
+    for reply in (
+        "Добрый день! Почта России, меня зовут Мария. Чем могу помочь?",
+        "Подождите минутку, я уточню информацию по вашему заказу.",
+        "Извините за ожидание. Ваша посылка в пути, трек-номер отправил вам в смс.",
+        "Вы сами виноваты, надо было читать правила!",
+    ):
+        context = {"time": "13:00", "company": "Почта России", "client_name": "Анна"}
+        assert cached.grade(reply, context=context) == fresh.grade(reply, context=context)
+
+
+def test_an_entry_holding_no_grader_is_ignored(tmp_path: Path, compiles: list[Path]) -> None:
+    """An entry of the first format (a bare standard) is a miss, compiled and replaced."""
+    path, where = company(tmp_path), tmp_path / "cache"
+    where.mkdir(mode=0o700)
+    payload = pickle.dumps({"key": "x", "files": [], "standard": load_standard(path)})
+    import hashlib
+
+    entry_path(where, path).write_bytes(
+        MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
+    )
+    compiles.clear()
+    assert load_standard(path, cache_dir=where).pass_mark == 80 and compiles
