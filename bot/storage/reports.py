@@ -279,11 +279,21 @@ class ReportStore(Connection):
         (an export writes them as they come). Writes: no."""
         sql, args = self.turns_sql(scope)
         cursor = self.db.execute(sql, args)
+        steps: dict[str, list[str]] = {}  # a list of steps is decoded once per distinct text
+
+        def step_list(value: str | None) -> list[str]:
+            if value is None or value == "[]":
+                return []
+            found = steps.get(value)
+            if found is None:
+                found = steps[value] = _list(value)
+            return list(found)  # each fact its own list
+
         while rows := cursor.fetchmany(2000):
             for r in rows:
                 yield TurnFact(
                     attempt_id=r[0], idx=r[1], state=r[2], client_line=r[3], reply_text=r[4],
-                    passed_steps=_list(r[5]), missed_steps=_list(r[6]),
+                    passed_steps=step_list(r[5]), missed_steps=step_list(r[6]),
                     violations=_list(r[7]), score=r[8], passed=bool(r[9]),
                     elapsed_seconds=r[10], created_at=r[11],
                 )
