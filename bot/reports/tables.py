@@ -141,28 +141,42 @@ def answers_table(texts: Texts, report: Report, turns: Iterable[TurnFact]) -> Ta
 
 
 def _answer_rows(texts: Texts, report: Report, turns: Iterable[TurnFact]) -> Iterator[list[Value]]:
+    """One row per turn; what is the same for every turn of an attempt (team, person, scenario)
+    is looked up once per attempt and a check's title once per check (~66k rows a month for a
+    whole company)."""
     attempts = {a.id: a for a in report.attempts}
     info = report.check_info
     deleted = texts("report.text_deleted")
+    titles: dict[str, str] = {}
 
     def title(check: str) -> str:
-        spec = info.get(check)
-        return spec.title if spec else check
+        found = titles.get(check)
+        if found is None:
+            spec = info.get(check)
+            found = titles[check] = spec.title if spec else check
+        return found
 
+    def steps(checks: list[str]) -> str:
+        return ", ".join([title(c) for c in checks]) if checks else ""
+
+    current: int | None = None
+    prefix: tuple[str, str, str] = ("", "", "")
     for t in turns:
-        a = attempts.get(t.attempt_id)
-        if a is None:
-            continue
-        violations = "; ".join(
+        if t.attempt_id != current:
+            a = attempts.get(t.attempt_id)
+            if a is None:
+                continue
+            current = a.id
+            prefix = (report.team_of[a.person_id].name,
+                      person_name(texts, report.members[a.person_id]), a.title)
+        violations = "; ".join([
             f"{title(str(v.get('check')))}: «{v.get('quote')}»" if v.get("quote")
             else title(str(v.get("check"))) for v in t.violations
-        )
+        ]) if t.violations else ""
         yield [
-            a.id, _local(report, t.created_at), report.team_of[a.person_id].name,
-            person_name(texts, report.members[a.person_id]), a.title, t.idx + 1,
+            current, _local(report, t.created_at), prefix[0], prefix[1], prefix[2], t.idx + 1,
             t.client_line or deleted, t.reply_text or deleted, t.score,
-            ", ".join(title(c) for c in t.passed_steps),
-            ", ".join(title(c) for c in t.missed_steps), violations,
+            steps(t.passed_steps), steps(t.missed_steps), violations,
             None if t.elapsed_seconds is None else round(t.elapsed_seconds, 1),
         ]
 

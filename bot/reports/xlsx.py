@@ -5,19 +5,32 @@ Sheets: «Показатели» (key figures per team, this period and the one 
 `ДД.ММ.ГГГГ ЧЧ:ММ`) and numbers, a bold frozen header row, an autofilter over every table,
 column widths. Text is written as text whatever it starts with: a reply "=HYPERLINK(…)" is a
 string cell, never a formula; characters XML cannot hold are dropped.
+
+Speed (a company-wide month is ~1.1 million cells, docs/BENCHMARKS.md «HR reports»): openpyxl
+writes plain values (numbers, text) faster than cells, so a row is a list of plain values except
+where a number format is needed (dates, percentages): there one template cell per column is
+reused row after row (openpyxl writes each row as it is appended). The sheets are written as
+UTF-8 (`_utf8_sheets`) and the package is deflated at level 1.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
-from openpyxl import Workbook
+import openpyxl.worksheet._writer as _sheet_writer
+from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.writer.excel import ExcelWriter
 
 from bot.reports.figures import Report
 from bot.reports.tables import Column, Table, Value, all_tables
@@ -27,11 +40,36 @@ from bot.texts import Texts
 FORMATS = {"percent": "0%", "datetime": "DD.MM.YYYY HH:MM"}
 """Number formats of the cells that need one (other numbers are rounded and shown as they are)."""
 ILLEGAL = ILLEGAL_CHARACTERS_RE
+SPECIAL = re.compile(r"^=|" + ILLEGAL.pattern)
+"""What a text must not hold as it is: a leading `=` (a formula) or characters XML cannot."""
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="37474F")
 WRAP = Alignment(wrap_text=True, vertical="top")
 """The header row (long texts are not wrapped: styling every cell would triple the time)."""
 FIGURES_SHEET = "Показатели"
+COMPRESSLEVEL = 1
+"""zlib level of the package: level 6 (openpyxl's) took 1.2 s of a company-wide month's ~10 s
+for a file a quarter smaller (4.5 vs 5.9 MB of mostly repeated text)."""
+
+
+def _utf8_sheets() -> None:
+    """Let openpyxl's lxml sheet writer encode text as UTF-8, as its other writer (et_xmlfile,
+    without lxml) does byte for byte. lxml's `xmlfile` without an encoding writes ASCII, every
+    Cyrillic letter as a character reference (`&#1054;`, 7 bytes instead of 2): the answers
+    sheet of a company-wide month was 175 MB of XML instead of 77, and deflating it took twice
+    as long. A test (tests/reports/test_files.py) reads the sheet bytes; if openpyxl ever
+    names its writer differently, nothing is patched and the output is only bigger."""
+    if not LXML:
+        return
+    from lxml import etree
+
+    writer: Any = _sheet_writer
+    xmlfile: Callable[..., Any] = etree.xmlfile
+    if getattr(writer, "xmlfile", None) is xmlfile:
+        writer.xmlfile = partial(xmlfile, encoding="utf-8")
+
+
+_utf8_sheets()
 
 
 def workbook(texts: Texts, report: Report, turns: Iterable[TurnFact]) -> bytes:
@@ -41,7 +79,10 @@ def workbook(texts: Texts, report: Report, turns: Iterable[TurnFact]) -> bytes:
         title = FIGURES_SHEET if table.key == "figures" else table.title
         _write(book.create_sheet(title), table)
     out = io.BytesIO()
-    book.save(out)
+    # openpyxl's save_workbook, with the package's compression level ours
+    book.properties.modified = datetime.now(UTC).replace(tzinfo=None)
+    archive = ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESSLEVEL)
+    ExcelWriter(book, archive).save()  # closes the archive
     return out.getvalue()
 
 
@@ -56,32 +97,52 @@ def _write(sheet: WriteOnlyWorksheet, table: Table) -> None:
         cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
         header.append(cell)
     sheet.append(header)
+    templates = [_template(sheet, column) for column in columns]
     count = 0
     for row in table.rows:
-        sheet.append([_cell(sheet, c, v) for c, v in zip(columns, row, strict=True)])
+        # per cell, the common case inline (~1.1 million cells in a company-wide month): a
+        # number as it is, a text as it is unless `SPECIAL` finds something in it
+        sheet.append([
+            (value if value and not SPECIAL.search(value) else _text(sheet, value))
+            if isinstance(value, str)
+            else value if template is None or value is None else _formatted(template, value)
+            for template, value in zip(templates, row, strict=True)
+        ])
         count += 1
     last = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A1:{last}{count + 1}"
 
 
-def _cell(sheet: WriteOnlyWorksheet, column: Column, value: Value) -> object:
-    """A plain value where openpyxl writes it right by itself (the fast path: most cells);
-    a styled cell only for dates and percentages, and text that would read as a formula."""
-    if value is None or value == "":
-        return None  # an empty cell costs openpyxl nothing to write
-    if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("", value) if ILLEGAL.search(value) else value
-        if text.startswith("="):
-            cell = WriteOnlyCell(sheet, value=text)
-            cell.data_type = "s"  # never a formula
-            return cell
-        return text
+def _template(sheet: WriteOnlyWorksheet, column: Column) -> Cell | None:
+    """The cell a column's numbers are written through when they need a number format (dates,
+    percentages), reused row after row; None: numbers are appended as plain values."""
     number_format = FORMATS.get(column.kind)
     if number_format is None:
-        return value
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.number_format = number_format
-    return cell
+        return None
+    template = WriteOnlyCell(sheet)
+    template.number_format = number_format
+    return template
+
+
+def _text(sheet: WriteOnlyWorksheet, text: str) -> object:
+    """A text that is empty (no cell), holds characters XML cannot (dropped) or would read as a
+    formula (a string cell: never a formula)."""
+    if ILLEGAL.search(text):
+        text = ILLEGAL.sub("", text)
+    if text == "":
+        return None  # an empty cell costs openpyxl nothing to write
+    if text.startswith("="):
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
+
+
+def _formatted(template: Cell, value: Value) -> Cell:
+    """A number or date in its column's template cell: openpyxl writes the cell when the row is
+    appended, before the next row sets the value again."""
+    template.value = value
+    return template
 
 
 __all__ = ["workbook"]

@@ -279,12 +279,22 @@ class ReportStore(Connection):
         (an export writes them as they come). Writes: no."""
         sql, args = self.turns_sql(scope)
         cursor = self.db.execute(sql, args)
+        steps: dict[str, list[str]] = {}  # a list of steps is decoded once per distinct text
+
+        def step_list(value: str | None) -> list[str]:
+            if value is None or value == "[]":
+                return []
+            found = steps.get(value)
+            if found is None:
+                found = steps[value] = _list(value)
+            return list(found)  # each fact its own list
+
         while rows := cursor.fetchmany(2000):
             for r in rows:
                 yield TurnFact(
                     attempt_id=r[0], idx=r[1], state=r[2], client_line=r[3], reply_text=r[4],
-                    passed_steps=loads(r[5], []), missed_steps=loads(r[6], []),
-                    violations=loads(r[7], []), score=r[8], passed=bool(r[9]),
+                    passed_steps=step_list(r[5]), missed_steps=step_list(r[6]),
+                    violations=_list(r[7]), score=r[8], passed=bool(r[9]),
                     elapsed_seconds=r[10], created_at=r[11],
                 )
 
@@ -314,6 +324,12 @@ class ReportStore(Connection):
         return list(self.db.query(
             f"SELECT * FROM disputes WHERE attempt_id = ? ORDER BY {order}", [attempt_id]
         ))
+
+def _list(value: str | None) -> Any:
+    """A stored JSON list; the empty one (most missed steps and violations) without the JSON
+    decoder (a sixth of an export's time went into decoding `[]`)."""
+    return [] if value is None or value == "[]" else loads(value, [])
+
 
 __all__ = [
     "AttemptFact",

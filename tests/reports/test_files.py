@@ -3,10 +3,15 @@ rendered in a real headless Chromium; their figures agree with `--json` and a ha
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import zipfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import canonicalize
 
 import openpyxl
 import pytest
@@ -95,6 +100,52 @@ async def test_workbook_reads_back_with_openpyxl(files: dict[str, Any], world: W
     for check in data["checks"]:
         row = checks[("Вся команда", check["check"])]
         assert (row["Пропущено (нарушено)"], row["Из"]) == (check["missed"], check["graded"])
+
+
+async def test_workbook_sheets_are_utf8(files: dict[str, Any]) -> None:
+    """openpyxl's lxml writer is told to write UTF-8 (`xlsx._utf8_sheets`): the Russian text is
+    in the sheets as it is, not as a character reference per letter (2.3 times the bytes)."""
+    with zipfile.ZipFile(files["xlsx"]) as book:
+        sheets = [book.read(n) for n in book.namelist() if n.startswith("xl/worksheets/")]
+    assert len(sheets) == len(SHEETS)
+    assert all(b"&#" not in sheet for sheet in sheets)
+    assert "Ответ сотрудника".encode() in b"".join(sheets)
+
+
+AWKWARD_SHEET = """
+import io, sys, zipfile
+from datetime import datetime
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+if sys.argv[1:] == ["utf8"]:
+    import bot.reports.xlsx  # noqa: F401 (the UTF-8 sheet writer, when lxml is there)
+book = Workbook(write_only=True)
+sheet = book.create_sheet("Лист")
+date = WriteOnlyCell(sheet, value=datetime(2026, 3, 1, 9, 30))
+date.number_format = "DD.MM.YYYY HH:MM"
+sheet.append(["Ёлка — ёж", " пробел ", "<a & b>", "эмодзи 🙂", 1, 2.5, None, date, "=1+1"])
+out = io.BytesIO()
+book.save(out)
+sys.stdout.buffer.write(zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml"))
+"""
+
+
+def test_utf8_sheet_writer_writes_what_openpyxl_writes() -> None:
+    """openpyxl's lxml writer told to write UTF-8 writes the same XML as it does untold (where
+    every Cyrillic letter is a character reference) and as its writer without lxml
+    (et_xmlfile, UTF-8, which only spells empty elements `<v />`): only the encoding changed."""
+    def sheet(lxml: bool, *args: str) -> bytes:
+        env = {**os.environ, "OPENPYXL_LXML": str(lxml)}
+        return subprocess.run([sys.executable, "-c", AWKWARD_SHEET, *args], env=env,
+                              check=True, capture_output=True,
+                              cwd=Path(__file__).parents[2]).stdout
+
+    utf8, ascii_refs, no_lxml = sheet(True, "utf8"), sheet(True), sheet(False, "utf8")
+    assert "Ёлка — ёж".encode() in utf8 and b"&#" not in utf8
+    assert b"&#1025;" in ascii_refs  # «Ё» as openpyxl writes it with lxml, untold
+    assert len(utf8) < len(ascii_refs)
+    assert canonicalize(utf8.decode()) == canonicalize(ascii_refs.decode()) \
+        == canonicalize(no_lxml.decode())
 
 
 async def test_workbook_reads_back_with_calamine(files: dict[str, Any]) -> None:
