@@ -201,9 +201,11 @@ def person_button(texts: Texts, row: PersonRow) -> str:
 
 
 def result_mark(texts: Texts, attempt: AttemptFact) -> str:
+    """✅ / ❌ / ⏸ and the status; «пересмотрено» when an accepted dispute changed the score."""
     if attempt.status != "finished":
         return texts("report.mark.open") + " " + texts(f"report.status.{attempt.status}")
-    return texts("report.mark.passed" if attempt.passed else "report.mark.failed")
+    mark = texts("report.mark.passed" if attempt.passed else "report.mark.failed")
+    return f"{mark} {texts('report.mark.reviewed')}" if attempt.reviewed_at else mark
 
 
 def attempt_row(texts: Texts, period: Period, n: int, attempt: AttemptFact) -> str:
@@ -253,7 +255,9 @@ def transcript_lines(texts: Texts, standard: Standard, view: Transcript) -> list
         Line("good" if attempt.passed else "bad", texts(
             "report.transcript_result", date=local_time(view.tz, attempt.started_at),
             score=texts("report.none") if attempt.score is None else attempt.score,
-            verdict=texts(verdict),
+            verdict=texts(verdict) + (
+                " " + texts("report.reviewed", date=local_time(view.tz, attempt.reviewed_at))
+                if attempt.reviewed_at else ""),
         )),
     ]
     deleted = texts("report.text_deleted")

@@ -61,6 +61,7 @@ class AttemptFact:
     turns: int
     started_at: str
     finished_at: str | None
+    reviewed_at: str | None = None  # when an accepted dispute last changed the score
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +201,7 @@ class ReportStore(Connection):
         sql = (
             "SELECT a.id, a.person_id, p.team_id, a.scenario_id, a.scenario_version_id, a.mode, "
             "a.status, a.score, a.passed, a.outcome, a.hints_used, a.turn_count, a.started_at, "
-            "a.finished_at FROM attempts a JOIN people p ON p.id = a.person_id "
+            "a.finished_at, a.reviewed_at FROM attempts a JOIN people p ON p.id = a.person_id "
             f"WHERE {where} ORDER BY a.started_at, a.id"
         )
         return sql, args
@@ -217,6 +218,7 @@ class ReportStore(Connection):
                 version_no=no, version_hash=content_hash, title=title or r[3], mode=r[5],
                 status=r[6], score=r[7], passed=None if r[8] is None else bool(r[8]),
                 outcome=r[9], hints=r[10], turns=r[11], started_at=r[12], finished_at=r[13],
+                reviewed_at=r[14],
             ))
         return facts
 

@@ -72,6 +72,8 @@ RU_HR: dict[str, str] = {
     "report.mark.passed": "✅",
     "report.mark.failed": "❌",
     "report.mark.open": "⏸",
+    "report.mark.reviewed": "✍️ пересмотрено",
+    "report.reviewed": "(пересмотрено по спору {date})",
     "report.transcript_title": "🧾 Попытка №{id} · {name} · {title} (v{version}) · {mode}",
     "report.transcript_result": "{date} · {score}/100 — {verdict}",
     "report.verdict.passed": "зачёт ✅",

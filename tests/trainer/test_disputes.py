@@ -21,7 +21,9 @@ from bot.errors import (
     DisputeNotFound,
     Forbidden,
 )
+from bot.reports.summary import attempt_row, transcript_lines
 from bot.service import TrainingService, Who
+from bot.texts import Texts
 
 ROOT = Path(__file__).resolve().parents[2]
 SCORE_EVAL = ROOT.parent / "shared" / "tools" / "score_eval.py"
@@ -198,3 +200,28 @@ async def test_the_export_round_trips_through_score_eval(
     assert summary["cases"] == 2 and summary["verdicts"] == 2
     # the grader still says what it said; the accepted dispute is the one case it gets wrong
     assert summary["accuracy"] == 0.5
+
+
+async def test_hr_sees_an_attempt_changed_by_a_dispute_marked_as_reviewed(
+    service: TrainingService, trainer: Who, trainee: Who
+) -> None:
+    """The attempt list and the transcript say «пересмотрено» (and when) once an accepted
+    dispute has changed the score; a rejected one leaves no mark."""
+    assert trainee.person is not None
+    admin = make_who(service, 5009, "Ольга Админ", "admin")
+    texts = Texts()
+    reviewed = await played(service, trainee, [OPENING, OPENING, CLOSING])
+    kept = await played(service, trainee, [OPENING, OPENING, CLOSING])
+    for attempt_id, accept in ((reviewed, True), (kept, False)):
+        view = service.disputes.open(attempt_id, 0, "company_name", person_id=trainee.person.id)
+        service.disputes.rule(trainer, view.dispute.id, accept=accept)
+    person = service.reports.person(admin, trainee.person.id, service.reports.period(None))
+    rows = {a.id: attempt_row(texts, person.period, 1, a) for a in person.attempts}
+    assert "пересмотрено" in rows[reviewed] and "пересмотрено" not in rows[kept]
+    standard = service.standard
+    shown = [line.text for line in transcript_lines(texts, standard,
+                                                    service.reports.attempt(admin, reviewed))]
+    assert any("пересмотрено по спору" in text for text in shown)
+    untouched = [line.text for line in transcript_lines(texts, standard,
+                                                        service.reports.attempt(admin, kept))]
+    assert not any("пересмотрено" in text for text in untouched)
