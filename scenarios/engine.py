@@ -477,8 +477,10 @@ class Engine:
         """
         if addresses_grader(text) is not None:
             return Review.rules_only(grade), [MANIPULATION], False
-        checks = judged_checks(self.standard, grade.verdicts) if self.judge else []
-        if self.judge is None or not checks:
+        if self.judge is None:
+            return Review.rules_only(grade), [], False
+        checks = judged_checks(self.standard, grade.verdicts)
+        if not checks:
             return Review.rules_only(grade), [], False
         answer, failed = await self._seam(
             "judge", run, self.judge.review(run.line or "", text, checks)
