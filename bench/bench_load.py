@@ -61,18 +61,37 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(len(values) * q))] if values else float("nan")
 
 
+def tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the bot's worker processes, `WORKERS`), from Linux /proc."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            found += tree(int(child))
+    return found
+
+
+def cpu_split(pid: int) -> list[float]:
+    """utime + stime of a process, then of each of its descendants (Linux /proc), in seconds."""
+    split = []
+    for p in tree(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        split.append((int(fields[11]) + int(fields[12])) / 100.0)
+    return split
+
+
 def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (Linux /proc), in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = int(fields[11]) + int(fields[12])
-    return ticks / 100.0
+    """utime + stime of a process and its descendants, in seconds."""
+    return sum(cpu_split(pid))
 
 
 def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    """The sum of the peak resident sizes (VmHWM) of a process and its descendants."""
+    total = 0
+    for p in tree(pid):
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                total += int(line.split()[1])
+    return total / 1024
 
 
 class Reply:
@@ -189,7 +208,7 @@ async def trainee(
 
 
 async def run(
-    trainees: int, limits: bool, think: tuple[float, float], cap: float
+    trainees: int, limits: bool, think: tuple[float, float], cap: float, workers: int = 1
 ) -> dict[str, Any]:
     library = load_library().scenarios
     texts = Texts()
@@ -198,7 +217,7 @@ async def run(
     token = f"{500000 + trainees}:bench-load"
     db = tmp / "bot.db"
     seed_people(db, "Нагрузка", 700_000, trainees)
-    extra = {} if limits else NO_FLOOD_CONTROL
+    extra = {"WORKERS": str(workers), **({} if limits else NO_FLOOD_CONTROL)}
     bot = BotProcess(bot_env(emulator, token, db, **extra), tmp / "bot.log")
     latencies: list[float] = []
     lost: list[int] = []
@@ -222,7 +241,7 @@ async def run(
                 for i, u in enumerate(users)
             ))
             await asyncio.wait_for(ready.wait(), timeout=cap * 2)  # menus, choice, briefing
-            cpu_bot, cpu_emu = cpu_seconds(bot.proc.pid), cpu_seconds(emulator.proc.pid)
+            cpu_bot, cpu_emu = cpu_split(bot.proc.pid), cpu_seconds(emulator.proc.pid)
             own = resource.getrusage(resource.RUSAGE_SELF)
             started = time.monotonic()
             await asyncio.wait_for(playing, timeout=cap * 4)
@@ -230,6 +249,7 @@ async def run(
             own_after = resource.getrusage(resource.RUSAGE_SELF)
             result: dict[str, Any] = {
                 "trainees": trainees,
+                "workers": workers,
                 "mode": "limits" if limits else "capacity",
                 "think_s": list(think),
                 "graded_turns": len(latencies),
@@ -240,7 +260,10 @@ async def run(
                 "lost_replies": len(lost),
                 "wall_s": round(elapsed, 1),
                 "bot_peak_mb": round(peak_rss_mb(bot.proc.pid), 1),
-                "cpu_s_bot": round(cpu_seconds(bot.proc.pid) - cpu_bot, 2),
+                "cpu_s_bot": round(sum(cpu_split(bot.proc.pid)) - sum(cpu_bot), 2),
+                # the receiver's share, then each worker's (one process: just its own)
+                "cpu_s_bot_split": [round(after - before, 2) for after, before in zip(
+                    cpu_split(bot.proc.pid), cpu_bot, strict=True)],
                 "cpu_s_emulator": round(cpu_seconds(emulator.proc.pid) - cpu_emu, 2),
                 "cpu_s_load": round(own_after.ru_utime + own_after.ru_stime
                                     - own.ru_utime - own.ru_stime, 2),
@@ -264,11 +287,13 @@ def main() -> int:
     parser.add_argument("--think", type=float, nargs=2, default=None, metavar=("MIN", "MAX"),
                         help="seconds before each reply (default 0 0, or 5 15 with --limits)")
     parser.add_argument("--cap", type=float, default=120.0, help="seconds to wait for an answer")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="the bot's WORKERS (1: one process; N: a receiver and N workers)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     think = tuple(args.think) if args.think else ((5.0, 15.0) if args.limits else (0.0, 0.0))
     for n in args.trainees:
-        result = asyncio.run(run(n, args.limits, (think[0], think[1]), args.cap))
+        result = asyncio.run(run(n, args.limits, (think[0], think[1]), args.cap, args.workers))
         if args.json:
             print(json.dumps(result), flush=True)
         else:

@@ -15,10 +15,12 @@ if __name__ == "__main__":  # `python -m bot`: no collections while it starts (`
 import asyncio
 import contextlib
 import logging
+import os
 import secrets
 import signal
 import string
-from collections.abc import AsyncIterator
+import sys
+from collections.abc import AsyncIterator, Sequence
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -38,6 +40,7 @@ from bot.telegram.middlewares import Dedup, Identity, InFlight, UserLock
 from bot.telegram.ratelimit import FloodControl
 from bot.telegram.redelivered import deliver_pending
 from bot.texts import Texts
+from bot.workers import Forward, Workers, parse_worker, serve
 
 logger = logging.getLogger("bot")
 
@@ -63,8 +66,9 @@ def create_bot(
     return Bot(token, session=session, default=DefaultBotProperties(parse_mode=ParseMode.HTML))
 
 
-async def build_dispatcher(app: App) -> Dispatcher:
-    """A Dispatcher wired to `app`: SQLite FSM storage, middlewares, routers, dependencies."""
+async def build_dispatcher(app: App, *, startup: bool = True) -> Dispatcher:
+    """A Dispatcher wired to `app`: SQLite FSM storage, middlewares, routers, dependencies;
+    without `startup` (a worker, `bot.workers`), the start-up work is left to the receiver."""
     dp = Dispatcher(storage=SQLiteStorage(app.storage))
     dp["service"] = app.service
     dp["texts"] = app.texts
@@ -76,7 +80,8 @@ async def build_dispatcher(app: App) -> Dispatcher:
     dp.update.outer_middleware(Dedup(app.service))
     dp.update.outer_middleware(Identity(app.service))
     dp.include_routers(*build_routers())
-    dp.startup.register(on_startup)
+    if startup:
+        dp.startup.register(on_startup)
     dp.shutdown.register(on_shutdown)
     return dp
 
@@ -116,11 +121,60 @@ async def on_shutdown(in_flight: InFlight) -> None:
                        in_flight.count, SHUTDOWN_GRACE)
 
 
-async def run_polling(dp: Dispatcher, bot: Bot) -> None:
+async def run_polling(dp: Dispatcher, bot: Bot, allowed_updates: list[str] | None = None) -> None:
     """Long polling; every batch of updates is kept in the inbox before it is confirmed."""
     bot.session.middleware(Inbox(dp["service"]))
     await bot.delete_webhook(drop_pending_updates=False)
-    await dp.start_polling(bot, handle_signals=True, close_bot_session=True)
+    await dp.start_polling(bot, handle_signals=True, close_bot_session=True,
+                           allowed_updates=allowed_updates or dp.resolve_used_update_types())
+
+
+def worker_command(index: int, count: int) -> Sequence[str]:
+    """How the receiver starts worker `index` of `count`: this Python, `-m bot --worker K/N`."""
+    return (sys.executable, "-m", "bot", "--worker", f"{index}/{count}")
+
+
+async def run_receiver(app: App, bot: Bot, count: int) -> None:
+    """Polling for `count` worker processes (`bot.workers`): updates are kept in the inbox and
+    handed to the worker of their user; the start-up work is done here, once. Raises
+    `SystemExit(1)` if a worker failed (after stopping the others)."""
+    workers = Workers(count, worker_command)
+    failed: list[int] = []
+    stopper: list[asyncio.Task[None]] = []
+    dp = Dispatcher()
+    dp["service"], dp["texts"] = app.service, app.texts
+    dp.update.outer_middleware(Forward(workers))
+
+    def on_exit(k: int, status: int) -> None:
+        failed.append(k)
+        stopper.append(asyncio.create_task(dp.stop_polling()))
+
+    async def start_workers() -> None:
+        await workers.start(on_exit)
+
+    async def stop_workers() -> None:
+        await workers.stop(SHUTDOWN_GRACE + 5)
+
+    dp.startup.register(start_workers)  # before on_startup: its replays go to the workers
+    dp.startup.register(on_startup)
+    dp.shutdown.register(stop_workers)
+    allowed = (await build_dispatcher(app, startup=False)).resolve_used_update_types()
+    try:
+        await run_polling(dp, bot, allowed)
+    finally:
+        await workers.stop(SHUTDOWN_GRACE + 5)
+    if failed:
+        raise SystemExit(1)
+
+
+async def run_worker(app: App, bot: Bot) -> None:
+    """One worker of a receiver: the whole dispatcher fed from standard input."""
+    dp = await build_dispatcher(app, startup=False)
+    asyncio.get_running_loop().call_later(SETTLE_AFTER, settle_memory)
+    try:
+        await serve(dp, bot)
+    finally:
+        await bot.session.close()
 
 
 MIN_SECRET_LENGTH = 32
@@ -195,39 +249,59 @@ async def webhook_server(
         await runner.cleanup()
 
 
-async def amain(settings: Settings | None = None) -> None:
+async def amain(settings: Settings | None = None, worker: tuple[int, int] | None = None) -> None:
+    """The bot as `settings` say: one process (polling or webhook), a receiver of
+    `WORKERS` worker processes, or (`worker` = (K, N)) worker K of N."""
     settings = settings or Settings()
     if settings.bot_token is None or not settings.bot_token.get_secret_value():
         raise SystemExit("BOT_TOKEN is not set (see .env.example)")
+    if settings.workers > 1 and settings.bot_mode == "webhook":
+        raise SystemExit("WORKERS > 1 needs BOT_MODE=polling (a webhook is one process)")
     app = build_app(settings)
     try:
+        share = worker[1] if worker else 1  # a worker sends 1/N of the bot's messages
         flood = FloodControl(
-            global_rate=settings.flood_global_rate,
+            global_rate=settings.flood_global_rate / share,
             chat_rate=settings.flood_chat_rate,
             chat_burst=settings.flood_chat_burst,
         )
         bot = create_bot(settings.bot_token.get_secret_value(), settings.telegram_api_url, flood,
                          settings.telegram_timeout)
-        dp = await build_dispatcher(app)
-        if settings.bot_mode == "webhook":
+        if worker is not None:
+            await run_worker(app, bot)
+        elif settings.workers > 1:
+            await run_receiver(app, bot, settings.workers)
+        elif settings.bot_mode == "webhook":
             try:
-                await run_webhook(dp, bot, settings)
+                await run_webhook(await build_dispatcher(app), bot, settings)
             finally:
                 await bot.session.close()
         else:
-            await run_polling(dp, bot)
+            await run_polling(await build_dispatcher(app), bot)
     finally:
         await app.close()
 
 
-def main() -> None:
+def main(argv: Sequence[str] | None = None) -> None:
+    """`python -m bot` (the bot), or `python -m bot --worker K/N` (started by the receiver)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    worker = None
+    if args[:1] == ["--worker"] and len(args) == 2:
+        worker = parse_worker(args[1])
+    elif args:
+        raise SystemExit("usage: python -m bot   (settings: .env, see .env.example)")
     logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+                        format=f"%(asctime)s %(levelname)s {_process_name(worker)}%(name)s: "
+                               "%(message)s")
     # Per-update chatter, ~2 % of the bot's CPU under load: transitions logs every state entry and
     # exit, aiogram one "Update id=… is handled" line per update. Their warnings still show.
     for chatty in ("transitions", "aiogram.event"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    asyncio.run(amain())
+    asyncio.run(amain(worker=worker))
+
+
+def _process_name(worker: tuple[int, int] | None) -> str:
+    return f"[worker {worker[0]}/{worker[1]} pid {os.getpid()}] " if worker else ""
 
 
 if __name__ == "__main__":

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     flood_chat_rate: float = Field(default=1.0, gt=0)
     flood_chat_burst: float = Field(default=5.0, ge=1)
     telegram_timeout: float = Field(default=15.0, gt=0)
+    # processes handling updates (polling mode): 1 = this process; N > 1 = a receiver and N
+    # workers, one core each (bot.workers)
+    workers: int = Field(default=1, ge=1, le=32)
 
     # Storage
     db_path: Path = Path("./data/roleplay.db")

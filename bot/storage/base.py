@@ -65,9 +65,28 @@ class Connection:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One transaction (nested calls become savepoints); rolled back on any exception."""
-        with self._lock, self.db.atomic() as db:
-            yield db
+        """One transaction (nested calls become savepoints); rolled back on any exception.
+
+        The outermost one begins IMMEDIATE: it takes the database's write lock first (waiting
+        up to the busy timeout), so a transaction that reads and then writes cannot fail on a
+        commit another process made in between (SQLite's deferred transactions answer that
+        with SQLITE_BUSY at once, without waiting): bot workers, the CLI and the bot write the
+        same file. Raises `sqlite3.OperationalError` if the lock is not free in time.
+        """
+        with self._lock:
+            conn = self.db.conn
+            if conn.in_transaction:
+                with self.db.atomic() as db:  # a savepoint
+                    yield db
+                return
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if conn.in_transaction:  # an error may have ended it already
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     @property
     def journal_mode(self) -> str:

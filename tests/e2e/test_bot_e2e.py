@@ -1,13 +1,17 @@
 """End to end: the real bot (`python -m bot`, polling) against the Telegram API emulator.
 
 A test user registers, presses inline buttons, plays a scenario well and (another user) badly,
-sends a sticker, the bot is killed with -9 mid-run and restarted, and a 429 is injected.
+sends a sticker, the bot is killed with -9 mid-run and restarted, and a 429 is injected. The
+play and the kill are run with one process and with two workers (`WORKERS=2`, bot.workers),
+where a worker's death stops the bot and the restart answers what it had not.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import signal
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -29,10 +33,17 @@ def scenario() -> Scenario:
 
 
 @pytest.fixture
+def workers() -> int:
+    """The bot's WORKERS (a test parametrises it to run with several processes)."""
+    return 1
+
+
+@pytest.fixture
 async def bot_process(
-    emulator: Emulator, token: str, tmp_path: Path, http: httpx.AsyncClient
+    emulator: Emulator, token: str, tmp_path: Path, http: httpx.AsyncClient, workers: int
 ) -> AsyncIterator[BotProcess]:
-    env = bot_env(emulator, token, tmp_path / "bot.db", TELEGRAM_TIMEOUT="2")
+    env = bot_env(emulator, token, tmp_path / "bot.db", TELEGRAM_TIMEOUT="2",
+                  WORKERS=str(workers))
     proc = BotProcess(env, tmp_path / "bot.log")
     proc.start()
     await proc.wait_ready(emulator, http)
@@ -104,6 +115,7 @@ async def answer_until_card(
     raise AssertionError("the scenario did not end")
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["one process", "two workers"])
 async def test_register_play_well_and_badly_buttons_and_sticker(
     emulator: Emulator, token: str, http: httpx.AsyncClient, bot_process: BotProcess,
     scenario: Scenario, tmp_path: Path,
@@ -143,6 +155,7 @@ async def test_register_play_well_and_badly_buttons_and_sticker(
     assert time.monotonic() - started < 30
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["one process", "two workers"])
 async def test_bot_killed_mid_run_continues_from_the_same_state(
     emulator: Emulator, token: str, http: httpx.AsyncClient, bot_process: BotProcess,
     scenario: Scenario, tmp_path: Path,
@@ -169,6 +182,60 @@ async def test_bot_killed_mid_run_continues_from_the_same_state(
     assert turns[1].client_line == client_text(line)
     assert attempt.status in ("active", "finished")
     assert "Хорошо" in after.text or has_card(after)
+
+
+def worker_pids(bot: BotProcess) -> list[int]:
+    """The bot's worker processes (children of the receiver), from Linux /proc."""
+    assert bot.proc is not None
+    pid = bot.proc.pid
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()]
+
+
+def alive(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.parametrize("workers", [2])
+async def test_a_dead_worker_stops_the_bot_and_the_restart_answers_its_trainee(
+    emulator: Emulator, token: str, http: httpx.AsyncClient, bot_process: BotProcess,
+    scenario: Scenario, tmp_path: Path,
+) -> None:
+    user = TgUser(http, emulator, token, 7103, "Пётр")  # 7103 % 2: the second worker's
+    line = await open_and_start(user, await register(user, "Пётр Орлов"), scenario)
+    pids = worker_pids(bot_process)
+    assert len(pids) == 2
+    os.kill(pids[1], signal.SIGKILL)
+    assert bot_process.proc is not None
+    assert await asyncio.to_thread(bot_process.proc.wait, 30) == 1  # the bot stops, says why
+    assert "worker 1/2 exited" in bot_process.log()
+    assert not alive(pids[0])  # the other worker was stopped with it
+
+    state = state_of_line(scenario, client_text(line))
+    await user.send_text(good_reply(scenario, state))  # while the bot is down
+    bot_process.start()
+    await bot_process.wait_ready(emulator, http)
+    after = await user.wait_for(lambda m: is_client(m) or has_card(m), timeout=15)
+    assert "Хорошо" in after.text or has_card(after)
+    with Storage(tmp_path / "bot.db") as storage:
+        person = storage.person_by_telegram(7103)
+        assert person is not None
+        [attempt] = storage.list_attempts(person.id)
+        assert [t.state for t in storage.turns(attempt.id)] == [state]
+
+
+@pytest.mark.parametrize("workers", [2])
+async def test_with_workers_a_graceful_stop_leaves_no_process(
+    emulator: Emulator, token: str, http: httpx.AsyncClient, bot_process: BotProcess,
+) -> None:
+    user = TgUser(http, emulator, token, 7104, "Лена")
+    await user.send_command("help")
+    await user.wait_text("Как это работает", timeout=15)
+    pids = worker_pids(bot_process)
+    assert len(pids) == 2 and all(alive(p) for p in pids)
+    assert await asyncio.to_thread(bot_process.stop, 30) == 0
+    assert not any(alive(p) for p in pids)
 
 
 async def test_flood_control_429_is_waited_out_and_the_message_arrives(
