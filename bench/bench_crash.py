@@ -8,7 +8,9 @@ Each trainee answers every client line (after a short, random pause) with its st
 phrases, each reply made unique by a counter word, until the score card — waiting through the
 bot's restarts (a reply sent while the bot is down stays in the emulator until the bot comes
 back; an update the bot had not confirmed is delivered again). Meanwhile the bot is killed with
-SIGKILL every `--every` seconds (± 40 %) and started again at once, `--kills` times.
+SIGKILL every `--every` seconds (± 40 %) and started again at once, `--kills` times. With
+`--workers N` (the bot's WORKERS) the receiver and every worker are killed at the same instant,
+as a machine or container dying would.
 
 Checked at the end, from the database the bot wrote:
 - every reply the trainee got an answer to is stored as a turn, exactly once (none lost);
@@ -22,7 +24,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -46,7 +50,7 @@ from bench_load import (  # noqa: E402
     seed_people,
 )
 from play_helpers import good_reply, state_of_line  # noqa: E402
-from tg_user import BotProcess, Emulator, TgUser, bot_env  # noqa: E402
+from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env  # noqa: E402
 
 from bot.texts import Texts  # noqa: E402
 from scenarios import Scenario, load_library  # noqa: E402
@@ -62,6 +66,16 @@ async def trainee(
     uid = user.user_id
     rng = random.Random(uid)
     line = await open_run(user, inbox, scenario, texts, cap)
+    # a bot killed between sending an answer (or a run's first line) and noting it sent sends
+    # it again at start-up, saying so; a trainee who has answered that line already waits for
+    # the feedback (its reply is in the bot's inbox or still with Telegram)
+    again = (texts("play.restarted"), texts("play.restarted_start"))
+
+    def state_of(message: BotMessage) -> str | None:
+        if CLIENT not in message.text:
+            return None
+        text = message.text.split(CLIENT, 1)[1].split("\n")[0].replace("</b>", "").strip()
+        return state_of_line(scenario, text)
     for number in range(len(COUNTERS)):
         if CARD in line.text:
             return
@@ -75,9 +89,22 @@ async def trainee(
         await user.send_text(reply)
         try:
             line = await inbox.wait(uid, (CLIENT, CARD), cap)
+            while any(note in line.text for note in again) and state_of(line) == state:
+                line = await inbox.wait(uid, (CLIENT, CARD), cap)  # not the answer: wait
         except TimeoutError:
             return  # no answer within the cap: counted below from the database
         answered[uid].append(reply)
+
+
+def kill_tree(bot: BotProcess) -> None:
+    """SIGKILL the bot's workers (children) and the bot itself, at once."""
+    assert bot.proc is not None
+    pid = bot.proc.pid
+    children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                for c in (task / "children").read_text().split()]
+    for child in children:
+        os.kill(child, signal.SIGKILL)
+    bot.kill()
 
 
 async def killer(bot: BotProcess, emulator: Emulator, http: httpx.AsyncClient, kills: int,
@@ -85,13 +112,14 @@ async def killer(bot: BotProcess, emulator: Emulator, http: httpx.AsyncClient, k
     rng = random.Random(7)
     for _ in range(kills):
         await asyncio.sleep(every * rng.uniform(0.6, 1.4))
-        bot.kill()
+        kill_tree(bot)
         log.append(time.monotonic())
         bot.start()
         await bot.wait_ready(emulator, http)
 
 
-async def run(trainees: int, kills: int, every: float, cap: float) -> dict[str, Any]:
+async def run(trainees: int, kills: int, every: float, cap: float, workers: int = 1
+              ) -> dict[str, Any]:
     library = load_library().scenarios
     texts = Texts()
     emulator = Emulator.start()
@@ -99,7 +127,7 @@ async def run(trainees: int, kills: int, every: float, cap: float) -> dict[str, 
     token = f"{600000 + trainees}:bench-crash"
     db = tmp / "bot.db"
     seed_people(db, "Сбой", 800_000, trainees)
-    env = bot_env(emulator, token, db, **NO_FLOOD_CONTROL)
+    env = bot_env(emulator, token, db, WORKERS=str(workers), **NO_FLOOD_CONTROL)
     bot = BotProcess(env, tmp / "bot.log")
     sent: dict[int, list[str]] = {800_000 + i: [] for i in range(trainees)}
     answered: dict[int, list[str]] = {800_000 + i: [] for i in range(trainees)}
@@ -127,7 +155,8 @@ async def run(trainees: int, kills: int, every: float, cap: float) -> dict[str, 
     finally:
         bot.stop()
         emulator.stop()
-    return {"trainees": trainees, "kills": len(kill_times), "wall_s": round(elapsed, 1),
+    return {"trainees": trainees, "workers": workers, "kills": len(kill_times),
+            "wall_s": round(elapsed, 1),
             **check(db, sent, answered), "active_resumable": await resumable(db)}
 
 
@@ -192,9 +221,10 @@ def main() -> int:
     parser.add_argument("--kills", type=int, default=5)
     parser.add_argument("--every", type=float, default=3.0, help="seconds between kills (±40 %)")
     parser.add_argument("--cap", type=float, default=60.0, help="seconds to wait for an answer")
+    parser.add_argument("--workers", type=int, default=1, help="the bot's WORKERS")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    result = asyncio.run(run(args.trainees, args.kills, args.every, args.cap))
+    result = asyncio.run(run(args.trainees, args.kills, args.every, args.cap, args.workers))
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

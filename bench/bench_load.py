@@ -51,7 +51,7 @@ from bot.storage import Storage  # noqa: E402
 from bot.texts import Texts  # noqa: E402
 from scenarios import Scenario, load_library  # noqa: E402
 
-CLIENT = "Клиент:"
+CLIENT = "🗣 <b>Клиент:</b>"  # the client line (a briefing says «Клиент:» too)
 CARD = "Результат:"
 SCENARIOS = ("hold_request", "complaint", "system_failure", "difficult_client", "transfer")
 

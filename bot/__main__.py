@@ -93,7 +93,7 @@ async def on_startup(
     send the answers a crash left stored but unsent; replay the updates it left unhandled
     (`bot.telegram.inbox`)."""
     service.forget_receipts(PROCESSED_TTL_DAYS)
-    await deliver_pending(bot, service, texts)
+    await deliver_pending(bot, service, texts, dispatcher)
     dispatcher["replays"] = set(replay(dispatcher, bot, service))
     commands = [BotCommand(command=c, description=texts(f"cmd.{c}")) for c in COMMANDS]
     await bot.set_my_commands(commands, scope=BotCommandScopeDefault())
@@ -141,7 +141,7 @@ async def run_receiver(app: App, bot: Bot, count: int) -> None:
     workers = Workers(count, worker_command)
     failed: list[int] = []
     stopper: list[asyncio.Task[None]] = []
-    dp = Dispatcher()
+    dp = Dispatcher(storage=SQLiteStorage(app.storage))  # `deliver_pending` sets chats' state
     dp["service"], dp["texts"] = app.service, app.texts
     dp.update.outer_middleware(Forward(workers))
 

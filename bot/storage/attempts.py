@@ -157,6 +157,9 @@ class AttemptStore(Connection):
                         "started_at": now,
                         "line_shown_at": now,
                         "preview": int(preview),
+                        # a Telegram run's first line is owed until the door says it went out
+                        # (`mark_delivered`): a bot that dies in between sends it at start-up
+                        "undelivered": int(channel == "telegram"),
                     }
                 )
                 return self._last_id(table)
@@ -270,7 +273,7 @@ class AttemptStore(Connection):
             return int(cursor.lastrowid)
 
     def mark_delivered(self, attempt_id: int) -> None:
-        """The answer to the attempt's last turn went out. Writes: yes."""
+        """The answer to the attempt's last turn (or its first line) went out. Writes: yes."""
         with self.transaction() as db:
             db.execute("UPDATE attempts SET undelivered = 0 WHERE id = ?", [attempt_id])
 

@@ -45,12 +45,14 @@ async def send_line(
 
 
 async def enter_run(
-    message: Message, state: FSMContext, texts: Texts, line: ClientLine, attempt_id: int
+    message: Message, state: FSMContext, service: TrainingService, texts: Texts,
+    line: ClientLine, attempt_id: int,
 ) -> None:
     """Put the chat into the run and show the client's line (a start, a resume, a preview)."""
     await state.set_state(Play.answering)
     await state.set_data({"attempt_id": attempt_id})
     await send_line(message, texts, line, attempt_id)
+    service.delivered(attempt_id)  # a restart before this line sends it (`deliver_pending`)
 
 
 async def start_run(
@@ -70,7 +72,7 @@ async def start_run(
         await call.answer(texts("play.already_running"), show_alert=True)
         return
     await call.answer()
-    await enter_run(call.message, state, texts, view.line, view.attempt_id)
+    await enter_run(call.message, state, service, texts, view.line, view.attempt_id)
 
 
 async def reply(
@@ -197,7 +199,7 @@ async def resume(
     if active is None:
         await message.answer(texts("play.no_active"))
         return
-    await enter_run(message, state, texts, active.line, active.attempt.id)
+    await enter_run(message, state, service, texts, active.line, active.attempt.id)
 
 
 def make_router() -> Router:

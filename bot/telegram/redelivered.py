@@ -1,22 +1,23 @@
 """An update that was already handled, delivered again (a restart before Telegram got the
-confirmation): nothing is done twice. A reply's turn is already stored, but its answer may never
-have gone out — so the trainee gets the client's line that now awaits an answer; a button just
-stops spinning. First in the router list, so no other router sees such an update.
+confirmation): nothing is done twice, and nothing is sent twice. A reply's answer that a crash
+left unsent has gone out already by then: `deliver_pending` sends every such answer at start-up,
+before the first update is handled (showing the line again here would reach the trainee after
+they had answered it, and read as a request to answer it again). A button just stops spinning.
+First in the router list, so no other router sees such an update.
 """
 
 from __future__ import annotations
 
 import logging
 
-from aiogram import Bot, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from bot.service import TrainingService
-from bot.storage import Person
 from bot.telegram import keyboards, render
-from bot.telegram.play import send_line
 from bot.telegram.split import send_long_to
+from bot.telegram.states import Play
 from bot.texts import Texts
 
 logger = logging.getLogger(__name__)
@@ -29,14 +30,8 @@ class Redelivered(Filter):
         return redelivered
 
 
-async def message_again(
-    message: Message, service: TrainingService, texts: Texts, person: Person | None
-) -> None:
-    active = await service.active_attempt(person.id) if person is not None else None
-    if active is None:
-        return
-    await send_line(message, texts, active.line, active.attempt.id,
-                    prefix=texts("play.already_counted"))
+async def message_again(message: Message) -> None:
+    logger.info("a message handled before was delivered again: nothing to do")
 
 
 async def button_again(call: CallbackQuery) -> None:
@@ -52,17 +47,27 @@ def make_router() -> Router:
     return router
 
 
-async def deliver_pending(bot: Bot, service: TrainingService, texts: Texts) -> int:
+async def deliver_pending(
+    bot: Bot, service: TrainingService, texts: Texts, dispatcher: Dispatcher
+) -> int:
     """At start-up: the answers the last run of the bot stored but never sent (it died between
-    the two) go out now — the client's line awaiting an answer, or the score card. Returns how
-    many. Writes: marks each delivered."""
+    the two) go out now — the client's line awaiting an answer, or the score card. The chat is
+    put into the run (the FSM state a start sets), as a bot killed mid-start may never have
+    done, so the trainee's answer to that line is graded. Returns how many. Writes: marks each
+    delivered; the chats' FSM state."""
     sent = 0
     for pending in await service.undelivered():
         if pending.active is not None:
+            chat = dispatcher.fsm.get_context(bot, pending.telegram_id, pending.telegram_id)
+            await chat.set_state(Play.answering)
+            await chat.set_data({"attempt_id": pending.attempt_id})
             line = pending.active.line
             markup = (keyboards.hint(texts, pending.attempt_id, line.hint_cost) if line.hint
                       else None)
-            text = f"{texts('play.restarted')}\n\n{render.client_line(texts, line)}"
+            # a run that died before its first line went out has no answer to speak of
+            note = texts("play.restarted" if pending.active.attempt.turn_count
+                         else "play.restarted_start")
+            text = f"{note}\n\n{render.client_line(texts, line)}"
         elif pending.final is not None:
             markup = keyboards.after_run(texts, pending.final.scenario_id, pending.mode)
             text = f"{texts('play.restarted_card')}\n\n" + render.final_card(

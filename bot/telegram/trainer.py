@@ -172,7 +172,7 @@ async def preview(call: CallbackQuery, callback_data: LibCb, state: FSMContext,
     await call.answer()
     if isinstance(call.message, Message):
         await call.message.answer(texts("lib.preview_note", title=render.esc(item.scenario.title)))
-        await enter_run(call.message, state, texts, view.line, view.attempt_id)
+        await enter_run(call.message, state, service, texts, view.line, view.attempt_id)
 
 
 async def stats(call: CallbackQuery, callback_data: LibCb, service: TrainingService,
