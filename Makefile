@@ -43,9 +43,11 @@ bench: $(STAMP) bytecode tests/e2e/node_modules/.package-lock.json
 	$(PY) bench/bench_telegram.py
 	$(PY) bench/bench_trainer.py
 	$(PY) bench/bench_startup.py
-	$(PY) bench/bench_load.py --trainees 10 100 300
-	$(PY) bench/bench_load.py --trainees 300 --limits
+	$(PY) bench/bench_load.py --trainees 10 100 300 --repeat 3
+	$(PY) bench/bench_load.py --trainees 10 100 300 --repeat 3 --workers 2
+	$(PY) bench/bench_load.py --trainees 300 --limits --workers 2
 	$(PY) bench/bench_crash.py --trainees 50 --kills 6 --every 2
+	$(PY) bench/bench_crash.py --trainees 50 --kills 6 --every 2 --workers 2
 	$(PY) bench/bench_llm.py
 	$(PY) bench/bench_reports.py
 

@@ -2,6 +2,7 @@
 Telegram API emulator on loopback.
 
     make bench     # or: .venv/bin/python bench/bench_load.py --trainees 10 100 300 [--json]
+    .venv/bin/python bench/bench_load.py --trainees 300 --workers 2 --repeat 3
     .venv/bin/python bench/bench_load.py --trainees 300 --limits --think 5 15
 
 Two modes:
@@ -20,7 +21,11 @@ poller drains every bot message of the run from the emulator (`/_control/drain`)
 to its chat, so the load generator is not the bottleneck. Reported: graded turns per second,
 reply→feedback latency p50/p99 (the time from sending a reply to receiving the message with the
 next client line or the card), lost replies (a reply with no answer within the time cap), peak
-memory of the bot (VmHWM), CPU seconds of the bot, the emulator and the load generator.
+memory of the bot (VmHWM), CPU seconds of the bot, the emulator and the load generator. With
+`--workers N` the bot is a receiver and N worker processes (`WORKERS`, bot/workers.py): its CPU
+and peak memory are summed over them, and `cpu_s_bot_split` gives the receiver's, then each
+worker's. The turn phase of 300 trainees lasts a few seconds, so one run is at the mercy of
+what else the machine does: `--repeat R` runs each N R times and adds a line of medians.
 Bounded in count (each trainee plays one scenario) and in time (`--cap` seconds).
 """
 
@@ -289,16 +294,45 @@ def main() -> int:
     parser.add_argument("--cap", type=float, default=120.0, help="seconds to wait for an answer")
     parser.add_argument("--workers", type=int, default=1,
                         help="the bot's WORKERS (1: one process; N: a receiver and N workers)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per N; with more than one, a line of medians follows")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     think = tuple(args.think) if args.think else ((5.0, 15.0) if args.limits else (0.0, 0.0))
     for n in args.trainees:
-        result = asyncio.run(run(n, args.limits, (think[0], think[1]), args.cap, args.workers))
-        if args.json:
-            print(json.dumps(result), flush=True)
-        else:
-            print(" · ".join(f"{k} {v}" for k, v in result.items()), flush=True)
+        results = []
+        for _ in range(args.repeat):
+            result = asyncio.run(run(n, args.limits, (think[0], think[1]), args.cap,
+                                     args.workers))
+            results.append(result)
+            show(result, args.json)
+        if len(results) > 1:
+            show(medians(results), args.json)
     return 0
+
+
+MEDIANS = ("turns_per_s", "p50_ms", "p99_ms", "bot_cpu_ms_per_turn", "bot_peak_mb")
+
+
+def medians(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The median of each figure over repeated runs, and the range of turns a second."""
+    first = results[0]
+    summary: dict[str, Any] = {"trainees": first["trainees"], "workers": first["workers"],
+                               "mode": first["mode"], "runs": len(results)}
+    for key in MEDIANS:
+        values = [r[key] for r in results if r[key] is not None]
+        summary[f"median_{key}"] = round(statistics.median(values), 1) if values else None
+    rates = [r["turns_per_s"] for r in results]
+    summary["turns_per_s_range"] = [min(rates), max(rates)]
+    summary["lost_replies"] = sum(r["lost_replies"] for r in results)
+    return summary
+
+
+def show(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result), flush=True)
+    else:
+        print(" · ".join(f"{k} {v}" for k, v in result.items()), flush=True)
 
 
 if __name__ == "__main__":
