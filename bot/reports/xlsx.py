@@ -16,7 +16,6 @@ UTF-8 (`_utf8_sheets`) and the package is deflated at level 1.
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -40,8 +39,7 @@ from bot.texts import Texts
 FORMATS = {"percent": "0%", "datetime": "DD.MM.YYYY HH:MM"}
 """Number formats of the cells that need one (other numbers are rounded and shown as they are)."""
 ILLEGAL = ILLEGAL_CHARACTERS_RE
-SPECIAL = re.compile(r"^=|" + ILLEGAL.pattern)
-"""What a text must not hold as it is: a leading `=` (a formula) or characters XML cannot."""
+"""Characters XML cannot hold (openpyxl's own pattern: it refuses a text with one)."""
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="37474F")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -98,16 +96,28 @@ def _write(sheet: WriteOnlyWorksheet, table: Table) -> None:
         header.append(cell)
     sheet.append(header)
     templates = [_template(sheet, column) for column in columns]
+    formatted = [(i, t) for i, t in enumerate(templates) if t is not None]
+    width = len(columns)
+    every = range(width)
     count = 0
-    for row in table.rows:
+    for values in table.rows:
         # per cell, the common case inline (~1.1 million cells in a company-wide month): a
-        # number as it is, a text as it is unless `SPECIAL` finds something in it
-        sheet.append([
-            (value if value and not SPECIAL.search(value) else _text(sheet, value))
-            if isinstance(value, str)
-            else value if template is None or value is None else _formatted(template, value)
-            for template, value in zip(templates, row, strict=True)
-        ])
+        # number as it is, a text as it is unless it is empty, starts with `=` or holds a
+        # character `isprintable` refuses (a line break, a tab, a control character: then
+        # `_text` looks for what XML cannot hold)
+        row = list(values)
+        if len(row) != width:
+            raise ValueError(f"a row of {table.key} has {len(row)} values for {width} columns")
+        for i in every:
+            value = row[i]
+            if isinstance(value, str) and (
+                    not value or value[0] == "=" or not value.isprintable()):
+                row[i] = _text(sheet, value)
+        for i, template in formatted:
+            value = row[i]
+            if value is not None and not isinstance(value, str):
+                row[i] = _formatted(template, value)
+        sheet.append(row)
         count += 1
     last = get_column_letter(len(columns))
     sheet.auto_filter.ref = f"A1:{last}{count + 1}"
