@@ -15,6 +15,7 @@ UTF-8 (`_utf8_sheets`) and the package is deflated at level 1.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -241,6 +242,9 @@ class _OtherProcess:
                      _rows_from(self.folder / ROWS))
 
     def close(self) -> None:
+        if self.child.stdin is not None and not self.child.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.child.stdin.close()
         if self.child.poll() is None:
             self.child.kill()
             self.child.wait()
