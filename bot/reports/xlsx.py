@@ -15,7 +15,6 @@ UTF-8 (`_utf8_sheets`) and the package is deflated at level 1.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
 import os
@@ -24,7 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -55,10 +54,10 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 """The header row (long texts are not wrapped: styling every cell would triple the time)."""
 FIGURES_SHEET = "Показатели"
 SPLIT_TURNS = 20_000
-"""From this many turns on (the attempts' count), the answers sheet is written in a second
-process (`_OtherProcess`); below, starting it (~0.3 s) would cost more than it saves."""
-BATCH = 1000
-ROWS, SHEET, OUT, ERR = "rows.pickle", "sheet.xml", "out.txt", "err.txt"
+"""From this many turns on (the attempts' count), the sheets other than the answers are written
+in a second process (`_OtherProcess`); below, starting it (~0.4 s) would cost more than it
+saves."""
+JOB, OUT, ERR = "job.pickle", "out.txt", "err.txt"
 logger = logging.getLogger(__name__)
 COMPRESSLEVEL = 1
 """zlib level of the package: level 6 (openpyxl's) took 1.2 s of a company-wide month's ~10 s
@@ -91,22 +90,24 @@ def workbook(texts: Texts, report: Report, turns: Iterable[TurnFact]) -> bytes:
     tables = all_tables(texts, report, turns)
     other: _OtherProcess | None = None
     if sum(a.turns for a in report.attempts) >= SPLIT_TURNS:
-        other = _OtherProcess.start(next(t for t in tables if t.key == "answers"))
+        other = _OtherProcess.start([t for t in tables if t.key != "answers"])
     try:
-        parts: dict[WriteOnlyWorksheet, str] = {}
-        later: WriteOnlyWorksheet | None = None
+        sheets: dict[str, WriteOnlyWorksheet] = {}
         for table in tables:
-            sheet = book.create_sheet(FIGURES_SHEET if table.key == "figures" else table.title)
-            if other is not None and table is other.table:
-                later = sheet  # written by the other process
-            else:
+            sheet = sheets[table.key] = book.create_sheet(
+                FIGURES_SHEET if table.key == "figures" else table.title)
+            if other is None or table.key == "answers":
                 _write(sheet, table)
-        if other is not None and later is not None:
+        parts: dict[WriteOnlyWorksheet, str] = {}
+        if other is not None:
             written = other.finish()
-            if written is None:  # the other process failed: the same sheet, written here
-                _write(later, other.table_here())
+            if written is None:  # the other process failed: the same sheets, written here
+                for table in other.tables:
+                    _write(sheets[table.key], table)
             else:
-                parts[later], later.auto_filter.ref = written
+                for table, (part, ref) in zip(other.tables, written, strict=True):
+                    parts[sheets[table.key]] = part
+                    sheets[table.key].auto_filter.ref = ref  # workbook.xml names the range
         out = io.BytesIO()
         # openpyxl's save_workbook, with the package's compression level ours
         book.properties.modified = datetime.now(UTC).replace(tzinfo=None)
@@ -158,118 +159,95 @@ class _Package(ZipFile):
 
 
 class _Capture(ZipFile):
-    """In the other process: openpyxl's writer saves a workbook of one sheet here; the sheet's
-    part (openpyxl's temporary file) is linked to `target` instead of being deflated, the rest
-    (styles, workbook, a few kB) goes to memory and is dropped."""
+    """In the other process: openpyxl's writer saves its workbook here; each sheet's part
+    (openpyxl's temporary file) is linked into `folder` as `part-N.xml` instead of being
+    deflated, the rest (styles, workbook, a few kB) goes to memory and is dropped."""
 
-    def __init__(self, target: Path) -> None:
+    def __init__(self, folder: Path) -> None:
         super().__init__(io.BytesIO(), "w")
-        self.target = target
+        self.folder = folder
 
     def write(self, filename: Any, arcname: Any = None, compress_type: int | None = None,
               compresslevel: int | None = None) -> None:
-        if isinstance(arcname, str) and arcname.startswith("xl/worksheets/"):
+        if isinstance(arcname, str) and arcname.startswith("xl/worksheets/sheet"):
+            target = self.folder / arcname.replace("xl/worksheets/sheet", "part-")
             try:
-                os.link(filename, self.target)  # openpyxl removes its own name right after
+                os.link(filename, target)  # openpyxl removes its own name right after
             except OSError:
-                shutil.copyfile(filename, self.target)
+                shutil.copyfile(filename, target)
         else:
             super().write(filename, arcname, compress_type, compresslevel)
 
 
 class _OtherProcess:
-    """The answers sheet of a big workbook written by openpyxl in a second process, while this
-    one writes the other sheets (a company-wide month: ~66k rows, ~5.5 of ~10 s of CPU).
+    """The sheets of a big workbook other than the answers, written by openpyxl in a second
+    process while this one streams the turns into the answers sheet (a company-wide month:
+    ~66k answer rows, ~6 s; the other sheets ~3 s).
 
-    Its rows are made here (the turns come through this process's connection) and pickled to
-    a file in a private temporary folder; the other process (`python -m bot.reports.xlsx`,
-    the same code) appends them to a sheet of a workbook whose styles were registered in the
-    same order (`_book`), has openpyxl save it and leaves the sheet's XML as a file, which
-    `_Package` adds under this workbook's part name. A test compares the two workbooks part by
-    part. If the other process fails, the sheet is written here from the same file."""
+    Their rows (lists the report already holds, ~3 MB pickled) go to a file in a private
+    temporary folder; the other process (`python -m bot.reports.xlsx FOLDER`, this same code)
+    appends them to the sheets of a workbook whose styles were registered in the same order
+    (`_book`), has openpyxl save it and leaves each sheet's XML as a file, which `_Package`
+    adds under this workbook's part name of that sheet. A test compares the packages written
+    both ways part by part. If the other process fails, the sheets are written here."""
 
-    def __init__(self, table: Table, folder: Path, child: subprocess.Popen[bytes]) -> None:
-        self.table = table
+    def __init__(self, tables: list[Table], folder: Path, child: subprocess.Popen[bytes]) -> None:
+        self.tables = tables
         self.folder = folder
         self.child = child
 
     @classmethod
-    def start(cls, table: Table) -> _OtherProcess:
+    def start(cls, tables: list[Table]) -> _OtherProcess:
         folder = Path(tempfile.mkdtemp(prefix="roleplay-xlsx-"))
-        root = str(Path(__file__).resolve().parents[2])  # this code, whatever is installed
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [root, *filter(None, [os.environ.get("PYTHONPATH")])])}
-        with (folder / OUT).open("wb") as out, (folder / ERR).open("wb") as err:
-            child = subprocess.Popen(  # starts (imports) while the rows are made
-                [sys.executable, "-m", "bot.reports.xlsx", str(folder)], env=env,
-                stdin=subprocess.PIPE, stdout=out, stderr=err)
-        other = cls(table, folder, child)
+        tables = [Table(t.key, t.title, t.columns, list(t.rows)) for t in tables]
         try:
-            with (folder / ROWS).open("wb") as rows:
-                batch: list[list[Value]] = []
-                for row in table.rows:
-                    batch.append(row)
-                    if len(batch) == BATCH:
-                        pickle.dump(batch, rows, pickle.HIGHEST_PROTOCOL)
-                        batch = []
-                if batch:
-                    pickle.dump(batch, rows, pickle.HIGHEST_PROTOCOL)
-            job = (table.key, table.title, table.columns)
-            assert child.stdin is not None
-            child.stdin.write(pickle.dumps(job, pickle.HIGHEST_PROTOCOL))
-            child.stdin.close()
-        except BrokenPipeError:
-            pass  # the other process died: `finish` says so
+            with (folder / JOB).open("wb") as job:
+                pickle.dump([(FIGURES_SHEET if t.key == "figures" else t.title, t)
+                             for t in tables], job, pickle.HIGHEST_PROTOCOL)
+            root = str(Path(__file__).resolve().parents[2])  # this code, whatever is installed
+            env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+                [root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+            with (folder / OUT).open("wb") as out, (folder / ERR).open("wb") as err:
+                child = subprocess.Popen([sys.executable, "-m", "bot.reports.xlsx", str(folder)],
+                                         env=env, stdin=subprocess.DEVNULL, stdout=out,
+                                         stderr=err)
         except BaseException:
-            other.close()
+            shutil.rmtree(folder, ignore_errors=True)
             raise
-        return other
+        return cls(tables, folder, child)
 
-    def finish(self) -> tuple[str, str] | None:
-        """Wait for the other process: (its sheet's XML file, the sheet's filter range), or
-        None if it failed (logged)."""
+    def finish(self) -> list[tuple[str, str]] | None:
+        """Wait for the other process: per table, its sheet's XML file and filter range; None
+        if it failed (logged)."""
         code = self.child.wait()
-        part = self.folder / SHEET
-        if code == 0 and part.exists():
-            return str(part), (self.folder / OUT).read_text().strip()
+        parts = [self.folder / f"part-{n}.xml" for n in range(1, len(self.tables) + 1)]
+        refs = (self.folder / OUT).read_text().split()
+        if code == 0 and all(p.exists() for p in parts) and len(refs) == len(parts):
+            return [(str(p), ref) for p, ref in zip(parts, refs, strict=True)]
         err = (self.folder / ERR).read_text(errors="replace")[-2000:]
-        logger.warning("the answers sheet was written in this process: the other one "
-                       "exited with %s: %s", code, err)
+        logger.warning("the sheets were written in this process: the other one exited "
+                       "with %s: %s", code, err)
         return None
 
-    def table_here(self) -> Table:
-        return Table(self.table.key, self.table.title, self.table.columns,
-                     _rows_from(self.folder / ROWS))
-
     def close(self) -> None:
-        if self.child.stdin is not None and not self.child.stdin.closed:
-            with contextlib.suppress(BrokenPipeError):
-                self.child.stdin.close()
         if self.child.poll() is None:
             self.child.kill()
             self.child.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _rows_from(path: Path) -> Iterator[list[Value]]:
-    with path.open("rb") as rows:
-        while True:
-            try:
-                batch = pickle.load(rows)
-            except EOFError:
-                return
-            yield from batch
-
-
 def _other_process(folder: Path) -> None:
-    """`python -m bot.reports.xlsx FOLDER`: the sheet of `_OtherProcess` (the job on stdin, the
-    rows in FOLDER), its XML left in FOLDER; prints the sheet's filter range."""
-    key, title, columns = pickle.loads(sys.stdin.buffer.read())
+    """`python -m bot.reports.xlsx FOLDER`: the sheets of `_OtherProcess` (FOLDER's job), their
+    XML left in FOLDER; prints each sheet's filter range."""
+    with (folder / JOB).open("rb") as job:
+        tables: list[tuple[str, Table]] = pickle.load(job)
     book = _book()
-    sheet = book.create_sheet(title)
-    _write(sheet, Table(key, title, columns, _rows_from(folder / ROWS)))
-    ExcelWriter(book, _Capture(folder / SHEET)).save()
-    print(sheet.auto_filter.ref)
+    sheets = []
+    for title, table in tables:
+        sheets.append(book.create_sheet(title))
+        _write(sheets[-1], table)
+    ExcelWriter(book, _Capture(folder)).save()
+    print(*[sheet.auto_filter.ref for sheet in sheets])
 
 
 def _write(sheet: WriteOnlyWorksheet, table: Table) -> None:
