@@ -9,8 +9,19 @@ string cell, never a formula; characters XML cannot hold are dropped.
 Speed (a company-wide month is ~1.1 million cells, docs/BENCHMARKS.md «HR reports»): openpyxl
 writes plain values (numbers, text) faster than cells, so a row is a list of plain values except
 where a number format is needed (dates, percentages): there one template cell per column is
-reused row after row (openpyxl writes each row as it is appended). The sheets are written as
-UTF-8 (`_utf8_sheets`) and the package is deflated at level 1.
+reused row after row (openpyxl writes each row as it is appended). A text is checked with
+`str.isprintable` first (the pattern of what XML cannot hold only for a text with a line break or
+a control character). The sheets are written as UTF-8 (`_utf8_sheets`) and the package is
+deflated at level 1.
+
+A big workbook (`SPLIT_TURNS`) uses the machine's second core: the sheets other than the answers
+are written by openpyxl in a second process (`_OtherProcess`, `python -m bot.reports.xlsx`) while
+this one streams the turns into the answers sheet; openpyxl here then adds their XML under their
+part names (`_Package`, our zip file given to openpyxl's `ExcelWriter`, which adds each sheet
+from its temporary file with `ZipFile.write`; no openpyxl code is replaced or patched). Both
+workbooks register their styles in one order (`_book`), so the
+package is the same bytes either way (tests/reports/test_workbook_speed.py compares every part),
+and if the second process fails the sheets are written here.
 """
 
 from __future__ import annotations
@@ -197,7 +208,7 @@ class _OtherProcess:
         self.child = child
 
     @classmethod
-    def start(cls, tables: list[Table]) -> _OtherProcess:
+    def start(cls, tables: list[Table]) -> _OtherProcess | None:
         folder = Path(tempfile.mkdtemp(prefix="roleplay-xlsx-"))
         tables = [Table(t.key, t.title, t.columns, list(t.rows)) for t in tables]
         try:
@@ -211,6 +222,10 @@ class _OtherProcess:
                 child = subprocess.Popen([sys.executable, "-m", "bot.reports.xlsx", str(folder)],
                                          env=env, stdin=subprocess.DEVNULL, stdout=out,
                                          stderr=err)
+        except OSError as exc:  # no second process (no interpreter to start, no /tmp space)
+            shutil.rmtree(folder, ignore_errors=True)
+            logger.warning("the sheets are written in this process: %s", exc)
+            return None
         except BaseException:
             shutil.rmtree(folder, ignore_errors=True)
             raise

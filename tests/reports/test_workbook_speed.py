@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 import logging
 import sys
+import tempfile
 import zipfile
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -36,16 +38,20 @@ def _book(app: App, monkeypatch: pytest.MonkeyPatch, split: bool) -> bytes:
     return xlsx.workbook(Texts(), report, reports.turns(admin, report))
 
 
-async def test_answers_written_by_another_process_make_the_same_package(
-        app: App, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every part of the package, the answers sheet's XML included, is the same bytes whether
-    that sheet was written here or by openpyxl in the other process (`xlsx._OtherProcess`)."""
+async def test_sheets_written_by_another_process_make_the_same_package(
+        app: App, world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Every part of the package, each sheet's XML included, is the same bytes whether the
+    sheets other than the answers were written here or by openpyxl in the other process
+    (`xlsx._OtherProcess`); its temporary folder is gone afterwards."""
     here = _parts(_book(app, monkeypatch, split=False))
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     there = _parts(_book(app, monkeypatch, split=True))
+    assert list((tmp_path / "tmp").iterdir()) == []
     assert there.keys() == here.keys()
     assert [n for n in here if here[n] != there[n]] == []
-    answers = here["xl/worksheets/sheet4.xml"]
-    assert "Ответ сотрудника".encode() in answers and answers.count(b"<row ") > 10
+    assert all(here[f"xl/worksheets/sheet{n}.xml"].count(b"<row ") > 1 for n in range(1, 6))
+    assert "Ответ сотрудника".encode() in here["xl/worksheets/sheet4.xml"]
 
 
 async def test_a_failing_other_process_leaves_the_sheet_to_this_one(
@@ -53,6 +59,17 @@ async def test_a_failing_other_process_leaves_the_sheet_to_this_one(
         caplog: pytest.LogCaptureFixture) -> None:
     here = _parts(_book(app, monkeypatch, split=False))
     monkeypatch.setattr(sys, "executable", "/bin/false")  # the other process exits with 1
+    with caplog.at_level(logging.WARNING, logger="bot.reports.xlsx"):
+        there = _parts(_book(app, monkeypatch, split=True))
+    assert there == here
+    assert "written in this process" in caplog.text
+
+
+async def test_no_other_process_to_start_leaves_the_sheets_to_this_one(
+        app: App, world: World, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    here = _parts(_book(app, monkeypatch, split=False))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
     with caplog.at_level(logging.WARNING, logger="bot.reports.xlsx"):
         there = _parts(_book(app, monkeypatch, split=True))
     assert there == here
