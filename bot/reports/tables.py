@@ -183,20 +183,28 @@ def _answer_rows(texts: Texts, report: Report, turns: Iterable[TurnFact]) -> Ite
 
 def checks_table(texts: Texts, report: Report) -> Table:
     """«Проверки»: per team, then per person: each check's misses (steps) or violations, out of
-    how many completed attempts, the rate and the standard's phrase."""
+    how many completed attempts, the rate; the standard's phrase on the team's rows.
+
+    The phrase is the standard's, one per check: on the rows of the whole team (every check
+    anyone of the team was graded on) and not again on each person's row of the same check
+    (~23k long texts, a tenth of the sheet's cells for a company-wide month)."""
     rows: list[list[Value]] = []
     whole = texts("xlsx.whole_team")
     by_person = person_checks(report)
     for part in report.teams:
-        groups = [(whole, list(part.summary.checks))]
-        groups += [(person_name(texts, r.member), by_person.get(r.member.id, []))
-                   for r in part.summary.people if r.completed]
-        for who, checks in groups:
-            rows += [
-                [part.team.name, who, c.title, c.check, texts(f"check_kind.{c.kind}"),
-                 c.missed, c.graded, c.rate, c.recommended or ""]
-                for c in checks
-            ]
+        rows += [
+            [part.team.name, whole, c.title, c.check, texts(f"check_kind.{c.kind}"),
+             c.missed, c.graded, c.rate, c.recommended or None]
+            for c in part.summary.checks
+        ]
+        for r in part.summary.people:
+            if r.completed:
+                who = person_name(texts, r.member)
+                rows += [
+                    [part.team.name, who, c.title, c.check, texts(f"check_kind.{c.kind}"),
+                     c.missed, c.graded, c.rate, None]
+                    for c in by_person.get(r.member.id, [])
+                ]
     return Table("checks", texts("xlsx.sheet.checks"), (
         _col(texts, "team", width=20), _col(texts, "person", width=26),
         _col(texts, "check", width=30), _col(texts, "check_id", width=22),
