@@ -66,6 +66,17 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(len(values) * q))] if values else float("nan")
 
 
+def calibration_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop, measured before a run: this machine (a VM)
+    runs the same code up to ~40 % slower at some hours than at others, with no steal time
+    reported, so a figure is only comparable with one of a similar calibration."""
+    started = time.process_time()
+    x = 0
+    for i in range(2_000_000):
+        x += i * i % 7
+    return round((time.process_time() - started) * 1000, 1)
+
+
 def tree(pid: int) -> list[int]:
     """`pid` and its descendants (the bot's worker processes, `WORKERS`), from Linux /proc."""
     found = [pid]
@@ -215,6 +226,7 @@ async def trainee(
 async def run(
     trainees: int, limits: bool, think: tuple[float, float], cap: float, workers: int = 1
 ) -> dict[str, Any]:
+    calibration = calibration_ms()
     library = load_library().scenarios
     texts = Texts()
     emulator = Emulator.start()
@@ -255,6 +267,7 @@ async def run(
             result: dict[str, Any] = {
                 "trainees": trainees,
                 "workers": workers,
+                "calibration_ms": calibration,
                 "mode": "limits" if limits else "capacity",
                 "think_s": list(think),
                 "graded_turns": len(latencies),
@@ -311,7 +324,8 @@ def main() -> int:
     return 0
 
 
-MEDIANS = ("turns_per_s", "p50_ms", "p99_ms", "bot_cpu_ms_per_turn", "bot_peak_mb")
+MEDIANS = ("turns_per_s", "p50_ms", "p99_ms", "bot_cpu_ms_per_turn", "bot_peak_mb",
+           "calibration_ms")
 
 
 def medians(results: list[dict[str, Any]]) -> dict[str, Any]:

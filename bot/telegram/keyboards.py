@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -56,14 +57,19 @@ def after_run(
     preview: bool = False,
 ) -> InlineKeyboardMarkup:
     """Under the score card: again / another scenario / menu, and «Оспорить» for the card. A
-    trainer's preview offers no «Ещё раз» (that would start a counted attempt)."""
-    kb = InlineKeyboardBuilder()
+    trainer's preview offers no «Ещё раз» (that would start a counted attempt). Built directly,
+    as `hint`: it goes out with every card."""
+    rows: list[list[InlineKeyboardButton]] = []
     if not preview:
-        kb.button(text=texts("final.again"), callback_data=StartCb(mode=mode, id=scenario_id))
-        kb.button(text=texts("final.other"), callback_data=MenuCb(
-            action=mode == "exam" and "exam" or "train"))
-    kb.button(text=texts("menu.back"), callback_data=MenuCb(action="menu"))
+        rows.append([
+            _button(texts("final.again"), StartCb(mode=mode, id=scenario_id)),
+            _button(texts("final.other"), MenuCb(action="exam" if mode == "exam" else "train")),
+        ])
+    rows.append([_button(texts("menu.back"), MenuCb(action="menu"))])
     if attempt_id is not None:
-        kb.button(text=texts("dispute.btn"), callback_data=DisputeCb(a=attempt_id, t=-1))
-    kb.adjust(*((2, 1, 1) if not preview else (1, 1)))
-    return kb.as_markup()
+        rows.append([_button(texts("dispute.btn"), DisputeCb(a=attempt_id, t=-1))])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def _button(text: str, data: CallbackData) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=data.pack())

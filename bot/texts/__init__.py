@@ -36,12 +36,20 @@ class Texts:
         self._fallback = table[DEFAULT_LANGUAGE]
         self.plural = Plurals(self.language)
         self._formatter = _Formatter(self.plural)
+        self._plain: dict[str, bool] = {}
 
     def __call__(self, key: str, **values: object) -> str:
         template = self._own.get(key)
         if template is None:
             template = self._fallback[key]
-        return self._formatter.format(template, **values) if values else template
+        if not values:
+            return template
+        plain = self._plain.get(template)
+        if plain is None:
+            plain = self._plain[template] = _plain(template)
+        # a template with no word to agree with: `str.format` itself, the same text ~10× faster
+        # than `string.Formatter` (a client line and its feedback format a dozen texts)
+        return template.format(**values) if plain else self._formatter.format(template, **values)
 
     def get(self, key: str, default: str, **values: object) -> str:
         """Like calling, but `default` (a key) is used when `key` is not defined."""
@@ -62,6 +70,13 @@ class Texts:
     def join(self, items: list[str]) -> str:
         """«a, b и c» in this language."""
         return join(items, self("list.and"))
+
+
+def _plain(template: str) -> bool:
+    """No format spec of `template` holds a letter beyond ASCII (a word `_Formatter` makes a
+    number agree with)."""
+    return all(spec is None or spec.isascii()
+               for _, _, spec, _ in string.Formatter().parse(template))
 
 
 def placeholders(template: str) -> set[str]:
