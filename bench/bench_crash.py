@@ -50,7 +50,7 @@ from bench_load import (  # noqa: E402
     seed_people,
 )
 from play_helpers import good_reply, state_of_line  # noqa: E402
-from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env  # noqa: E402
+from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env, children  # noqa: E402
 
 from bot.texts import Texts  # noqa: E402
 from scenarios import Scenario, load_library  # noqa: E402
@@ -99,10 +99,7 @@ async def trainee(
 def kill_tree(bot: BotProcess) -> None:
     """SIGKILL the bot's workers (children) and the bot itself, at once."""
     assert bot.proc is not None
-    pid = bot.proc.pid
-    children = [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
-                for c in (task / "children").read_text().split()]
-    for child in children:
+    for child in children(bot.proc.pid):
         os.kill(child, signal.SIGKILL)
     bot.kill()
 

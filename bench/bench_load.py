@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "tests" / "e2e"), str(ROOT / "tests" / "helpers")]
 
 from play_helpers import good_reply, state_of_line  # noqa: E402
-from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env  # noqa: E402
+from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env, children  # noqa: E402
 
 from bot.storage import Storage  # noqa: E402
 from bot.texts import Texts  # noqa: E402
@@ -80,9 +80,8 @@ def calibration_ms() -> float:
 def tree(pid: int) -> list[int]:
     """`pid` and its descendants (the bot's worker processes, `WORKERS`), from Linux /proc."""
     found = [pid]
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            found += tree(int(child))
+    for child in children(pid):
+        found += tree(child)
     return found
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from play_helpers import BAD_REPLY, good_reply, state_of_line
-from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env
+from tg_user import BotMessage, BotProcess, Emulator, TgUser, bot_env, children
 
 from bot.storage import Storage
 from scenarios import Scenario, load_library
@@ -185,11 +185,9 @@ async def test_bot_killed_mid_run_continues_from_the_same_state(
 
 
 def worker_pids(bot: BotProcess) -> list[int]:
-    """The bot's worker processes (children of the receiver), from Linux /proc."""
+    """The bot's worker processes (children of the receiver)."""
     assert bot.proc is not None
-    pid = bot.proc.pid
-    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
-            for child in (task / "children").read_text().split()]
+    return children(bot.proc.pid)
 
 
 def alive(pid: int) -> bool:

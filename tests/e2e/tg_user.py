@@ -288,6 +288,12 @@ async def running_bot(
         proc.stop()
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of `pid` (the bot's workers, `WORKERS`), from Linux /proc."""
+    return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+            for child in (task / "children").read_text().split()]
+
+
 class BotProcess:
     """`python -m bot` as a subprocess against the emulator (so it can be killed with -9)."""
 
