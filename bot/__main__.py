@@ -152,16 +152,12 @@ async def run_receiver(app: App, bot: Bot, count: int) -> None:
     async def start_workers() -> None:
         await workers.start(on_exit)
 
-    async def stop_workers() -> None:
-        await workers.stop(SHUTDOWN_GRACE + 5)
-
     dp.startup.register(start_workers)  # before on_startup: its replays go to the workers
     dp.startup.register(on_startup)
-    dp.shutdown.register(stop_workers)
     allowed = (await build_dispatcher(app, startup=False)).resolve_used_update_types()
     try:
         await run_polling(dp, bot, allowed)
-    finally:
+    finally:  # polling stopped (a signal, a dead worker) or failed: let them finish
         await workers.stop(SHUTDOWN_GRACE + 5)
     if failed:
         raise SystemExit(1)

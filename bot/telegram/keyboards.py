@@ -35,8 +35,7 @@ def skip_team(texts: Texts) -> InlineKeyboardMarkup:
 def hint(texts: Texts, attempt_id: int, cost: int) -> InlineKeyboardMarkup:
     """The hint button under a client line (its cost comes with the line). Built directly:
     it goes out with every client line, and the builder deep-copies what it exports."""
-    button = InlineKeyboardButton(text=texts("play.hint_button", cost=cost),
-                                  callback_data=HintCb(attempt=attempt_id).pack())
+    button = _button(texts("play.hint_button", cost=cost), HintCb(attempt=attempt_id))
     return InlineKeyboardMarkup(inline_keyboard=[[button]])
 
 
@@ -47,8 +46,7 @@ def under_line(
     the feedback on the reply before it (when feedback is shown). Built directly, as `hint`."""
     rows = hint(texts, attempt_id, hint_cost).inline_keyboard if hint_cost is not None else []
     if dispute_turn is not None:
-        data = DisputeCb(a=attempt_id, t=dispute_turn).pack()
-        rows = [*rows, [InlineKeyboardButton(text=texts("dispute.btn"), callback_data=data)]]
+        rows = [*rows, [_button(texts("dispute.btn"), DisputeCb(a=attempt_id, t=dispute_turn))]]
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
